@@ -1,0 +1,40 @@
+/**
+ * Classify stage, pure core: hospital events in, syndrome / lab-series ids out.
+ * The tables live in schemas/code-tables; this module only compiles and applies them.
+ */
+import { createClassifier, type Classifier } from './classifier.ts';
+
+export { createClassifier, type Classifier } from './classifier.ts';
+export { DEFAULT_TABLES, type ClassifierTables } from './tables.ts';
+export { normaliseIcdCode } from './icd-code.ts';
+export type { EncounterInput, EventInput, LabInput, LabSeriesId, Syndrome, SyndromeId } from './types.ts';
+export { SYNDROMES, SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
+export { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
+
+import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
+import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
+import type { LabSeriesId, Syndrome } from './types.ts';
+
+/** Laboratory series ids (`lab_<pathogen>`), in table order. */
+export const LAB_SERIES_IDS: readonly LabSeriesId[] = LAB_SERIES.map((s) => s.id);
+
+/** Every series the classifier can emit: clinical syndromes, then laboratory series. */
+export const DETECTED_SERIES: readonly Syndrome[] = [...SYNDROME_IDS, ...LAB_SERIES_IDS];
+
+let shared: Classifier | undefined;
+
+/**
+ * The classifier built from DEFAULT_TABLES, compiled on first use rather than at import
+ * (no work at import time), then reused.
+ */
+export function defaultClassifier(): Classifier {
+  shared ??= createClassifier();
+  return shared;
+}
+
+/** {@link Classifier.classifyEncounter} of the default classifier. */
+export const classifyEncounter: Classifier['classifyEncounter'] = (e) => defaultClassifier().classifyEncounter(e);
+/** {@link Classifier.classifyLab} of the default classifier. */
+export const classifyLab: Classifier['classifyLab'] = (l) => defaultClassifier().classifyLab(l);
+/** {@link Classifier.classifyEvent} of the default classifier. */
+export const classifyEvent: Classifier['classifyEvent'] = (ev) => defaultClassifier().classifyEvent(ev);

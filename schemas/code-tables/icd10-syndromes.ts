@@ -1,0 +1,49 @@
+import type { SyndromeId } from './syndromes.ts';
+
+/** Encounter settings of the v1 event contract. */
+export type EncounterSetting = 'outpatient' | 'emergency' | 'inpatient' | 'telehealth';
+
+/**
+ * One ICD-10 anchor of a syndrome. `codes` entries are either a 3-character category
+ * range `"J09-J18"` (inclusive, by category, so every subcode of J09…J18 matches) or a
+ * code prefix `"A90"` / `"B08.4"` (the code and all its subcodes match).
+ */
+export interface Icd10Anchor {
+  readonly syndrome: SyndromeId;
+  readonly codes: readonly string[];
+  /** Only encounters in these settings count (default: every setting). */
+  readonly settings?: readonly EncounterSetting[];
+  /** Only patients younger than this count, in whole years; a missing age counts. */
+  readonly maxAgeYearsExclusive?: number;
+  /** Why the anchor is drawn this way, for the reviewing epidemiologist. */
+  readonly note?: string;
+}
+
+/** ICD-10 (WHO 2019) anchors of each syndrome. An encounter may match several. */
+export const ICD10_SYNDROME_ANCHORS: readonly Icd10Anchor[] = [
+  { syndrome: 'ili', codes: ['J09-J11'], note: 'Influenza, identified or not' },
+  {
+    syndrome: 'sari',
+    codes: ['J09-J18'],
+    settings: ['inpatient'],
+    note: 'Influenza and pneumonia needing admission (WHO SARI); J12-J18 alone is not ILI',
+  },
+  { syndrome: 'acute_diarrhoea', codes: ['A00-A09'], note: 'Intestinal infectious diseases' },
+  { syndrome: 'dengue', codes: ['A90', 'A91', 'A97'], note: 'A90/A91 pre-2019 dengue codes, A97 WHO 2019' },
+  { syndrome: 'hfmd', codes: ['B08.4'], note: 'Enteroviral vesicular stomatitis with exanthem' },
+  { syndrome: 'measles_rubella', codes: ['B05', 'B06'] },
+  {
+    syndrome: 'meningitis_encephalitis',
+    codes: ['A39', 'A83-A87', 'G00-G05'],
+    note: 'Meningococcal disease, viral encephalitis/meningitis, CNS inflammation',
+  },
+  { syndrome: 'afp', codes: ['A80'], note: 'Poliomyelitis: any age (WHO: suspected polio at any age)' },
+  {
+    syndrome: 'afp',
+    codes: ['G61.0'],
+    maxAgeYearsExclusive: 15,
+    note: 'Guillain-Barré counts as AFP only under 15 years (WHO AFP surveillance definition)',
+  },
+  { syndrome: 'jaundice_hepatitis', codes: ['B15-B17', 'R17'], note: 'Acute viral hepatitis; unspecified jaundice' },
+  { syndrome: 'fever_unspecified', codes: ['R50'], note: 'Fever of other and unknown origin' },
+];

@@ -1,0 +1,23 @@
+/**
+ * Syndromes the pipeline counts, with display names for officers (Vietnamese) and
+ * reports (English). The id is part of stored counts and alert keys: never rename one;
+ * retire it and add a new id instead.
+ */
+export const SYNDROMES = [
+  { id: 'ili', en: 'Influenza-like illness', vi: 'Hội chứng cúm' },
+  { id: 'sari', en: 'Severe acute respiratory infection', vi: 'Nhiễm trùng hô hấp cấp tính nặng' },
+  { id: 'acute_diarrhoea', en: 'Acute diarrhoea', vi: 'Tiêu chảy cấp' },
+  { id: 'dengue', en: 'Dengue', vi: 'Sốt xuất huyết Dengue' },
+  { id: 'hfmd', en: 'Hand, foot and mouth disease', vi: 'Bệnh tay chân miệng' },
+  { id: 'measles_rubella', en: 'Measles / rubella', vi: 'Sởi / rubella' },
+  { id: 'meningitis_encephalitis', en: 'Meningitis / encephalitis', vi: 'Viêm màng não / viêm não' },
+  { id: 'afp', en: 'Acute flaccid paralysis', vi: 'Liệt mềm cấp' },
+  { id: 'jaundice_hepatitis', en: 'Acute jaundice / hepatitis', vi: 'Vàng da / viêm gan cấp' },
+  { id: 'fever_unspecified', en: 'Fever, unspecified', vi: 'Sốt chưa rõ nguyên nhân' },
+] as const;
+
+/** Identifier of a clinical syndrome (from ICD-10 codes or the chief complaint). */
+export type SyndromeId = (typeof SYNDROMES)[number]['id'];
+
+/** Clinical syndrome ids in display order. */
+export const SYNDROME_IDS: readonly SyndromeId[] = SYNDROMES.map((s) => s.id);
