@@ -298,11 +298,10 @@ export function loadDemoUnits(): Unit[] {
 }
 
 /**
- * Load the units CSV named by `EWS_UNITS_CSV` (a file path) if set and non-empty, otherwise
+ * Load the units CSV at `path` (the config's `EWS_UNITS_CSV`) if given and non-empty, otherwise
  * the bundled `demo-units.csv`.
  */
-export function loadUnits(env: Readonly<Record<string, string | undefined>> = process.env): Unit[] {
-  const path = env['EWS_UNITS_CSV'];
+export function loadUnits(path?: string): Unit[] {
   if (path === undefined || path.trim() === '') return loadDemoUnits();
   return parseUnitsCsv(readFileSync(path, 'utf8'));
 }

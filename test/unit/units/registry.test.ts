@@ -87,8 +87,9 @@ describe('bundled units CSV', () => {
     expect(near).toContain('09169'); // Vũ Ninh
   });
 
-  it('loadUnits falls back to the bundled CSV when EWS_UNITS_CSV is unset', () => {
-    expect(loadUnits({})).toEqual(units);
+  it('loadUnits falls back to the bundled CSV when no path (EWS_UNITS_CSV) is given', () => {
+    expect(loadUnits()).toEqual(units);
+    expect(loadUnits('')).toEqual(units);
   });
 });
 

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { Clock } from '../platform/clock.ts';
+import type { Alert } from '../schemas/alerts.ts';
+import type { Signal } from '../schemas/signals.ts';
+import { decide, type AlertRules } from './rules.ts';
+import { createWebhookNotifier } from './webhook.ts';
+
+export type AlertChange = { type: 'alert.opened' | 'alert.updated'; alert: Alert };
+
+export interface AlertServiceDeps {
+  log: Logger;
+  metrics: Registry;
+  clock: Clock;
+  store: ClickHouseClient;
+  rules: AlertRules;
+  webhookUrl?: string | undefined;
+}
+
+/**
+ * Signals in, alerts out: applies the rules, keeps one open alert per commune × syndrome,
+ * stores every change as a new version row in `alerts`, logs it, notifies listeners and the
+ * webhook. Open alerts are reloaded from the store at start, so a restart does not reopen them.
+ */
+export async function createAlertService(deps: AlertServiceDeps) {
+  const log = deps.log.child({ module: 'alerts' });
+  const raised = new Counter({ name: 'ews_alerts_raised_total', help: 'Alerts opened', labelNames: ['level', 'syndrome'], registers: [deps.metrics] });
+  const updated = new Counter({ name: 'ews_alerts_updated_total', help: 'Open alerts updated by further alarms', registers: [deps.metrics] });
+  const deliveries = new Counter({
+    name: 'ews_alerts_webhook_deliveries_total',
+    help: 'Webhook notification outcomes',
+    labelNames: ['outcome'],
+    registers: [deps.metrics],
+  });
+  const webhook = deps.webhookUrl ? createWebhookNotifier({ url: deps.webhookUrl, log, deliveries }) : undefined;
+  const listeners = new Set<(c: AlertChange) => void>();
+
+  const open = new Map<string, Alert>();
+  const rs = await deps.store.query({ query: `SELECT * EXCEPT version FROM alerts FINAL WHERE status = 'open'`, format: 'JSONEachRow' });
+  for (const a of await rs.json<Alert>()) open.set(`${a.commune_code}|${a.syndrome}`, normalise(a));
+  let version = deps.clock.now() * 1000;
+
+  return {
+    async onSignals(signals: readonly Signal[]): Promise<void> {
+      const changes: AlertChange[] = [];
+      const now = new Date(deps.clock.now()).toISOString();
+      for (const s of signals) {
+        const key = `${s.commune_code}|${s.syndrome}`;
+        const d = decide(s, open.get(key), deps.rules, { now, newId: randomUUID() });
+        if (d.action === 'none') continue;
+        open.set(key, d.alert);
+        changes.push({ type: d.action === 'open' ? 'alert.opened' : 'alert.updated', alert: d.alert });
+      }
+      if (changes.length === 0) return;
+      await deps.store.insert({
+        table: 'alerts',
+        format: 'JSONEachRow',
+        values: changes.map((c) => ({ ...c.alert, version: ++version })),
+      });
+      for (const c of changes) {
+        if (c.type === 'alert.opened') {
+          raised.inc({ level: c.alert.level, syndrome: c.alert.syndrome });
+          log.info({ alert_id: c.alert.alert_id, commune_code: c.alert.commune_code, syndrome: c.alert.syndrome, day: c.alert.last_day }, 'alert opened');
+        } else updated.inc();
+        for (const l of listeners) l(c);
+        webhook?.notify(c);
+      }
+    },
+    onChange(listener: (c: AlertChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    openAlerts(): Alert[] {
+      return [...open.values()];
+    },
+    async close(): Promise<void> {
+      await webhook?.close();
+    },
+  };
+}
+
+export type AlertService = Awaited<ReturnType<typeof createAlertService>>;
+
+/** ClickHouse returns DateTime64 as 'YYYY-MM-DD hh:mm:ss.sss'; alerts carry ISO strings. */
+function normalise(a: Alert): Alert {
+  const iso = (s: string) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`);
+  return { ...a, opened_at: iso(a.opened_at), updated_at: iso(a.updated_at), signal_count: Number(a.signal_count) };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { envBool, envInt, envNumber, loadConfig } from '../platform/config.ts';
+
+/**
+ * Every setting, from the environment. Documented in README.md's configuration table and
+ * in .env.example (which a test parses with this schema).
+ */
+export const configSchema = z.object({
+  /** HTTP port of the API, dashboard and ingest endpoint. Default 8080. */
+  PORT: envInt(8080, 0, 65535),
+  /** Interface to listen on. Default 127.0.0.1 (set 0.0.0.0 in a container). */
+  HOST: z.string().default('127.0.0.1'),
+  /** Embedded store and event log directory. Default ./data. */
+  EWS_DATA_DIR: z.string().default('./data'),
+  /** ClickHouse server URL; unset → the embedded engine (chDB) in EWS_DATA_DIR. */
+  CLICKHOUSE_URL: z.url({ message: 'must be a URL such as http://localhost:8123' }).optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  /** Database holding the tables. Default ews. */
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('ews'),
+  /** Kafka bootstrap servers (comma-separated); unset → the embedded event log. */
+  KAFKA_BROKERS: z.string().optional(),
+  /**
+   * Secret key for patient-identifier pseudonymisation (HMAC-SHA256), at least 32 characters.
+   * Unset → a random key is created once in EWS_DATA_DIR/pseudonym.key (embedded use only).
+   */
+  EWS_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Alerts are POSTed as JSON to this URL when set. */
+  EWS_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  /** Administrative units CSV; unset → the bundled registry of Bắc Ninh and Hưng Yên. */
+  EWS_UNITS_CSV: z.string().optional(),
+  /** pino level: trace, debug, info, warn, error. Default info. */
+  EWS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Largest ingest request body in bytes. Default 16 MiB. */
+  EWS_MAX_BODY_BYTES: envInt(16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /** Event identities remembered by ingest for duplicate answers. Default 20 million. */
+  EWS_DEDUP_CAPACITY: envInt(20_000_000, 1000, 1_000_000_000),
+  /** EARS variant run on daily series: C1, C2 or C3. Default C2 (as ESSENCE). */
+  EWS_EARS_METHOD: z.enum(['C1', 'C2', 'C3']).default('C2'),
+  /** EARS baseline length in days. Default 7 (R earsC default). */
+  EWS_EARS_BASELINE: envInt(7, 3, 56),
+  /** EARS alpha: upperbound = mean + qnorm(1 − alpha) · sd. Default 0.001 (R earsC default). */
+  EWS_EARS_ALPHA: envNumber(0.001, 1e-9, 0.5),
+  /**
+   * EARS minimum standard deviation. Default 1: commune series are sparse and a baseline of
+   * seven zeros would otherwise alarm on a single case (R's default is 0).
+   */
+  EWS_EARS_MIN_SIGMA: envNumber(1, 0, 100),
+  /** p-value below which a non-alarm signal is yellow. Default 0.01. */
+  EWS_YELLOW_P: envNumber(0.01, 0, 0.5),
+  /** Alerts need at least this many cases on the alarm day. Default 3. */
+  EWS_ALERT_MIN_COUNT: envInt(3, 1, 10_000),
+  /** Lowest signal level that opens an alert: red or yellow. Default red. */
+  EWS_ALERT_MIN_LEVEL: z.enum(['red', 'yellow']).default('red'),
+  /** Days before today still evaluated (and alerted) when late counts arrive. Default 7. */
+  EWS_DETECT_HORIZON_DAYS: envInt(7, 0, 365),
+  /** Schedule of the daily detection run (cron, Asia/Ho_Chi_Minh). Default 06:00 daily. */
+  EWS_DETECT_CRON: z.string().default('0 6 * * *'),
+  /** Also print human-readable alert lines on stdout. */
+  EWS_PRINT_ALERTS: envBool(true),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export const readConfig = (env: Record<string, string | undefined>): Readonly<Config> => loadConfig(configSchema, env);

@@ -1,0 +1,224 @@
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import { createStore, type ClickHouseClient } from '../platform/clickhouse.ts';
+import { migrate, readMigrations } from '../platform/migrations.ts';
+import { createMetricsRegistry } from '../platform/metrics.ts';
+import { createHttpBase } from '../platform/http.ts';
+import { createEmbeddedLog } from '../platform/event-log/embedded.ts';
+import type { EventLog, Subscription } from '../platform/event-log/types.ts';
+import { createDeadLetterStore } from '../platform/dead-letter.ts';
+import type { Clock } from '../platform/clock.ts';
+import { TOPICS } from '../schemas/topics.ts';
+import { createUnitRegistry, loadUnits, type UnitRegistry } from '../schemas/units/registry.ts';
+import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
+import { registerIngestRoutes } from '../ingest/http-routes.ts';
+import { createDedupIndex, type DedupIndex } from '../ingest/dedup-index.ts';
+import { createPseudonymiser } from '../ingest/pseudonymise.ts';
+import { createCountProcessor } from '../processors/count-processor.ts';
+import { createDetectService, type DetectService } from '../processors/detect-service.ts';
+import { earsDailyDetector } from '../processors/ears-daily.ts';
+import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
+import { dayString, localDayNumber } from '../processors/window.ts';
+import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
+import { registerDashboardRoutes } from '../dashboards/api-routes.ts';
+import { registerWebRoutes } from '../dashboards/web-routes.ts';
+
+export interface Pipeline {
+  app: FastifyInstance;
+  url: string;
+  store: ClickHouseClient;
+  units: UnitRegistry;
+  ingest: IngestService;
+  detect: DetectService;
+  alerts: AlertService;
+  metrics: Registry;
+  /** Bytes appended to the event log and not yet processed. */
+  lag(): number;
+  /** Resolves once everything appended so far is counted and evaluated. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../schemas/migrations/', import.meta.url));
+
+/**
+ * The composition root of the one-process pipeline: store, event log, ingest, processors,
+ * detection, alerts and the HTTP API in one process. Long-lived resources are closed in
+ * reverse order of creation.
+ */
+export async function startPipeline(config: Readonly<Config>, deps: { log: Logger; clock: Clock; listen?: boolean; cronSchedule?: boolean }): Promise<Pipeline> {
+  const { log, clock } = deps;
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const metrics = createMetricsRegistry();
+    const store = await createStore({
+      url: config.CLICKHOUSE_URL,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      database: config.CLICKHOUSE_DATABASE,
+      dataDir: join(config.EWS_DATA_DIR, 'clickhouse'),
+    });
+    closers.push(() => store.close());
+    await migrate(store, readMigrations(MIGRATIONS_DIR), log.child({ module: 'migrations' }));
+
+    const units = createUnitRegistry(loadUnits(config.EWS_UNITS_CSV));
+    const eventLog: EventLog = createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }) });
+    closers.push(() => eventLog.close());
+    const deadLetters = createDeadLetterStore(store);
+
+    const dedup = createDedupIndex({ capacity: config.EWS_DEDUP_CAPACITY });
+    await warmDedupIndex(store, dedup);
+    const ingest = createIngestService({
+      log: log.child({ module: 'ingest' }),
+      metrics,
+      clock,
+      eventLog,
+      deadLetters,
+      units,
+      dedup,
+      pseudonymise: createPseudonymiser(pseudonymKey(config, log)),
+    });
+
+    const alerts = await createAlertService({
+      log,
+      metrics,
+      clock,
+      store,
+      rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
+      webhookUrl: config.EWS_WEBHOOK_URL,
+    });
+    closers.push(() => alerts.close());
+
+    const detector = earsDailyDetector({
+      method: config.EWS_EARS_METHOD,
+      baseline: config.EWS_EARS_BASELINE,
+      alpha: config.EWS_EARS_ALPHA,
+      minSigma: config.EWS_EARS_MIN_SIGMA,
+      yellowP: config.EWS_YELLOW_P,
+    });
+    const detectable = new Set<string>(DETECTED_SERIES);
+    const allSeries = units.all().flatMap((u) => DETECTED_SERIES.map((s) => `${s}|${u.code}`));
+    const detect = createDetectService({
+      log: log.child({ module: 'detect' }),
+      metrics,
+      clock,
+      store,
+      detector,
+      horizonDays: config.EWS_DETECT_HORIZON_DAYS,
+      allSeries: () => allSeries,
+      isDetectable: (s) => detectable.has(s),
+      onSignals: (signals) => alerts.onSignals(signals),
+    });
+
+    const processor = createCountProcessor({
+      log: log.child({ module: 'processor' }),
+      metrics,
+      clock,
+      store,
+      deadLetters,
+      classify: classifyEvent,
+      onCountsChanged: (keys) => detect.countsChanged(keys),
+    });
+    const subscription: Subscription = await eventLog.subscribe({
+      topics: [TOPICS.encounters, TOPICS.labs],
+      group: 'ews-processors',
+      handler: (batch) => processor.handle(batch),
+    });
+    closers.push(() => subscription.close());
+
+    if (deps.cronSchedule ?? true) {
+      const task = cron.schedule(
+        config.EWS_DETECT_CRON,
+        () => void detect.runDay(localDayNumber(clock.now()) - 1).catch((err: unknown) => log.error({ err }, 'scheduled detection failed')),
+        { timezone: 'Asia/Ho_Chi_Minh' },
+      );
+      closers.push(async () => void (await task.stop()));
+    }
+
+    const app = createHttpBase({
+      logger: log,
+      metrics,
+      bodyLimit: config.EWS_MAX_BODY_BYTES,
+      health: async () => ({ store: await store.ping().then((p) => p.success) }),
+    });
+    registerIngestRoutes(app, ingest);
+    registerDashboardRoutes(app, {
+      store,
+      units: units.all().map((u) => ({
+        code: u.code,
+        name: u.name,
+        type: u.type,
+        province_code: u.provinceCode,
+        province_name: u.provinceName,
+        lat: u.lat,
+        lon: u.lon,
+        population: u.population,
+      })),
+      seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
+      thresholds: (series, firstIndex) => detector.thresholds(series, firstIndex),
+      today: () => dayString(localDayNumber(clock.now())),
+    });
+    registerWebRoutes(app);
+    closers.push(() => app.close());
+    let url = '';
+    if (deps.listen ?? true) {
+      const address = await app.listen({ port: config.PORT, host: config.HOST });
+      url = address.replace('://127.0.0.1', '://localhost');
+    } else {
+      await app.ready();
+    }
+
+    const settle = async () => {
+      while (subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
+      await detect.idle();
+    };
+
+    return {
+      app,
+      url,
+      store,
+      units,
+      ingest,
+      detect,
+      alerts,
+      metrics,
+      lag: () => subscription.lag(),
+      settle,
+      close: async () => {
+        for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'error while closing'));
+      },
+    };
+  } catch (err) {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Loads the identities of stored events so resends are answered as duplicates after a restart. */
+async function warmDedupIndex(store: ClickHouseClient, dedup: DedupIndex): Promise<void> {
+  const rs = await store.query({ query: 'SELECT hospital_id, event_id FROM events', format: 'JSONCompactEachRow' });
+  for await (const rows of rs.stream<[string, string]>()) {
+    for (const row of rows) {
+      const [h, e] = row.json();
+      dedup.add(h, e);
+    }
+  }
+}
+
+function pseudonymKey(config: Readonly<Config>, log: Logger): Buffer {
+  if (config.EWS_PSEUDONYM_KEY) return Buffer.from(config.EWS_PSEUDONYM_KEY, 'utf8');
+  const file = join(config.EWS_DATA_DIR, 'pseudonym.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.EWS_DATA_DIR, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}

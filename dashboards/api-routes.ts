@@ -1,0 +1,112 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../platform/errors.ts';
+import { readCounts } from '../storage/counts.ts';
+import { parseDay, dayString } from '../processors/window.ts';
+
+export interface UnitView {
+  code: string;
+  name: string;
+  type: string;
+  province_code: string;
+  province_name: string;
+  lat: number;
+  lon: number;
+  population: number;
+}
+
+export interface DashboardDeps {
+  store: ClickHouseClient;
+  units: readonly UnitView[];
+  /** Every series id that can be queried (syndromes, lab series, denominators). */
+  seriesIds: readonly string[];
+  /** Computes expected value and threshold over a daily series for the chart. */
+  thresholds: (series: readonly number[], firstIndex: number) => { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
+  today: () => string;
+}
+
+const MAX_RANGE_DAYS = 3 * 366;
+const day = z.string().refine((s) => !Number.isNaN(parseDay(s)), 'must be a date YYYY-MM-DD');
+
+function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new AppError('BAD_QUERY', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details });
+  }
+  return r.data;
+}
+
+function checkRange(from: string, to: string): void {
+  const span = parseDay(to) - parseDay(from);
+  if (span < 0) throw new AppError('BAD_QUERY', 'to: must not be before from', { details: [{ path: 'to', message: 'must not be before from' }] });
+  if (span > MAX_RANGE_DAYS) throw new AppError('BAD_QUERY', `to: range is limited to ${MAX_RANGE_DAYS} days`);
+}
+
+/** Read API for epidemiologists and the web page. */
+export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void {
+  const communeCodes = deps.units.map((u) => u.code);
+  const known = new Set(communeCodes);
+  const seriesEnum = z.string().refine((s) => deps.seriesIds.includes(s), `must be one of: ${deps.seriesIds.join(', ')}`);
+  const commune = z.string().refine((s) => known.has(s), 'unknown commune code');
+
+  app.get('/v1/counts', async (req) => {
+    const q = parseQuery(z.object({ syndrome: seriesEnum, from: day, to: day, commune: commune.optional() }), req.query);
+    checkRange(q.from, q.to);
+    const rows = await readCounts(deps.store, { syndromes: [q.syndrome], communes: q.commune ? [q.commune] : undefined, from: q.from, to: q.to }, communeCodes);
+    return { rows };
+  });
+
+  app.get('/v1/series', async (req) => {
+    const q = parseQuery(
+      z.object({ syndrome: seriesEnum, commune: commune, from: day.optional(), to: day.optional(), days: z.coerce.number().int().min(1).max(MAX_RANGE_DAYS).default(90) }),
+      req.query,
+    );
+    const to = q.to ?? deps.today();
+    const from = q.from ?? dayString(parseDay(to) - q.days + 1);
+    checkRange(from, to);
+    // Read extra history so the first days shown have a full baseline.
+    const readFrom = dayString(parseDay(from) - 30);
+    const rows = await readCounts(deps.store, { syndromes: [q.syndrome], communes: [q.commune], from: readFrom, to }, communeCodes);
+    const counts = rows.map((r) => r.count);
+    const t = deps.thresholds(counts, 30);
+    return {
+      syndrome: q.syndrome,
+      commune_code: q.commune,
+      algorithm: t.algorithm,
+      points: rows.slice(30).map((r, i) => ({ date: r.date, count: r.count, expected: t.expected[i] ?? null, threshold: t.upperbound[i] ?? null })),
+    };
+  });
+
+  app.get('/v1/alerts', async (req) => {
+    const q = parseQuery(
+      z.object({
+        status: z.enum(['open', 'verified', 'discarded', 'closed', 'all']).default('all'),
+        syndrome: z.string().optional(),
+        commune: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(200),
+      }),
+      req.query,
+    );
+    const rs = await deps.store.query({
+      query: `SELECT * EXCEPT version FROM alerts FINAL
+              WHERE ({status:String} = 'all' OR status = {status:String})
+                AND ({syndrome:String} = '' OR syndrome = {syndrome:String})
+                AND ({commune:String} = '' OR commune_code = {commune:String})
+              ORDER BY updated_at DESC LIMIT {limit:UInt32}`,
+      query_params: { status: q.status, syndrome: q.syndrome ?? '', commune: q.commune ?? '', limit: q.limit },
+      format: 'JSONEachRow',
+    });
+    const byCode = new Map(deps.units.map((u) => [u.code, u]));
+    const alerts = (await rs.json<Record<string, unknown>>()).map((a) => {
+      const u = byCode.get(String(a['commune_code']));
+      return { ...a, signal_count: Number(a['signal_count']), commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
+    });
+    return { alerts };
+  });
+
+  app.get('/v1/units', async () => ({ units: deps.units }));
+
+  app.get('/v1/syndromes', async () => ({ series: deps.seriesIds }));
+}

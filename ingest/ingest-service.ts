@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { EventLog, LogRecord } from '../platform/event-log/types.ts';
+import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
+import type { Clock } from '../platform/clock.ts';
+import { TOPICS } from '../schemas/topics.ts';
+import type { LogRecordV1 } from '../schemas/events.ts';
+import { validateEvent, type CommuneLookup, type FieldError } from './validate.ts';
+import type { DedupIndex } from './dedup-index.ts';
+
+/** One item of a request body: its decoded value, or why it could not be decoded. */
+export type BodyItem = { raw: string; value: unknown } | { raw: string; decodeError: string };
+
+export interface Rejection {
+  index: number;
+  event_id: string | null;
+  errors: FieldError[];
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+export interface IngestDeps {
+  log: Logger;
+  metrics: Registry;
+  clock: Clock;
+  eventLog: EventLog;
+  deadLetters: DeadLetterStore;
+  units: CommuneLookup;
+  dedup: DedupIndex;
+  pseudonymise: (hospitalId: string, patientId: string) => string;
+}
+
+/**
+ * The hospital edge: validate, pseudonymise, drop resends, append to the event log. Resolves
+ * only after accepted events are durable in the log and refused ones in the dead-letter store.
+ */
+export function createIngestService(deps: IngestDeps) {
+  const accepted = new Counter({
+    name: 'ews_ingest_events_accepted_total',
+    help: 'Events accepted and durably appended to the event log',
+    labelNames: ['schema'],
+    registers: [deps.metrics],
+  });
+  const duplicates = new Counter({
+    name: 'ews_ingest_events_duplicate_total',
+    help: 'Events refused as resends of an already accepted (hospital_id, event_id)',
+    labelNames: ['schema'],
+    registers: [deps.metrics],
+  });
+  const rejected = new Counter({
+    name: 'ews_ingest_events_rejected_total',
+    help: 'Events or bodies refused and dead-lettered, by schema and reason',
+    labelNames: ['schema', 'reason'],
+    registers: [deps.metrics],
+  });
+
+  return {
+    async ingest(items: readonly BodyItem[], source: string): Promise<IngestResult> {
+      const receivedAt = deps.clock.now();
+      const receivedIso = new Date(receivedAt).toISOString();
+      const byTopic = new Map<string, LogRecord[]>();
+      const fresh: { hospital_id: string; event_id: string; schema: string }[] = [];
+      const inBatch = new Set<string>();
+      const rejections: Rejection[] = [];
+      const letters: DeadLetter[] = [];
+      let dupCount = 0;
+
+      items.forEach((item, index) => {
+        if ('decodeError' in item) {
+          rejections.push({ index, event_id: null, errors: [{ path: '', message: item.decodeError }] });
+          letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: item.decodeError, raw: item.raw });
+          rejected.inc({ schema: 'unknown', reason: 'unparseable' });
+          return;
+        }
+        const v = validateEvent(item.value, deps.units);
+        if (!v.ok) {
+          const rec = item.value as Record<string, unknown> | null;
+          const eventId = typeof rec?.['event_id'] === 'string' ? rec['event_id'] : null;
+          const hospitalId = typeof rec?.['hospital_id'] === 'string' ? rec['hospital_id'] : undefined;
+          const schema = typeof rec?.['schema'] === 'string' && rec['schema'].startsWith('ews.') ? rec['schema'].slice(0, 40) : 'unknown';
+          rejections.push({ index, event_id: eventId, errors: v.errors });
+          letters.push({
+            source,
+            reason_code: 'VALIDATION_FAILED',
+            reason: v.errors.map((e) => `${e.path || '(event)'}: ${e.message}`).join('; '),
+            event_id: eventId ?? undefined,
+            hospital_id: hospitalId,
+            details: v.errors,
+            raw: item.raw,
+          });
+          rejected.inc({ schema: schemaLabel(schema), reason: v.errors[0]?.path === 'commune_code' ? 'unknown_commune' : 'validation' });
+          return;
+        }
+        const ev = v.event;
+        const key = ev.hospital_id + '\u0000' + ev.event_id;
+        if (inBatch.has(key) || deps.dedup.has(ev.hospital_id, ev.event_id)) {
+          dupCount++;
+          duplicates.inc({ schema: ev.schema });
+          return;
+        }
+        inBatch.add(key);
+        const { patient_id, ...rest } = ev;
+        const record: LogRecordV1 = {
+          event: { ...rest, patient_key: deps.pseudonymise(ev.hospital_id, patient_id) },
+          received_at: receivedIso,
+        };
+        const topic = ev.schema === 'ews.encounter.v1' ? TOPICS.encounters : TOPICS.labs;
+        let list = byTopic.get(topic);
+        if (!list) byTopic.set(topic, (list = []));
+        list.push({ key: ev.commune_code, value: JSON.stringify(record) });
+        fresh.push({ hospital_id: ev.hospital_id, event_id: ev.event_id, schema: ev.schema });
+      });
+
+      await Promise.all([
+        ...[...byTopic].map(([topic, records]) => deps.eventLog.append(topic, records)),
+        deps.deadLetters.record(letters, receivedAt),
+      ]);
+      // Mark as seen only once durable: a failed append must leave a resend acceptable.
+      for (const f of fresh) {
+        deps.dedup.add(f.hospital_id, f.event_id);
+        accepted.inc({ schema: f.schema });
+      }
+      if (rejections.length > 0) deps.log.debug({ source, rejected: rejections.length }, 'events rejected');
+      return { accepted: fresh.length, duplicates: dupCount, rejected: rejections };
+    },
+
+    /** Records a body refused as a whole (unreadable, too large, wrong content type). */
+    async rejectBody(letter: DeadLetter): Promise<void> {
+      rejected.inc({ schema: 'unknown', reason: letter.reason_code.toLowerCase() });
+      await deps.deadLetters.record([letter], deps.clock.now());
+    },
+  };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;
+
+const schemaLabel = (s: string) => (s === 'ews.encounter.v1' || s === 'ews.lab.v1' ? s : 'unknown');

@@ -1,0 +1,53 @@
+/**
+ * One error class for every expected failure, with a stable `code` from the catalogue
+ * below. `retryable` tells shells whether to back off and retry (dependency failures) or
+ * to dead-letter / reject (bad input). Programmer errors stay plain `Error`s and are
+ * never retried.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, retryable: false },
+  BODY_UNPARSEABLE: { status: 400, retryable: false },
+  BODY_EMPTY: { status: 400, retryable: false },
+  BAD_QUERY: { status: 400, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  BODY_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  CONFIG_INVALID: { status: 500, retryable: false },
+  STORE_UNAVAILABLE: { status: 503, retryable: true },
+  LOG_UNAVAILABLE: { status: 503, retryable: true },
+  DELIVERY_FAILED: { status: 502, retryable: true },
+  INTERNAL: { status: 500, retryable: false },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retryable = ERROR_CATALOGUE[code].retryable;
+    this.details = options.details;
+  }
+
+  /** HTTP status for this error's code (one table for every endpoint). */
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

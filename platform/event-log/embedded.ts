@@ -1,0 +1,215 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, fstatSync, writeFileSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { ConsumedBatch, ConsumedRecord, EventLog, LogRecord, SubscribeOptions, Subscription } from './types.ts';
+import { retryWithBackoff } from '../retry.ts';
+
+/**
+ * An embedded durable log: one append-only NDJSON file per topic (`<dir>/<topic>.log`),
+ * each line `{"k":key,"v":value}`. Appends are group-committed: concurrent callers share one
+ * write + fsync, and each resolves only after its bytes are on disk. A line cut short by a
+ * crash is truncated on open, so readers only ever see whole records. Offsets are byte
+ * positions; a group's committed offset lives in `<dir>/<topic>.<group>.offset`, replaced
+ * atomically (write temp file, fsync, rename).
+ */
+export function createEmbeddedLog(options: { dir: string; logger: Logger }): EventLog {
+  mkdirSync(options.dir, { recursive: true });
+  const topics = new Map<string, TopicFile>();
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  const subscriptions = new Set<Subscription>();
+
+  const topicFile = (topic: string): TopicFile => {
+    let t = topics.get(topic);
+    if (!t) {
+      t = openTopic(options.dir, topic, options.logger);
+      topics.set(topic, t);
+    }
+    return t;
+  };
+
+  const flush = (t: TopicFile): void => {
+    if (t.flushing || t.pending.length === 0) return;
+    t.flushing = true;
+    // Defer to the next macrotask so appends from the same tick (and concurrent requests)
+    // share one fsync.
+    setImmediate(() => {
+      const batch = t.pending;
+      t.pending = [];
+      try {
+        const buf = Buffer.concat(batch.map((p) => p.data));
+        let written = 0;
+        while (written < buf.length) written += writeSync(t.fd, buf, written, buf.length - written, t.size + written);
+        fsyncSync(t.fd);
+        t.size += buf.length;
+        for (const p of batch) p.resolve();
+        emitter.emit(t.topic);
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+      } finally {
+        t.flushing = false;
+        flush(t);
+      }
+    });
+  };
+
+  return {
+    append(topic, records) {
+      if (records.length === 0) return Promise.resolve();
+      const t = topicFile(topic);
+      let text = '';
+      for (const r of records) text += JSON.stringify({ k: r.key, v: r.value }) + '\n';
+      return new Promise<void>((resolve, reject) => {
+        t.pending.push({ data: Buffer.from(text, 'utf8'), resolve, reject });
+        flush(t);
+      });
+    },
+
+    async subscribe(opts: SubscribeOptions) {
+      const files = opts.topics.map((topic) => topicFile(topic));
+      const sub = startConsumer(options.dir, files, opts, emitter, options.logger);
+      subscriptions.add(sub);
+      return {
+        lag: sub.lag,
+        close: async () => {
+          subscriptions.delete(sub);
+          await sub.close();
+        },
+      };
+    },
+
+    async close() {
+      for (const s of [...subscriptions]) await s.close();
+      subscriptions.clear();
+      for (const t of topics.values()) {
+        while (t.flushing || t.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+        closeSync(t.fd);
+      }
+      topics.clear();
+    },
+  };
+}
+
+interface TopicFile {
+  topic: string;
+  fd: number;
+  /** Durable size in bytes: the high-water mark readers may read up to. */
+  size: number;
+  pending: { data: Buffer; resolve: () => void; reject: (e: Error) => void }[];
+  flushing: boolean;
+}
+
+function openTopic(dir: string, topic: string, log: Logger): TopicFile {
+  if (!/^[A-Za-z0-9._-]+$/.test(topic)) throw new Error(`invalid topic name: ${topic}`);
+  const fd = openSync(join(dir, `${topic}.log`), 'a+');
+  let size = fstatSync(fd).size;
+  // Drop a torn tail: everything after the last newline was never acknowledged.
+  if (size > 0) {
+    const tail = Buffer.alloc(Math.min(size, 1 << 20));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const lastNl = tail.lastIndexOf(0x0a);
+    const keep = lastNl < 0 ? size - tail.length : size - tail.length + lastNl + 1;
+    if (keep !== size) {
+      log.warn({ topic, dropped_bytes: size - keep }, 'truncating torn tail of embedded log');
+      ftruncateSync(fd, keep);
+      fsyncSync(fd);
+      size = keep;
+    }
+  }
+  return { topic, fd, size, pending: [], flushing: false };
+}
+
+function offsetPath(dir: string, topic: string, group: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(group)) throw new Error(`invalid group name: ${group}`);
+  return join(dir, `${topic}.${group}.offset`);
+}
+
+function readCommitted(dir: string, topic: string, group: string): number {
+  const p = offsetPath(dir, topic, group);
+  if (!existsSync(p)) return 0;
+  const n = Number(readFileSync(p, 'utf8').trim());
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`corrupt offset file ${p}`);
+  return n;
+}
+
+function writeCommitted(dir: string, topic: string, group: string, offset: number): void {
+  const p = offsetPath(dir, topic, group);
+  const tmp = `${p}.tmp`;
+  writeFileSync(tmp, String(offset));
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, p);
+}
+
+const MAX_READ_BYTES = 8 << 20;
+
+function readBatch(t: TopicFile, from: number, maxRecords: number): ConsumedBatch {
+  const records: ConsumedRecord[] = [];
+  const len = Math.min(t.size - from, MAX_READ_BYTES);
+  if (len <= 0) return { topic: t.topic, partition: 0, records, nextOffset: from };
+  const buf = Buffer.alloc(len);
+  readSync(t.fd, buf, 0, len, from);
+  let pos = 0;
+  while (records.length < maxRecords) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const line = JSON.parse(buf.toString('utf8', pos, nl)) as { k: string; v: string };
+    records.push({ topic: t.topic, partition: 0, offset: from + pos, key: line.k, value: line.v });
+    pos = nl + 1;
+  }
+  if (records.length === 0 && len === MAX_READ_BYTES) throw new Error(`record larger than ${MAX_READ_BYTES} bytes in ${t.topic}`);
+  return { topic: t.topic, partition: 0, records, nextOffset: from + pos };
+}
+
+function startConsumer(
+  dir: string,
+  files: TopicFile[],
+  opts: SubscribeOptions,
+  emitter: EventEmitter,
+  log: Logger,
+): Subscription {
+  const positions = new Map(files.map((t) => [t.topic, readCommitted(dir, t.topic, opts.group)]));
+  const maxRecords = opts.maxBatchRecords ?? 20_000;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const onAppend = () => wake?.();
+  for (const t of files) emitter.on(t.topic, onAppend);
+
+  const loop = (async () => {
+    while (!closed) {
+      let progressed = false;
+      for (const t of files) {
+        const from = positions.get(t.topic) ?? 0;
+        if (from >= t.size) continue;
+        const batch = readBatch(t, from, maxRecords);
+        if (batch.records.length === 0) continue;
+        await retryWithBackoff(() => opts.handler(batch), {
+          log,
+          what: `handle batch ${t.topic}@${from}`,
+          isClosed: () => closed,
+        });
+        if (closed) return;
+        writeCommitted(dir, t.topic, opts.group, batch.nextOffset);
+        positions.set(t.topic, batch.nextOffset);
+        progressed = true;
+      }
+      if (!progressed && !closed) await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1000);
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    lag: () => files.reduce((sum, t) => sum + Math.max(0, t.size - (positions.get(t.topic) ?? 0)), 0),
+    close: async () => {
+      closed = true;
+      wake?.();
+      for (const t of files) emitter.off(t.topic, onAppend);
+      await loop.catch((err: unknown) => log.error({ err }, 'consumer loop failed'));
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The event log between ingest and processors: Kafka in production, an embedded durable log
+ * by default. Same interface, two implementations.
+ */
+export interface LogRecord {
+  /** Partitioning key (commune code): one key's records stay in order. */
+  key: string;
+  /** Serialized record (JSON text). */
+  value: string;
+}
+
+export interface ConsumedRecord extends LogRecord {
+  topic: string;
+  partition: number;
+  /** Position of this record; committing `nextOffset` of a batch acknowledges it. */
+  offset: number;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  records: ConsumedRecord[];
+  /** Offset to commit once the batch's effects are durable. */
+  nextOffset: number;
+}
+
+export interface EventLog {
+  /** Appends records; resolves only once they are durable (fsync or broker ack). */
+  append(topic: string, records: readonly LogRecord[]): Promise<void>;
+  /**
+   * Runs `handler` on batches of a consumer group until `close()`. The batch's offset is
+   * committed only after the handler resolves; a handler that throws retriable errors is
+   * retried on the same batch with backoff, so nothing is skipped.
+   */
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  topics: readonly string[];
+  group: string;
+  maxBatchRecords?: number;
+  handler: (batch: ConsumedBatch) => Promise<void>;
+}
+
+export interface Subscription {
+  /** Offsets not yet committed across the subscription's partitions. */
+  lag(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,127 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { ConsumedBatch } from '../platform/event-log/types.ts';
+import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
+import type { Clock } from '../platform/clock.ts';
+import { AppError } from '../platform/errors.ts';
+import type { LogRecordV1 } from '../schemas/events.ts';
+import { localDay } from './window.ts';
+
+/** A (syndrome, commune, day) cell whose count may have changed. */
+export interface CountKey {
+  syndrome: string;
+  commune_code: string;
+  day: string;
+}
+
+export interface CountProcessorDeps {
+  log: Logger;
+  metrics: Registry;
+  clock: Clock;
+  store: ClickHouseClient;
+  deadLetters: DeadLetterStore;
+  classify: (event: LogRecordV1['event']) => readonly string[];
+  /** Told which cells changed once a batch is durable in the store. */
+  onCountsChanged: (keys: CountKey[]) => void;
+}
+
+/**
+ * Consumes event-log batches: classify, window by local day, write events to ClickHouse.
+ * Counts follow from the `syndrome_counts` view, whose state is the exact set of event
+ * identities, so a batch replayed after a crash (written, offset not yet committed) or a
+ * resend changes nothing. A record that cannot be read is dead-lettered, never retried.
+ */
+export function createCountProcessor(deps: CountProcessorDeps) {
+  const processed = new Counter({
+    name: 'ews_processors_events_processed_total',
+    help: 'Events classified and written to the store',
+    labelNames: ['topic'],
+    registers: [deps.metrics],
+  });
+  const poison = new Counter({
+    name: 'ews_processors_events_deadlettered_total',
+    help: 'Log records that could not be read and went to the dead-letter store',
+    labelNames: ['topic'],
+    registers: [deps.metrics],
+  });
+  const batchSize = new Histogram({
+    name: 'ews_processors_batch_records',
+    help: 'Records per processed batch',
+    buckets: [1, 10, 100, 500, 1000, 5000, 20000, 50000],
+    registers: [deps.metrics],
+  });
+  const writeSeconds = new Histogram({
+    name: 'ews_processors_store_write_seconds',
+    help: 'Time to write one batch to the store',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [deps.metrics],
+  });
+
+  return {
+    async handle(batch: ConsumedBatch): Promise<void> {
+      const rows: Record<string, unknown>[] = [];
+      const letters: DeadLetter[] = [];
+      const changed = new Map<string, CountKey>();
+      for (const rec of batch.records) {
+        let parsed: LogRecordV1;
+        let day: string;
+        try {
+          parsed = JSON.parse(rec.value) as LogRecordV1;
+          day = localDay(parsed.event.occurred_at);
+        } catch (err) {
+          letters.push({
+            source: `${batch.topic}/${batch.partition}/${rec.offset}`,
+            reason_code: 'RECORD_UNREADABLE',
+            reason: `log record cannot be read: ${(err as Error).message}`,
+            raw: rec.value,
+          });
+          continue;
+        }
+        const ev = parsed.event;
+        const syndromes = deps.classify(ev);
+        const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
+        const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
+        rows.push({
+          hospital_id: ev.hospital_id,
+          event_id: ev.event_id,
+          schema: ev.schema,
+          occurred_at: ev.occurred_at,
+          day,
+          commune_code: ev.commune_code,
+          patient_key: ev.patient_key,
+          sex: ev.sex,
+          age_years: ev.age_years ?? null,
+          setting: enc?.setting ?? '',
+          diagnoses: enc?.diagnoses ?? [],
+          chief_complaint: enc?.chief_complaint ?? '',
+          temperature_c: enc?.temperature_c ?? null,
+          test_code: lab?.test_code ?? '',
+          result: lab?.result ?? '',
+          syndromes,
+          received_at: parsed.received_at,
+          log_offset: rec.offset,
+        });
+        for (const syndrome of syndromes) {
+          const k = `${syndrome}|${ev.commune_code}|${day}`;
+          if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
+        }
+      }
+      const end = writeSeconds.startTimer();
+      try {
+        if (rows.length > 0) await deps.store.insert({ table: 'events', values: rows, format: 'JSONEachRow' });
+      } catch (err) {
+        throw new AppError('STORE_UNAVAILABLE', 'writing events to ClickHouse failed', { cause: err });
+      }
+      end();
+      if (letters.length > 0) {
+        await deps.deadLetters.record(letters, deps.clock.now());
+        poison.inc({ topic: batch.topic }, letters.length);
+      }
+      processed.inc({ topic: batch.topic }, rows.length);
+      batchSize.observe(batch.records.length);
+      deps.log.debug({ topic: batch.topic, records: batch.records.length, cells: changed.size }, 'batch processed');
+      deps.onCountsChanged([...changed.values()]);
+    },
+  };
+}
