@@ -1,8 +1,11 @@
 /**
- * Classify stage, pure core: hospital events in, syndrome / lab-series ids out.
- * The tables live in schemas/code-tables; this module only compiles and applies them.
+ * Classify stage, pure core: hospital events in, syndrome and lab-series ids out.
+ * The tables live in schemas/code-tables; this module compiles and applies them.
  */
+import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
+import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 import { createClassifier, type Classifier } from './classifier.ts';
+import type { LabSeriesId, Syndrome } from './types.ts';
 
 export { createClassifier, type Classifier } from './classifier.ts';
 export { DEFAULT_TABLES, type ClassifierTables } from './tables.ts';
@@ -10,10 +13,6 @@ export { normaliseIcdCode } from './icd-code.ts';
 export type { EncounterInput, EventInput, LabInput, LabSeriesId, Syndrome, SyndromeId } from './types.ts';
 export { SYNDROMES, SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 export { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
-
-import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
-import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
-import type { LabSeriesId, Syndrome } from './types.ts';
 
 /** Laboratory series ids (`lab_<pathogen>`), in table order. */
 export const LAB_SERIES_IDS: readonly LabSeriesId[] = LAB_SERIES.map((s) => s.id);
@@ -24,8 +23,8 @@ export const DETECTED_SERIES: readonly Syndrome[] = [...SYNDROME_IDS, ...LAB_SER
 let shared: Classifier | undefined;
 
 /**
- * The classifier built from DEFAULT_TABLES, compiled on first use rather than at import
- * (no work at import time), then reused.
+ * The classifier built from DEFAULT_TABLES. Compiled on first use, not at import (no work
+ * at import time), then reused; it holds no resources, so there is nothing to close.
  */
 export function defaultClassifier(): Classifier {
   shared ??= createClassifier();

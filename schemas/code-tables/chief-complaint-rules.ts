@@ -41,7 +41,9 @@ export const COMPLAINT_RULES: readonly ComplaintRule[] = [
   {
     syndrome: 'measles_rubella',
     anyOf: [['measles'], ['fever', 'rash', 'cough'], ['fever', 'rash', 'coryza'], ['fever', 'rash', 'conjunctivitis']],
-    note: 'WHO suspected measles: fever and rash with cough, coryza or conjunctivitis. Rash alone never counts',
+    note:
+      'WHO suspected measles: fever and rash with cough, coryza or conjunctivitis. Rash alone never ' +
+      'counts, nor the lay term "sốt phát ban", which also covers roseola and other exanthems',
   },
   {
     syndrome: 'meningitis_encephalitis',

@@ -187,6 +187,8 @@ export const COMPLAINT_CUES: ComplaintCues = {
   pseudoNegation: [
     'không rõ', 'không thể', 'không đỡ', 'không giảm', 'không hạ', 'không dứt', 'không cắt', 'không khỏi',
     'chưa rõ', 'chưa đỡ', 'chưa giảm', 'chưa hạ', 'chưa khỏi',
+    // "hết thuốc hạ sốt": ran out of fever medicine, which says there is fever.
+    'hết thuốc',
     { text: 'nó bị', note: 'Unaccented "no bi sot" is "nó bị sốt" (he has fever), not English "no"' },
     'no improvement', 'not improving', 'not improved', 'no relief', 'not only',
   ],

@@ -4,8 +4,9 @@
  *
  * Every code below was checked against a published source (loinc.org term pages, HL7
  * implementation guides, the Swiss FOPH ELM value sets, reference-lab catalogues), and
- * `name` is its LOINC long common name. Add codes only the same way: a plausible-looking
- * code with a valid check digit can still be the wrong test.
+ * `name` is its LOINC long common name (its display name where the note says so). Add
+ * codes only the same way: a plausible code with a valid check digit can still be the
+ * wrong test.
  */
 export const LAB_SERIES = [
   { id: 'lab_dengue', en: 'Dengue virus, positive test', vi: 'Vi rút Dengue, xét nghiệm dương tính' },
@@ -26,7 +27,7 @@ export type LabSeriesId = (typeof LAB_SERIES)[number]['id'];
 export interface LoincPathogenEntry {
   readonly loinc: string;
   readonly series: LabSeriesId;
-  /** LOINC long common name. */
+  /** LOINC long common name (or display name, see note). */
   readonly name: string;
   /** Why the code is here and what a positive means, for the reviewer. */
   readonly note?: string;

@@ -106,6 +106,7 @@ describe('negation and context', () => {
     ['không hạ sốt được', ['fever_unspecified']],
     ['sốt không rõ nguyên nhân', ['fever_unspecified']],
     ['nó bị sốt', ['fever_unspecified']],
+    ['hết thuốc hạ sốt', ['fever_unspecified']],
     ['no bi sot', ['fever_unspecified']],
     // the negation covers one concept and leaves the other
     ['không sốt, phát ban, ho', []],
@@ -132,6 +133,7 @@ describe('look-alike words are not symptoms', () => {
     ['tê tay chân miệng méo', [], 'stroke'],
     ['sốt rét', [], 'malaria is not unexplained fever'],
     ['phát ban', [], 'rash alone'],
+    ['sốt phát ban', ['fever_unspecified'], 'lay term, also roseola: not measles without cough/coryza/red eyes'],
     ['co giật', [], 'seizure alone'],
     ['stiff neck', [], 'stiff neck alone is usually muscular'],
     ['xuất huyết tiêu hoá', [], 'gastrointestinal bleeding'],
