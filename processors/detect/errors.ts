@@ -1,0 +1,9 @@
+import { AppError } from '../../platform/errors.ts';
+
+/**
+ * A detector input or control value is out of its domain. Not retryable: the same input
+ * fails the same way. `details.field` names the offending field, as in R's error messages.
+ */
+export function invalidField(field: string, reason: string): AppError {
+  return new AppError('VALIDATION_FAILED', `${field}: ${reason}`, { details: { field, reason } });
+}

@@ -1,0 +1,116 @@
+/**
+ * Reference cases from R's `surveillance` package (format: shared/reference/README.md):
+ * parse one case file's JSON and rerun it with our detectors, for `ews detect FILE…` and
+ * the tests that hold the detectors to R.
+ */
+import { earsC, type EarsControl } from './ears.ts';
+import { invalidField } from './errors.ts';
+import {
+  asArray,
+  asBoolean,
+  asNullableArray,
+  asNumber,
+  asObject,
+  asString,
+  rejectUnknownKeys,
+  type JsonObject,
+} from './json-fields.ts';
+import type { DetectorPoint, IndexRange } from './types.ts';
+
+/** Fields shared by every reference case. `range` is R's: 1-based, both ends inclusive. */
+interface CaseBase {
+  readonly name: string;
+  /** Observations per year: 52 (weekly) or 365 (daily). */
+  readonly frequency: number;
+  readonly observed: readonly number[];
+  readonly range: IndexRange;
+  readonly expected: { readonly upperbound: (number | null)[]; readonly alarm: (boolean | null)[] };
+  readonly source?: string;
+}
+
+/** A validated reference case; `control` is already in our detector's shape. */
+export type ReferenceCase = CaseBase & { readonly algorithm: 'earsC'; readonly control: EarsControl };
+
+/** What {@link runReferenceCase} computes, aligned with `expected` (one entry per time point in range). */
+export interface ReferenceRun {
+  readonly name: string;
+  readonly upperbound: (number | null)[];
+  readonly alarm: (boolean | null)[];
+}
+
+/** R functions {@link runReferenceCase} can rerun. */
+export const REFERENCE_ALGORITHMS: readonly string[] = ['earsC'];
+
+function parseEarsControl(value: unknown): EarsControl {
+  const c = asObject(value, 'control');
+  rejectUnknownKeys(c, ['method', 'baseline', 'alpha', 'minSigma'], 'control');
+  const method = asString(c['method'], 'control.method');
+  if (method !== 'C1' && method !== 'C2' && method !== 'C3') throw invalidField('control.method', 'must be C1, C2 or C3');
+  return {
+    method,
+    ...optional(c, 'baseline', (v, p) => asNumber(v, p, { integer: true, min: 3 })),
+    ...optional(c, 'alpha', (v, p) => asNumber(v, p, { min: 0 })),
+    ...optional(c, 'minSigma', (v, p) => asNumber(v, p, { min: 0 })),
+  };
+}
+
+/** `{ [key]: read(value) }` when the key is present and not null, else `{}` (R's NULL = default). */
+function optional<K extends string, T>(
+  obj: JsonObject,
+  key: K,
+  read: (v: unknown, path: string) => T,
+): { [P in K]?: T } {
+  const v = obj[key];
+  return v === undefined || v === null ? {} : ({ [key]: read(v, `control.${key}`) } as { [P in K]?: T });
+}
+
+function parseBase(c: JsonObject): CaseBase {
+  const observed = asArray(c['observed'], 'observed').map((v, i) => asNumber(v, `observed[${i}]`, { min: 0 }));
+  const rangeValues = asArray(c['range'], 'range').map((v, i) => asNumber(v, `range[${i}]`, { integer: true, min: 1 }));
+  const [from, to] = rangeValues;
+  if (rangeValues.length !== 2 || from === undefined || to === undefined || from > to || to > observed.length) {
+    throw invalidField('range', `must be [from, to] with 1 ≤ from ≤ to ≤ ${observed.length}`);
+  }
+  const e = asObject(c['expected'], 'expected');
+  const upperbound = asNullableArray(e['upperbound'], 'expected.upperbound', (v, p) => asNumber(v, p));
+  const alarm = asNullableArray(e['alarm'], 'expected.alarm', asBoolean);
+  const length = to - from + 1;
+  if (upperbound.length !== length) throw invalidField('expected.upperbound', `must have ${length} entries (range)`);
+  if (alarm.length !== length) throw invalidField('expected.alarm', `must have ${length} entries (range)`);
+  return {
+    name: asString(c['name'], 'name'),
+    frequency: asNumber(c['frequency'], 'frequency', { integer: true, min: 1 }),
+    observed,
+    range: [from, to],
+    expected: { upperbound, alarm },
+    ...(c['source'] === undefined ? {} : { source: asString(c['source'], 'source') }),
+  };
+}
+
+/**
+ * Validates one reference case (the parsed JSON of a case file). Throws an AppError
+ * `VALIDATION_FAILED` whose `details.field` names the first bad field.
+ */
+export function parseReferenceCase(json: unknown): ReferenceCase {
+  const c = asObject(json, '(case)');
+  const algorithm = asString(c['algorithm'], 'algorithm');
+  switch (algorithm) {
+    case 'earsC':
+      return { ...parseBase(c), algorithm, control: parseEarsControl(c['control']) };
+    default:
+      throw invalidField('algorithm', `unsupported "${algorithm}" (supported: ${REFERENCE_ALGORITHMS.join(', ')})`);
+  }
+}
+
+/** Runs the case's algorithm over R's range and returns upperbound and alarm per time point. */
+export function runReferenceCase(c: ReferenceCase): ReferenceRun {
+  // R's range is 1-based; our detectors index from 0.
+  const range: IndexRange = [c.range[0] - 1, c.range[1] - 1];
+  let points: DetectorPoint[];
+  switch (c.algorithm) {
+    case 'earsC':
+      points = earsC(c.observed, { ...c.control, range });
+      break;
+  }
+  return { name: c.name, upperbound: points.map((p) => p.upperbound), alarm: points.map((p) => p.alarm) };
+}
