@@ -48,8 +48,8 @@ export const configSchema = z.object({
   EWS_EARS_MIN_SIGMA: envNumber(1, 0, 100),
   /** p-value below which a non-alarm signal is yellow. Default 0.01. */
   EWS_YELLOW_P: envNumber(0.01, 0, 0.5),
-  /** Alerts need at least this many cases on the alarm day. Default 3. */
-  EWS_ALERT_MIN_COUNT: envInt(3, 1, 10_000),
+  /** Alerts need at least this many cases on the alarm day. Default 5: commune series are sparse, and at 3–4 cases Poisson noise alone alarms somewhere almost daily. */
+  EWS_ALERT_MIN_COUNT: envInt(5, 1, 10_000),
   /** Lowest signal level that opens an alert: red or yellow. Default red. */
   EWS_ALERT_MIN_LEVEL: z.enum(['red', 'yellow']).default('red'),
   /** Days before today still evaluated (and alerted) when late counts arrive. Default 7. */

@@ -61,10 +61,18 @@ export async function readSeries(
   const rs = await client.query({
     query: `SELECT syndrome, commune_code, toString(day) AS d, uniqExactMerge(events) AS n
             FROM syndrome_counts
-            WHERE (syndrome, commune_code) IN {pairs:Array(Tuple(String, String))}
+            WHERE syndrome IN {syndromes:Array(String)} AND commune_code IN {communes:Array(String)}
+              AND has(arrayZip({ps:Array(String)}, {pc:Array(String)}), (syndrome, commune_code))
               AND day BETWEEN {from:Date} AND {to:Date}
             GROUP BY syndrome, commune_code, day`,
-    query_params: { pairs: pairs.map((p) => [p.syndrome, p.commune_code]), from, to },
+    query_params: {
+      syndromes: [...new Set(pairs.map((p) => p.syndrome))],
+      communes: [...new Set(pairs.map((p) => p.commune_code))],
+      ps: pairs.map((p) => p.syndrome),
+      pc: pairs.map((p) => p.commune_code),
+      from,
+      to,
+    },
     format: 'JSONCompactEachRow',
   });
   for (const [s, c, d, n] of await rs.json<[string, string, string, number | string]>()) {

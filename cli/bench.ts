@@ -1,0 +1,127 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readConfig } from './config.ts';
+import { startPipeline } from './pipeline.ts';
+import { createLogger } from '../platform/logger.ts';
+import { systemClock } from '../platform/clock.ts';
+
+const HELP = `ews bench [ingest] — benchmarks (not tests): results go to BENCHMARKS.md
+
+  ingest   events/s accepted through POST /v1/events in NDJSON batches of 500, each answered
+           only once durable; then the time until all are counted; peak RSS of the server.
+Options: --events N (default 200000), --batch N (500), --concurrency N (4), --no-write`;
+
+export async function runBench(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      events: { type: 'string', default: '200000' },
+      batch: { type: 'string', default: '500' },
+      concurrency: { type: 'string', default: '4' },
+      'no-write': { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const which = positionals[0] ?? 'ingest';
+  if (which !== 'ingest') throw new Error(`unknown benchmark '${which}'`);
+  const total = Number(values.events);
+  const batch = Number(values.batch);
+  const concurrency = Number(values.concurrency);
+
+  const dir = mkdtempSync(join(tmpdir(), 'ews-bench-'));
+  const config = readConfig({ ...process.env, EWS_DATA_DIR: dir, PORT: '0', EWS_LOG_LEVEL: 'warn' });
+  const pipeline = await startPipeline(config, { log: createLogger({ level: 'warn' }), clock: systemClock, cronSchedule: false });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+  try {
+    process.stderr.write(`bench ingest: ${total} events in batches of ${batch}, ${concurrency} requests in flight → ${pipeline.url}\n`);
+    const out = await runClient([pipeline.url, String(total), String(batch), String(concurrency)]);
+    const result = JSON.parse(out) as { accepted: number; seconds: number };
+    const settleStart = performance.now();
+    await pipeline.settle();
+    const countedSeconds = result.seconds + (performance.now() - settleStart) / 1000;
+    const rs = await pipeline.store.query({ query: "SELECT count() AS n FROM events FINAL", format: 'JSONEachRow' });
+    const stored = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+    const figures = {
+      events: total,
+      accepted: result.accepted,
+      stored,
+      ingestSeconds: result.seconds,
+      eventsPerSecond: Math.round(result.accepted / result.seconds),
+      countedSeconds,
+      countedPerSecond: Math.round(stored / countedSeconds),
+      peakRssMb: Math.round(peakRss / 1048576),
+    };
+    process.stdout.write(JSON.stringify(figures) + '\n');
+    if (!values['no-write']) writeSection('ingest', renderIngest(figures, { batch, concurrency }));
+    return result.accepted === total && stored === total ? 0 : 1;
+  } finally {
+    clearInterval(sampler);
+    await pipeline.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runClient(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('../bench/ingest-client.ts', import.meta.url).pathname, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`bench client exited with ${code}`))));
+  });
+}
+
+/** Machine line for BENCHMARKS.md: CPU model, cores, memory, Node version, date. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  let kernel = '';
+  try {
+    kernel = execFileSync('uname', ['-sr']).toString().trim();
+  } catch {
+    kernel = process.platform;
+  }
+  return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${kernel}, Node.js ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function renderIngest(f: Record<string, number>, o: { batch: number; concurrency: number }): string {
+  return [
+    `## Ingest (\`npm run bench\`)`,
+    '',
+    `Machine: ${machineLine()}`,
+    '',
+    `${f['events']} encounter/lab events from the demo simulator, NDJSON batches of ${o.batch}, ${o.concurrency} requests in flight from a separate client process; each answer comes after the batch is fsynced to the embedded log. Target: ≥ 20,000 events/s on 2 cores.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| accepted through POST /v1/events (durable) | **${f['eventsPerSecond']?.toLocaleString('en')} events/s** (${f['ingestSeconds']?.toFixed(2)} s) |`,
+    `| until all counted in ClickHouse (chDB) | ${f['countedPerSecond']?.toLocaleString('en')} events/s (${f['countedSeconds']?.toFixed(2)} s) |`,
+    `| events stored / sent | ${f['stored']} / ${f['events']} |`,
+    `| peak RSS of the pipeline process | ${f['peakRssMb']} MB |`,
+    '',
+  ].join('\n');
+}
+
+/** Replaces (or appends) one `<!-- bench:NAME -->` section of BENCHMARKS.md. */
+export function writeSection(name: string, body: string): void {
+  const file = new URL('../BENCHMARKS.md', import.meta.url);
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section names its machine and date.\n\n';
+  const block = `${start}\n${body}${end}\n`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length + 1) : text + '\n' + block;
+  writeFileSync(file, text);
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+
+const HELP = `ews — syndromic-ews, cảnh báo sớm dịch bệnh theo hội chứng / syndromic early warning
+
+Usage / Cách dùng:
+  ews demo [--until-alert] [options]   pipeline + simulated hospitals of Bắc Ninh and Hưng Yên
+  ews serve                            the pipeline alone (configured by environment variables)
+  ews detect FILE…                     run detectors on R surveillance reference cases (JSON lines out)
+  ews bench [ingest]                   ingest benchmark; writes BENCHMARKS.md
+  ews help                             this text
+
+Run 'ews COMMAND --help' for a command's options. Configuration: see README.md (environment
+variables such as PORT, EWS_DATA_DIR, CLICKHOUSE_URL, EWS_WEBHOOK_URL).`;
+
+/** Dispatches a command; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo':
+        return await (await import('./demo.ts')).runDemo(rest);
+      case 'serve':
+        return await (await import('./serve.ts')).runServe(rest);
+      case 'detect':
+        return await (await import('./detect.ts')).runDetect(rest);
+      case 'bench':
+        return await (await import('./bench.ts')).runBench(rest);
+      case '--version':
+      case '-v': {
+        const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+        process.stdout.write(`${pkg.version}\n`);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+      default:
+        process.stderr.write(`ews: unknown command '${command}' / lệnh không hợp lệ\n\n${HELP}\n`);
+        return 2;
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    process.stderr.write(`ews ${command}: ${e.code === 'CONFIG_INVALID' ? e.message : (e.stack ?? String(err))}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { dayRange, dayString, isoWeek, localDay, localDayNumber, parseDay } from '../../processors/window.ts';
+
+describe('localDay: the Asia/Ho_Chi_Minh calendar day of an event', () => {
+  it.each([
+    ['2026-07-01T08:30:00+07:00', '2026-07-01'],
+    ['2026-07-01T00:00:00+07:00', '2026-07-01'],
+    ['2026-06-30T23:59:59+07:00', '2026-06-30'],
+    ['2026-06-30T17:00:00Z', '2026-07-01'], // midnight in Hanoi
+    ['2026-06-30T16:59:59.999Z', '2026-06-30'],
+    ['2026-07-01T01:00:00+09:00', '2026-06-30'], // sent from a +09:00 system: 23:00 in Hanoi
+    ['2024-12-31T23:30:00-05:00', '2025-01-01'],
+    ['2024-02-29T12:00:00+07:00', '2024-02-29'],
+  ])('%s → %s', (ts, day) => {
+    expect(localDay(ts)).toBe(day);
+  });
+
+  it('rejects a non-timestamp', () => {
+    expect(() => localDay('yesterday')).toThrow(RangeError);
+  });
+});
+
+describe('day arithmetic', () => {
+  it('round-trips day numbers', () => {
+    for (const d of ['1970-01-01', '2000-02-29', '2026-11-25', '2030-12-31']) expect(dayString(parseDay(d))).toBe(d);
+  });
+  it.each(['2026-02-30', '2026-13-01', '26-01-01', '', '2026-1-1'])('parseDay(%s) is NaN', (d) => {
+    expect(parseDay(d)).toBeNaN();
+  });
+  it('dayRange is inclusive and crosses months and leap days', () => {
+    expect(dayRange('2024-02-27', '2024-03-01')).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
+    expect(dayRange('2026-01-02', '2026-01-01')).toEqual([]);
+  });
+  it('localDayNumber uses the +07:00 offset', () => {
+    expect(localDayNumber(Date.parse('2026-06-30T17:00:00Z'))).toBe(parseDay('2026-07-01'));
+  });
+  it.each([
+    ['2026-01-01', '2026-W01'],
+    ['2025-12-29', '2026-W01'],
+    ['2027-01-03', '2026-W53'],
+    ['2024-12-30', '2025-W01'],
+    ['2021-01-03', '2020-W53'],
+  ])('isoWeek(%s) = %s', (d, w) => {
+    expect(isoWeek(parseDay(d))).toBe(w);
+  });
+});
