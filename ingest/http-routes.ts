@@ -18,7 +18,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
     scope.addContentTypeParser([...JSON_TYPES, ...NDJSON_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
     scope.setErrorHandler(async (err, req, reply) => {
-      const appErr = toAppError(err);
+      const appErr = toAppError(err, req.routeOptions.bodyLimit);
       if (appErr.status < 500) {
         const raw = typeof req.body === 'string' ? req.body : '';
         await ingest.rejectBody({

@@ -26,7 +26,7 @@ export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
-    const appErr = toAppError(err);
+    const appErr = toAppError(err, req.routeOptions.bodyLimit);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     void reply.code(appErr.status).send(appErr.toBody());
   });
@@ -46,12 +46,12 @@ export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
 }
 
 /** Maps fastify's own errors onto the error catalogue. */
-export function toAppError(err: unknown): AppError {
+export function toAppError(err: unknown, bodyLimit?: number): AppError {
   if (isAppError(err)) return err;
   const e = err as FastifyError;
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('BODY_TOO_LARGE', `request body is larger than the limit of ${e.message.match(/\d+/)?.[0] ?? 'the server'} bytes; send smaller batches`);
+      return new AppError('BODY_TOO_LARGE', `request body is larger than the limit of ${bodyLimit ?? 'the server\'s'} bytes; send smaller batches`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type: send application/json (an array of events) or application/x-ndjson (one event per line)');
