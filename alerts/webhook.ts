@@ -4,11 +4,13 @@ import type { Counter } from 'prom-client';
 /**
  * POSTs alert notifications as JSON to one URL, retrying with backoff (5 attempts,
  * 0.5 s doubling) on network errors and 5xx answers. Delivery runs beside the pipeline:
- * a slow receiver never holds up counting or detection. `close()` waits for deliveries in
- * flight.
+ * a slow receiver never holds up counting or detection. `close()` waits briefly for
+ * deliveries in flight; a durable outbox with redelivery after restart is the alert service's
+ * next step.
  */
 export function createWebhookNotifier(options: { url: string; log: Logger; deliveries: Counter<'outcome'>; timeoutMs?: number }) {
   const inFlight = new Set<Promise<void>>();
+  const stop = new AbortController();
 
   const deliver = async (payload: unknown): Promise<void> => {
     const body = JSON.stringify(payload);
@@ -19,7 +21,7 @@ export function createWebhookNotifier(options: { url: string; log: Logger; deliv
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'syndromic-ews' },
           body,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+          signal: AbortSignal.any([stop.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)]),
         });
         if (res.ok) {
           options.deliveries.inc({ outcome: 'delivered' });
@@ -33,7 +35,11 @@ export function createWebhookNotifier(options: { url: string; log: Logger; deliv
       } catch (err) {
         options.log.warn({ err, attempt }, 'webhook delivery failed');
       }
-      await new Promise((r) => setTimeout(r, delay));
+      if (stop.signal.aborted) break;
+      await new Promise((r) => {
+        const t = setTimeout(r, delay);
+        stop.signal.addEventListener('abort', () => (clearTimeout(t), r(undefined)), { once: true });
+      });
       delay *= 2;
     }
     options.deliveries.inc({ outcome: 'failed' });
@@ -45,8 +51,12 @@ export function createWebhookNotifier(options: { url: string; log: Logger; deliv
       const p = deliver(payload).finally(() => inFlight.delete(p));
       inFlight.add(p);
     },
-    async close(): Promise<void> {
-      await Promise.allSettled([...inFlight]);
+    /** Waits up to `graceMs` for deliveries in flight, then abandons their retries. */
+    async close(graceMs = 2000): Promise<void> {
+      const all = Promise.allSettled([...inFlight]);
+      const timer = setTimeout(() => stop.abort(), graceMs);
+      await all;
+      clearTimeout(timer);
     },
   };
 }

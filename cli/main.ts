@@ -7,6 +7,7 @@ Usage / Cách dùng:
   ews serve                            the pipeline alone (configured by environment variables)
   ews detect FILE…                     run detectors on R surveillance reference cases (JSON lines out)
   ews bench [ingest]                   ingest benchmark; writes BENCHMARKS.md
+  ews schemas [--write]                JSON Schema of the hospital event contract (schemas/json/)
   ews help                             this text
 
 Run 'ews COMMAND --help' for a command's options. Configuration: see README.md (environment
@@ -23,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./serve.ts')).runServe(rest);
       case 'detect':
         return await (await import('./detect.ts')).runDetect(rest);
+      case 'schemas':
+        return await (await import('./schemas.ts')).runSchemas(rest);
       case 'bench':
         return await (await import('./bench.ts')).runBench(rest);
       case '--version':

@@ -1,0 +1,24 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { eventJsonSchemas } from '../schemas/events.ts';
+
+export const JSON_SCHEMA_DIR = new URL('../schemas/json/', import.meta.url);
+
+/** File name → JSON text of every published JSON Schema. */
+export function renderJsonSchemas(): Record<string, string> {
+  return Object.fromEntries(Object.entries(eventJsonSchemas()).map(([name, schema]) => [`${name}.schema.json`, JSON.stringify(schema, null, 2) + '\n']));
+}
+
+/** `ews schemas [--write]`: print or write the JSON Schema export of the event contract. */
+export async function runSchemas(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { write: { type: 'boolean' } } });
+  const files = renderJsonSchemas();
+  if (!values.write) {
+    process.stdout.write(JSON.stringify(eventJsonSchemas(), null, 2) + '\n');
+    return 0;
+  }
+  mkdirSync(JSON_SCHEMA_DIR, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(new URL(name, JSON_SCHEMA_DIR), text);
+  process.stderr.write(`wrote ${Object.keys(files).join(', ')} to schemas/json/\n`);
+  return 0;
+}

@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/ews.mjs', import.meta.url));
+
+describe('ews demo --until-alert (the whole pipeline, end to end)', () => {
+  it('loads history through the HTTP API, runs live traffic and exits 0 at the first alert, printing it as JSON', async () => {
+    const child = spawn(process.execPath, [bin, 'demo', '--until-alert'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, err.slice(-2000)).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const alert = JSON.parse(lines[0]!) as Record<string, unknown>;
+    for (const field of ['alert_id', 'commune_code', 'syndrome', 'level', 'date', 'observed', 'expected', 'threshold', 'algorithm']) {
+      expect(alert, field).toHaveProperty(field);
+    }
+    expect(alert['observed']).toBeGreaterThan(alert['threshold'] as number);
+    expect(String(alert['date'])).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Progress was visible while history loaded, and it included refused and resent events.
+    expect(err).toMatch(/history \/ lịch sử .* \d+ duplicates, [1-9]\d* rejected/);
+  }, 300_000);
+});
