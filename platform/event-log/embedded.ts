@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, fstatSync, writeFileSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readSync, renameSync, fstatSync, write, writeFileSync, readFileSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -6,8 +6,8 @@ import type { ConsumedBatch, ConsumedRecord, EventLog, LogRecord, SubscribeOptio
 import { retryWithBackoff } from '../retry.ts';
 
 /**
- * An embedded durable log: one append-only NDJSON file per topic (`<dir>/<topic>.log`),
- * each line `{"k":key,"v":value}`. Appends are group-committed: concurrent callers share one
+ * An embedded durable log: one append-only file per topic (`<dir>/<topic>.log`), one record
+ * per line as `key<TAB>value` (values are JSON text, which never holds a raw newline). Appends are group-committed: concurrent callers share one
  * write + fsync, and each resolves only after its bytes are on disk. A line cut short by a
  * crash is truncated on open, so readers only ever see whole records. Offsets are byte
  * positions; a group's committed offset lives in `<dir>/<topic>.<group>.offset`, replaced
@@ -32,26 +32,34 @@ export function createEmbeddedLog(options: { dir: string; logger: Logger }): Eve
   const flush = (t: TopicFile): void => {
     if (t.flushing || t.pending.length === 0) return;
     t.flushing = true;
-    // Defer to the next macrotask so appends from the same tick (and concurrent requests)
-    // share one fsync.
-    setImmediate(() => {
-      const batch = t.pending;
-      t.pending = [];
-      try {
-        const buf = Buffer.concat(batch.map((p) => p.data));
-        let written = 0;
-        while (written < buf.length) written += writeSync(t.fd, buf, written, buf.length - written, t.size + written);
-        fsyncSync(t.fd);
-        t.size += buf.length;
-        for (const p of batch) p.resolve();
-        emitter.emit(t.topic);
-      } catch (err) {
-        for (const p of batch) p.reject(err as Error);
-      } finally {
+    // Write and fdatasync on libuv's thread pool: the event loop keeps parsing requests
+    // meanwhile, and everything appended during one sync shares the next one.
+    const batch = t.pending;
+    t.pending = [];
+    const buf = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data));
+    void writeAll(t.fd, buf, t.size)
+      .then(() => new Promise<void>((resolve, reject) => fdatasync(t.fd, (err) => (err ? reject(err) : resolve()))))
+      .then(
+        () => {
+          t.size += buf.length;
+          for (const p of batch) p.resolve();
+          emitter.emit(t.topic);
+        },
+        (err: Error) => {
+          // The file may now hold part of this batch past `size`: cut it so a later append
+          // does not land behind bytes nobody acknowledged.
+          try {
+            ftruncateSync(t.fd, t.size);
+          } catch {
+            /* the next open truncates the torn tail anyway */
+          }
+          for (const p of batch) p.reject(err);
+        },
+      )
+      .finally(() => {
         t.flushing = false;
         flush(t);
-      }
-    });
+      });
   };
 
   return {
@@ -59,7 +67,10 @@ export function createEmbeddedLog(options: { dir: string; logger: Logger }): Eve
       if (records.length === 0) return Promise.resolve();
       const t = topicFile(topic);
       let text = '';
-      for (const r of records) text += JSON.stringify({ k: r.key, v: r.value }) + '\n';
+      for (const r of records) {
+        if (/[\t\n]/.test(r.key) || r.value.includes('\n')) return Promise.reject(new TypeError('log keys hold no tab or newline, values no newline'));
+        text += `${r.key}\t${r.value}\n`;
+      }
       return new Promise<void>((resolve, reject) => {
         t.pending.push({ data: Buffer.from(text, 'utf8'), resolve, reject });
         flush(t);
@@ -98,6 +109,16 @@ interface TopicFile {
   size: number;
   pending: { data: Buffer; resolve: () => void; reject: (e: Error) => void }[];
   flushing: boolean;
+}
+
+function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (offset: number): void => {
+      if (offset >= buf.length) return resolve();
+      write(fd, buf, offset, buf.length - offset, position + offset, (err, n) => (err ? reject(err) : step(offset + n)));
+    };
+    step(0);
+  });
 }
 
 function openTopic(dir: string, topic: string, log: Logger): TopicFile {
@@ -155,8 +176,9 @@ function readBatch(t: TopicFile, from: number, maxRecords: number): ConsumedBatc
   while (records.length < maxRecords) {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break;
-    const line = JSON.parse(buf.toString('utf8', pos, nl)) as { k: string; v: string };
-    records.push({ topic: t.topic, partition: 0, offset: from + pos, key: line.k, value: line.v });
+    const tab = buf.indexOf(0x09, pos);
+    const split = tab >= 0 && tab < nl ? tab : pos;
+    records.push({ topic: t.topic, partition: 0, offset: from + pos, key: buf.toString('utf8', pos, split), value: buf.toString('utf8', split === pos ? pos : split + 1, nl) });
     pos = nl + 1;
   }
   if (records.length === 0 && len === MAX_READ_BYTES) throw new Error(`record larger than ${MAX_READ_BYTES} bytes in ${t.topic}`);

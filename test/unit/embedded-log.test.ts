@@ -81,7 +81,7 @@ describe('embedded durable log', () => {
     const log = createEmbeddedLog({ dir, logger });
     await log.append('t', [rec(0), rec(1)]);
     await log.close();
-    appendFileSync(join(dir, 't.log'), '{"k":"k0","v":"{\\"i\\":2');
+    appendFileSync(join(dir, 't.log'), 'k0\t{"i":2');
     const reopened = createEmbeddedLog({ dir, logger });
     await reopened.append('t', [rec(3)]);
     await reopened.close();
