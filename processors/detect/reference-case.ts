@@ -5,16 +5,9 @@
  */
 import { earsC, type EarsControl } from './ears.ts';
 import { invalidField } from './errors.ts';
-import {
-  asArray,
-  asBoolean,
-  asNullableArray,
-  asNumber,
-  asObject,
-  asString,
-  rejectUnknownKeys,
-  type JsonObject,
-} from './json-fields.ts';
+import { farringtonFlexible, type FarringtonControl } from './farrington-flexible.ts';
+import { asArray, asBoolean, asNullableArray, asNumber, asObject, asString, type JsonObject } from './json-fields.ts';
+import { parseEarsControl, parseFarringtonControl } from './r-controls.ts';
 import type { DetectorPoint, IndexRange } from './types.ts';
 
 /** Fields shared by every reference case. `range` is R's: 1-based, both ends inclusive. */
@@ -29,7 +22,14 @@ interface CaseBase {
 }
 
 /** A validated reference case; `control` is already in our detector's shape. */
-export type ReferenceCase = CaseBase & { readonly algorithm: 'earsC'; readonly control: EarsControl };
+export type ReferenceCase =
+  | (CaseBase & { readonly algorithm: 'earsC'; readonly control: EarsControl })
+  | (CaseBase & {
+      readonly algorithm: 'farringtonFlexible';
+      readonly control: FarringtonControl;
+      /** Extension of the shared format: population per time point, for populationOffset. */
+      readonly population?: readonly number[];
+    });
 
 /** What {@link runReferenceCase} computes, aligned with `expected` (one entry per time point in range). */
 export interface ReferenceRun {
@@ -39,30 +39,7 @@ export interface ReferenceRun {
 }
 
 /** R functions {@link runReferenceCase} can rerun. */
-export const REFERENCE_ALGORITHMS: readonly string[] = ['earsC'];
-
-function parseEarsControl(value: unknown): EarsControl {
-  const c = asObject(value, 'control');
-  rejectUnknownKeys(c, ['method', 'baseline', 'alpha', 'minSigma'], 'control');
-  const method = asString(c['method'], 'control.method');
-  if (method !== 'C1' && method !== 'C2' && method !== 'C3') throw invalidField('control.method', 'must be C1, C2 or C3');
-  return {
-    method,
-    ...optional(c, 'baseline', (v, p) => asNumber(v, p, { integer: true, min: 3 })),
-    ...optional(c, 'alpha', (v, p) => asNumber(v, p, { min: 0 })),
-    ...optional(c, 'minSigma', (v, p) => asNumber(v, p, { min: 0 })),
-  };
-}
-
-/** `{ [key]: read(value) }` when the key is present and not null, else `{}` (R's NULL = default). */
-function optional<K extends string, T>(
-  obj: JsonObject,
-  key: K,
-  read: (v: unknown, path: string) => T,
-): { [P in K]?: T } {
-  const v = obj[key];
-  return v === undefined || v === null ? {} : ({ [key]: read(v, `control.${key}`) } as { [P in K]?: T });
-}
+export const REFERENCE_ALGORITHMS: readonly string[] = ['earsC', 'farringtonFlexible'];
 
 function parseBase(c: JsonObject): CaseBase {
   const observed = asArray(c['observed'], 'observed').map((v, i) => asNumber(v, `observed[${i}]`, { min: 0 }));
@@ -97,6 +74,17 @@ export function parseReferenceCase(json: unknown): ReferenceCase {
   switch (algorithm) {
     case 'earsC':
       return { ...parseBase(c), algorithm, control: parseEarsControl(c['control']) };
+    case 'farringtonFlexible': {
+      const base = parseBase(c);
+      const population =
+        c['population'] === undefined
+          ? undefined
+          : asArray(c['population'], 'population').map((v, i) => asNumber(v, `population[${i}]`, { min: 0 }));
+      if (population !== undefined && population.length !== base.observed.length) {
+        throw invalidField('population', `must have ${base.observed.length} entries (observed)`);
+      }
+      return { ...base, algorithm, control: parseFarringtonControl(c['control']), ...(population ? { population } : {}) };
+    }
     default:
       throw invalidField('algorithm', `unsupported "${algorithm}" (supported: ${REFERENCE_ALGORITHMS.join(', ')})`);
   }
@@ -110,6 +98,12 @@ export function runReferenceCase(c: ReferenceCase): ReferenceRun {
   switch (c.algorithm) {
     case 'earsC':
       points = earsC(c.observed, { ...c.control, range });
+      break;
+    case 'farringtonFlexible':
+      points = farringtonFlexible(
+        { observed: c.observed, frequency: c.frequency, ...(c.population ? { population: c.population } : {}) },
+        { ...c.control, range },
+      );
       break;
   }
   return { name: c.name, upperbound: points.map((p) => p.upperbound), alarm: points.map((p) => p.alarm) };
