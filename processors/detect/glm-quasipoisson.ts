@@ -105,7 +105,7 @@ export function fitQuasiPoisson(input: GlmInput): GlmFit {
 }
 
 /** Hat values of the final weighted least-squares step (R's `hatvalues(glm)`). */
-export const glmHatValues = (fit: GlmFit): number[] => hatValues(fit.qr, fit.y.length);
+export const glmHatValues = (fit: GlmFit): number[] => hatValues(fit.qr);
 
 /**
  * Linear predictor at a new row `x` (plus `offset`) and its standard error

@@ -13,8 +13,9 @@ export interface QrFactorisation {
   readonly pivot: readonly number[];
   /** Upper-triangular R (rank × rank), row-major. */
   readonly r: readonly (readonly number[])[];
-  /** Thin Q (n × rank), column j in q[j]. */
-  readonly q: readonly (readonly number[])[];
+  /** Householder vectors, Q = H₀H₁…; Q itself is built only when hat values need it. */
+  readonly reflectors: readonly (readonly number[])[];
+  readonly n: number;
 }
 
 const dot = (a: readonly number[], b: readonly number[]): number => {
@@ -55,13 +56,17 @@ export function qrDecompose(columns: readonly (readonly number[])[], tol: number
   }
   const rank = Math.min(k, n);
   const r = Array.from({ length: rank }, (_, i) => Array.from({ length: rank }, (_, j) => (j >= i ? (work[j]?.[i] ?? 0) : 0)));
-  const q = Array.from({ length: rank }, (_, j) => {
-    const e = new Array<number>(n).fill(0);
+  return { rank, pivot, r, reflectors, n };
+}
+
+/** Thin Q (n × rank), column j in q[j]. */
+function thinQ(f: QrFactorisation): number[][] {
+  return Array.from({ length: f.rank }, (_, j) => {
+    const e = new Array<number>(f.n).fill(0);
     e[j] = 1;
-    for (let l = reflectors.length - 1; l >= 0; l--) applyReflector(reflectors[l] as number[], l, e);
+    for (let l = f.reflectors.length - 1; l >= 0; l--) applyReflector(f.reflectors[l] as number[], l, e);
     return e;
   });
-  return { rank, pivot, r, q };
 }
 
 function norm(x: readonly number[], from: number): number {
@@ -88,7 +93,9 @@ function rotateToEnd<T>(xs: T[], l: number): void {
  * them), given the right-hand side `y`.
  */
 export function qrSolve(f: QrFactorisation, y: readonly number[], p: number): number[] {
-  const qty = f.q.map((qj) => dot(qj, y));
+  // Qᵀy = …H₁H₀y: apply the reflectors in order.
+  const qty = [...y];
+  f.reflectors.forEach((v, l) => applyReflector(v, l, qty));
   const beta = new Array<number>(f.rank).fill(0);
   for (let i = f.rank - 1; i >= 0; i--) {
     let s = qty[i] as number;
@@ -101,9 +108,10 @@ export function qrSolve(f: QrFactorisation, y: readonly number[], p: number): nu
 }
 
 /** Diagonal of the hat matrix Q Qᵀ, set to 1 within 10·ε of 1 (R's lm.influence). */
-export function hatValues(f: QrFactorisation, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => {
-    const h = f.q.reduce((s, qj) => s + (qj[i] as number) ** 2, 0);
+export function hatValues(f: QrFactorisation): number[] {
+  const q = thinQ(f);
+  return Array.from({ length: f.n }, (_, i) => {
+    const h = q.reduce((s, qj) => s + (qj[i] as number) ** 2, 0);
     return h > 1 - 10 * Number.EPSILON ? 1 : h;
   });
 }

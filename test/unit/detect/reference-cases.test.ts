@@ -64,3 +64,22 @@ describe('negative control: the comparison catches a broken detector', () => {
     expect(compareReferenceRun(c, perturb(good, firstNumber, u * (1 + 1e-9)))).toEqual([]);
   });
 });
+
+describe('negative control: farringtonFlexible tolerance is 1e-4 relative', () => {
+  const c = load('ff-noufaily-salmNewport-total.json');
+  const good = runReferenceCase(c);
+  const i = good.upperbound.findIndex((u) => u !== null && u > 0);
+  const scaled = (factor: number): ReferenceRun => ({
+    ...good,
+    upperbound: good.upperbound.map((v, j) => (j === i && v !== null ? v * factor : v)),
+  });
+
+  it('passes as computed and with a 1e-6 relative error', () => {
+    expect(compareReferenceRun(c, good)).toEqual([]);
+    expect(compareReferenceRun(c, scaled(1 + 1e-6))).toEqual([]);
+  });
+
+  it('fails with a 2e-4 relative error', () => {
+    expect(compareReferenceRun(c, scaled(1 + 2e-4))).toHaveLength(1);
+  });
+});
