@@ -12,6 +12,7 @@ const HELP = `ews bench [ingest] — benchmarks (not tests): results go to BENCH
 
   ingest   events/s accepted through POST /v1/events in NDJSON batches of 500, each answered
            only once durable; then the time until all are counted; peak RSS of the server.
+  classify events/s of the syndrome classifier on one core
 Options: --events N (default 200000), --batch N (500), --concurrency N (4), --no-write`;
 
 export async function runBench(argv: string[]): Promise<number> {
@@ -31,7 +32,19 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   }
   const which = positionals[0] ?? 'ingest';
-  if (which !== 'ingest') throw new Error(`unknown benchmark '${which}'`);
+  if (which === 'classify') {
+    const { benchClassify } = await import('../bench/classify.ts');
+    const r = benchClassify();
+    process.stdout.write(JSON.stringify(r) + '\n');
+    if (!values['no-write']) {
+      writeSection(
+        'classify',
+        `## Classification (\`ews bench classify\`)\n\nMachine: ${machineLine()}\n\nBest of three runs of 200,000 events (coded encounters, Vietnamese free text, labs) through the default classifier on one core: **${r.eventsPerSecond.toLocaleString('en')} events/s**.\n\n`,
+      );
+    }
+    return 0;
+  }
+  if (which !== 'ingest') throw new Error(`unknown benchmark '${which}' (ingest, classify)`);
   const total = Number(values.events);
   const batch = Number(values.batch);
   const concurrency = Number(values.concurrency);

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { createClassifier, type EventInput } from '../../../processors/classify/index.ts';
+// Classifier throughput (a benchmark, not a test: timings on a shared 2-core machine are too
+// noisy to assert). Run by `ews bench classify`.
+import { createClassifier, type EventInput } from '../processors/classify/index.ts';
 
 // A mix shaped like hospital traffic: mostly coded encounters, a share of free text, labs.
 const SAMPLE: EventInput[] = [
@@ -13,18 +14,15 @@ const SAMPLE: EventInput[] = [
   { schema: 'ews.lab.v1', test_code: '92142-9', result: 'negative' },
 ];
 
-describe('throughput', () => {
-  it('classifies at least 50,000 events per second', () => {
-    const { classifyEvent } = createClassifier();
-    const n = 200_000;
-    let best = Infinity;
-    // Best of three runs: the first also warms the JIT; the others absorb scheduler noise.
-    for (let run = 0; run < 3; run++) {
-      const start = performance.now();
-      for (let i = 0; i < n; i++) classifyEvent(SAMPLE[i % SAMPLE.length] as EventInput);
-      best = Math.min(best, performance.now() - start);
-    }
-    const perSecond = n / (best / 1000);
-    expect(perSecond).toBeGreaterThan(50_000);
-  });
-});
+/** Best-of-three events/s of the default classifier over a traffic-shaped mix. */
+export function benchClassify(n = 200_000): { eventsPerSecond: number } {
+  const { classifyEvent } = createClassifier();
+  let best = Infinity;
+  // Best of three runs: the first also warms the JIT; the others absorb scheduler noise.
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) classifyEvent(SAMPLE[i % SAMPLE.length] as EventInput);
+    best = Math.min(best, performance.now() - start);
+  }
+  return { eventsPerSecond: Math.round(n / (best / 1000)) };
+}
