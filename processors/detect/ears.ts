@@ -7,7 +7,7 @@
  * `max(0, y_t + σ_t·(z − Σ max(0, C2_{t−i} − 1)))`, built on y_t rather than on the mean,
  * so R's C3 alarm depends only on the two lagged C2 values (and on y_t > 0).
  */
-import { invalidField } from './errors.ts';
+import { assertFiniteSeries, invalidField } from './errors.ts';
 import { pnormUpper, qnorm } from './normal.ts';
 import type { DetectorPoint, IndexRange } from './types.ts';
 
@@ -52,6 +52,7 @@ function upperTail(y: number, { mean, sigma }: Reference): number {
 }
 
 function resolveControl(observed: readonly number[], control: EarsControl) {
+  assertFiniteSeries(observed, 'observed');
   const { method } = control;
   if (method !== 'C1' && method !== 'C2' && method !== 'C3') throw invalidField('method', 'must be C1, C2 or C3');
   const baseline = control.baseline ?? 7;
@@ -91,10 +92,20 @@ export function earsC(observed: readonly number[], control: EarsControl): Detect
       continue;
     }
     const ref =
-      method === 'C1' ? reference(observed, t - baseline, t - 1, minSigma) : c2Reference(observed, t, baseline, minSigma);
+      method === 'C1'
+        ? reference(observed, t - baseline, t - 1, minSigma)
+        : c2Reference(observed, t, baseline, minSigma);
     const upperbound = ref.mean + z * ref.sigma;
     const score = ref.sigma > 0 ? (y - ref.mean) / ref.sigma : null;
-    points.push({ index: t, observed: y, expected: ref.mean, upperbound, alarm: y > upperbound, pValue: upperTail(y, ref), score });
+    points.push({
+      index: t,
+      observed: y,
+      expected: ref.mean,
+      upperbound,
+      alarm: y > upperbound,
+      pValue: upperTail(y, ref),
+      score,
+    });
   }
   return points;
 }
@@ -115,7 +126,8 @@ function c3Point(observed: readonly number[], t: number, baseline: number, minSi
   const upperbound = Number.isNaN(raw) ? null : raw;
   // Textbook C3 for score/pValue, where 0/0 (a count equal to a flat baseline) is no excess.
   const orZero = (c2: number): number => (Number.isNaN(c2) ? 0 : c2);
-  const c3 = lags.reduce((sum, c2) => sum + Math.max(0, orZero(c2) - 1), orZero(c2Statistic(observed, t, baseline, minSigma)));
+  const c2Now = orZero(c2Statistic(observed, t, baseline, minSigma));
+  const c3 = lags.reduce((sum, c2) => sum + Math.max(0, orZero(c2) - 1), c2Now);
   return {
     index: t,
     observed: y,

@@ -7,3 +7,9 @@ import { AppError } from '../../platform/errors.ts';
 export function invalidField(field: string, reason: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field}: ${reason}`, { details: { field, reason } });
 }
+
+/** Counts must be finite: a NaN would silently turn every comparison into "no alarm". */
+export function assertFiniteSeries(values: readonly number[], field: string): void {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw invalidField(`${field}[${i}]`, `must be a finite number, got ${String(values[i])}`);
+}

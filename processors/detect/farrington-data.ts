@@ -66,7 +66,9 @@ function blocks(n: number, k: number, o: FarringtonWindow): number[] {
 /** The GLM rows farringtonFlexible uses at 1-based time point k. */
 export function farringtonRows(observed: readonly number[], k: number, o: FarringtonWindow): FarringtonRows {
   const oldest = k - o.b * o.frequency;
-  if (oldest < 1) throw invalidField('range', `time point ${k} has no reference point ${o.b} years back; decrease b or postpone range`);
+  if (oldest < 1) {
+    throw invalidField('range', `time point ${k} has no reference ${o.b} years back; decrease b or postpone range`);
+  }
   const factors = blocks(observed.length, k, o);
   assign(factors, k - o.pastWeeksNotIncluded, k, Number.NaN, 'pastWeeksNotIncluded');
   const wtime: number[] = [];

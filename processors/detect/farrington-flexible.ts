@@ -4,7 +4,7 @@
  * GLM to the same season in the b previous years (see farrington-data.ts and
  * farrington-model.ts) and compare the count with an upper prediction threshold.
  */
-import { invalidField } from './errors.ts';
+import { assertFiniteSeries, invalidField } from './errors.ts';
 import { farringtonRows } from './farrington-data.ts';
 import { fitFarringtonModel } from './farrington-model.ts';
 import { farringtonThreshold, noufailyThreshold, type PowerTransform } from './farrington-threshold.ts';
@@ -56,6 +56,8 @@ function integer(value: number, field: string, min: number): number {
 }
 
 function resolve(series: FarringtonSeries, c: FarringtonControl) {
+  assertFiniteSeries(series.observed, 'observed');
+  if (series.observed.some((y) => y < 0)) throw invalidField('observed', 'counts must be ≥ 0 (quasi-Poisson)');
   const b = integer(c.b ?? 5, 'b', 1);
   const w = integer(c.w ?? 3, 'w', 0);
   const frequency = integer(series.frequency, 'frequency', 1);
@@ -65,7 +67,9 @@ function resolve(series: FarringtonSeries, c: FarringtonControl) {
   if (!(cases >= 0)) throw invalidField('limit54', 'cases must be ≥ 0');
   integer(period, 'limit54', 1);
   const thresholdMethod = c.thresholdMethod ?? 'delta';
-  if (!['delta', 'nbPlugin', 'muan'].includes(thresholdMethod)) throw invalidField('thresholdMethod', 'must be delta, nbPlugin or muan');
+  if (!['delta', 'nbPlugin', 'muan'].includes(thresholdMethod)) {
+    throw invalidField('thresholdMethod', 'must be delta, nbPlugin or muan');
+  }
   const powertrans = c.powertrans ?? '2/3';
   if (!['2/3', '1/2', 'none'].includes(powertrans)) throw invalidField('powertrans', 'must be "2/3", "1/2" or "none"');
   const n = series.observed.length;
@@ -79,9 +83,26 @@ function resolve(series: FarringtonSeries, c: FarringtonControl) {
     throw invalidField('range', `must be integers with 0 ≤ from ≤ to < ${n}`);
   }
   return {
-    window: { b, w, frequency, noPeriods: integer(c.noPeriods ?? 1, 'noPeriods', 1), pastWeeksNotIncluded: integer(c.pastWeeksNotIncluded ?? w, 'pastWeeksNotIncluded', 0) },
-    model: { trend: c.trend ?? true, reweight: c.reweight ?? true, weightsThreshold: c.weightsThreshold ?? 2.58, pThresholdTrend: c.pThresholdTrend ?? 0.05 },
-    alpha, cases, period, thresholdMethod, powertrans, from, to,
+    window: {
+      b,
+      w,
+      frequency,
+      noPeriods: integer(c.noPeriods ?? 1, 'noPeriods', 1),
+      pastWeeksNotIncluded: integer(c.pastWeeksNotIncluded ?? w, 'pastWeeksNotIncluded', 0),
+    },
+    model: {
+      trend: c.trend ?? true,
+      reweight: c.reweight ?? true,
+      weightsThreshold: c.weightsThreshold ?? 2.58,
+      pThresholdTrend: c.pThresholdTrend ?? 0.05,
+    },
+    alpha,
+    cases,
+    period,
+    thresholdMethod,
+    powertrans,
+    from,
+    to,
     logPopulation: populationOffset && population ? population.map(Math.log) : undefined,
   };
 }
@@ -102,7 +123,8 @@ export function farringtonFlexible(series: FarringtonSeries, control: Farrington
     const k = t + 1; // R's 1-based index
     const y = observed[t] as number;
     const rows = farringtonRows(observed, k, o.window);
-    const offsets = o.logPopulation && { rows: rows.wtime.map((i) => o.logPopulation?.[i - 1] as number), now: o.logPopulation[t] as number };
+    const log = o.logPopulation;
+    const offsets = log && { rows: rows.wtime.map((i) => log[i - 1] as number), now: log[t] as number };
     const model = fitFarringtonModel(rows, k, offsets, { ...o.model, b: o.window.b, noPeriods: o.window.noPeriods });
     if (model === null) {
       points.push({ index: t, observed: y, expected: null, upperbound: null, alarm: null, pValue: null, score: null });

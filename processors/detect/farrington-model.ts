@@ -75,11 +75,21 @@ function residualWeights(s: readonly number[], threshold: number): number[] {
 }
 
 /** R's fitGLM.flexible: fit (falling back to no trend), then refit with residual weights. */
-function fitOnce(rows: FarringtonRows, offset: readonly number[] | undefined, withTrend: boolean, o: FarringtonModelOptions): Fitted | null {
+function fitOnce(
+  rows: FarringtonRows,
+  offset: readonly number[] | undefined,
+  withTrend: boolean,
+  o: FarringtonModelOptions,
+): Fitted | null {
   const factors = o.noPeriods !== 1;
   const levels = factors ? [...new Set(rows.group)].sort((a, b) => a - b) : [];
   const glm = (trend: boolean, weights?: readonly number[]): GlmFit =>
-    fitQuasiPoisson({ columns: design(rows, trend, levels), y: rows.response, ...(offset ? { offset } : {}), ...(weights ? { weights } : {}) });
+    fitQuasiPoisson({
+      columns: design(rows, trend, levels),
+      y: rows.response,
+      ...(offset ? { offset } : {}),
+      ...(weights ? { weights } : {}),
+    });
   let hasTrend = withTrend;
   let fit = glm(hasTrend);
   if (!fit.converged && hasTrend) {

@@ -65,7 +65,9 @@ export function fitQuasiPoisson(input: GlmInput): GlmFit {
     // Log link: dμ/dη = μ (clamped like μ) and Var(μ) = μ, so the working weight is prior·μ.
     const muEta = eta.map(linkInverse);
     const sqrtW = muEta.map((m, i) => Math.sqrt(((prior[i] as number) * m * m) / (mu[i] as number)));
-    const z = eta.map((e, i) => e - (offset[i] as number) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number));
+    const z = eta.map(
+      (e, i) => e - (offset[i] as number) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number),
+    );
     qr = qrDecompose(
       columns.map((c) => c.map((x, i) => x * (sqrtW[i] as number))),
       Math.min(1e-7, EPSILON / 1000),
@@ -101,7 +103,8 @@ export function fitQuasiPoisson(input: GlmInput): GlmFit {
     const m = mu[i] as number;
     pearson += (working[i] as number) * (((y[i] as number) - m) / Math.max(m, Number.EPSILON)) ** 2;
   }
-  return { converged, coefficients: beta, mu, y, qr, dfResidual, dispersion: dfResidual > 0 ? pearson / dfResidual : Number.NaN };
+  const dispersion = dfResidual > 0 ? pearson / dfResidual : Number.NaN;
+  return { converged, coefficients: beta, mu, y, qr, dfResidual, dispersion };
 }
 
 /** Hat values of the final weighted least-squares step (R's `hatvalues(glm)`). */
@@ -112,7 +115,12 @@ export const glmHatValues = (fit: GlmFit): number[] => hatValues(fit.qr);
  * √(dispersion · xᵀ(RᵀR)⁻¹x), as R's predict.glm(se.fit = TRUE, type = "link"). `dispersion`
  * defaults to the fit's own (summary.glm's).
  */
-export function predictLink(fit: GlmFit, x: readonly number[], offset = 0, dispersion = fit.dispersion): { eta: number; se: number } {
+export function predictLink(
+  fit: GlmFit,
+  x: readonly number[],
+  offset = 0,
+  dispersion = fit.dispersion,
+): { eta: number; se: number } {
   const eta = x.reduce((s, v, j) => s + v * (fit.coefficients[j] as number), offset);
   return { eta, se: Math.sqrt(dispersion * quadraticForm(fit.qr, x)) };
 }
@@ -132,7 +140,11 @@ export function dispersionWithWeights(fit: GlmFit, weights: readonly number[]): 
 }
 
 /** Coefficient j with its standard error and Student t statistic (R's summary.glm table). */
-export function coefficientT(fit: GlmFit, j: number, dispersion = fit.dispersion): { estimate: number; se: number; t: number } {
+export function coefficientT(
+  fit: GlmFit,
+  j: number,
+  dispersion = fit.dispersion,
+): { estimate: number; se: number; t: number } {
   const unit = fit.coefficients.map((_, i) => (i === j ? 1 : 0));
   const se = Math.sqrt(dispersion * quadraticForm(fit.qr, unit));
   const estimate = fit.coefficients[j] as number;

@@ -83,7 +83,8 @@ export function parseReferenceCase(json: unknown): ReferenceCase {
       if (population !== undefined && population.length !== base.observed.length) {
         throw invalidField('population', `must have ${base.observed.length} entries (observed)`);
       }
-      return { ...base, algorithm, control: parseFarringtonControl(c['control']), ...(population ? { population } : {}) };
+      const control = parseFarringtonControl(c['control']);
+      return { ...base, algorithm, control, ...(population ? { population } : {}) };
     }
     default:
       throw invalidField('algorithm', `unsupported "${algorithm}" (supported: ${REFERENCE_ALGORITHMS.join(', ')})`);

@@ -86,3 +86,11 @@ describe('earsC control validation names the field', () => {
     );
   });
 });
+
+describe('earsC rejects series a NaN would silently un-alarm', () => {
+  it('names the index', () => {
+    expect(() => earsC([1, 2, Number.NaN, 4, 5], { method: 'C1', baseline: 3 })).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ field: 'observed[2]' }) }),
+    );
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * Detect stage, pure core: count series in, one {@link DetectorPoint} per evaluated time
+ * point out. No I/O and no clock; the detect service (the shell) feeds series and writes
+ * signals. Each detector reproduces R `surveillance` 1.20.3 (see README.md).
+ */
+export type { DetectorPoint, IndexRange } from './types.ts';
+export { earsC, type EarsControl } from './ears.ts';
+export { farringtonFlexible, type FarringtonControl, type FarringtonSeries } from './farrington-flexible.ts';
+export type { PowerTransform } from './farrington-threshold.ts';
+export {
+  parseReferenceCase,
+  runReferenceCase,
+  REFERENCE_ALGORITHMS,
+  type ReferenceCase,
+  type ReferenceRun,
+} from './reference-case.ts';
+export { compareReferenceRun, REFERENCE_TOLERANCE, type ReferenceMismatch } from './reference-compare.ts';
