@@ -11,8 +11,8 @@ export interface EarsDailyOptions {
 
 /**
  * EARS on daily commune series, with R earsC semantics, as the pipeline's detector. C1 uses
- * the `baseline` days before t; C2 and C3 skip a two-day guard band; C3 sums the C2
- * statistics of t-2..t, so it looks back baseline + 4 days.
+ * the `baseline` days before t; C2 skips a two-day guard band; C3 also needs the C2 values
+ * of the two previous days, so it looks back baseline + 4 days.
  */
 export function earsDailyDetector(o: EarsDailyOptions): DailyDetector & {
   thresholds(series: readonly number[], firstIndex: number): { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
