@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { readCounts } from '../storage/counts.ts';
-import { parseDay, dayString } from '../processors/window.ts';
+import { parseDay, dayString } from '../platform/days.ts';
 
 export interface UnitView {
   code: string;

@@ -3,6 +3,10 @@
  * year (no daylight saving since 1975), so the day is computed from a fixed offset, which is
  * exact and far cheaper per event than a time-zone database lookup.
  */
+import { dayString } from '../platform/days.ts';
+
+export { dayRange, dayString, parseDay } from '../platform/days.ts';
+
 export const VN_OFFSET_MINUTES = 7 * 60;
 const DAY_MS = 86_400_000;
 
@@ -11,32 +15,11 @@ export function localDayNumber(epochMs: number, offsetMinutes = VN_OFFSET_MINUTE
   return Math.floor((epochMs + offsetMinutes * 60_000) / DAY_MS);
 }
 
-/** `YYYY-MM-DD` of a day number. */
-export function dayString(dayNumber: number): string {
-  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Day number of a `YYYY-MM-DD` string; NaN when malformed. */
-export function parseDay(day: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return Number.NaN;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) || dayString(ms / DAY_MS) !== day ? Number.NaN : ms / DAY_MS;
-}
-
 /** Local `YYYY-MM-DD` of an RFC 3339 timestamp (its own offset is honoured first). */
 export function localDay(occurredAt: string, offsetMinutes = VN_OFFSET_MINUTES): string {
   const ms = Date.parse(occurredAt);
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${occurredAt}`);
   return dayString(localDayNumber(ms, offsetMinutes));
-}
-
-/** Inclusive list of `YYYY-MM-DD` from `from` to `to`. */
-export function dayRange(from: string, to: string): string[] {
-  const a = parseDay(from);
-  const b = parseDay(to);
-  const out: string[] = [];
-  for (let d = a; d <= b; d++) out.push(dayString(d));
-  return out;
 }
 
 /** Monday-based ISO week key `YYYY-Www` of a day number (for weekly series). */

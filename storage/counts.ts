@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { dayRange } from '../processors/window.ts';
+import { dayRange } from '../platform/days.ts';
 
 export interface CountRow {
   commune_code: string;
