@@ -31,6 +31,8 @@ export function decide(signal: Signal, open: Alert | undefined, rules: AlertRule
       alert: {
         alert_id: ctx.newId,
         commune_code: signal.commune_code,
+        area_level: signal.area_level,
+        granularity: signal.granularity,
         syndrome: signal.syndrome,
         status: 'open',
         level,

@@ -54,6 +54,16 @@ export const configSchema = z.object({
   EWS_ALERT_MIN_LEVEL: z.enum(['red', 'yellow']).default('red'),
   /** Days before today still evaluated (and alerted) when late counts arrive. Default 7. */
   EWS_DETECT_HORIZON_DAYS: envInt(7, 0, 365),
+  /**
+   * Detectors and the series they run on, comma-separated `algorithm@granularity/area`:
+   * ears@day|week/commune|province, farrington@week/… (R defaults, Farrington 1996),
+   * noufaily@week/… (Noufaily et al. 2013 settings).
+   */
+  EWS_DETECTORS: z.string().default('ears@day/commune,noufaily@week/commune,noufaily@week/province'),
+  /** Years of history farringtonFlexible uses (b); lowered to the years available. Default 5. */
+  EWS_FARRINGTON_B: envInt(5, 1, 20),
+  /** Schedule of the weekly detection run (cron, Asia/Ho_Chi_Minh). Default Monday 06:00. */
+  EWS_DETECT_WEEKLY_CRON: z.string().default('0 6 * * 1'),
   /** Schedule of the daily detection run (cron, Asia/Ho_Chi_Minh). Default 06:00 daily. */
   EWS_DETECT_CRON: z.string().default('0 6 * * *'),
   /** Also print human-readable alert lines on stdout. */

@@ -193,6 +193,7 @@ async function loadHistory(pipeline: Pipeline, client: ReturnType<typeof createI
   s.say('history sent; waiting for processors and detection …');
   await pipeline.settle();
   await pipeline.detect.runDay(s.today - 1);
+  await pipeline.detect.runWeek(s.today - 1);
   s.say(`history loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -227,6 +228,8 @@ async function runLive(
       currentDay = day;
       await pipeline.settle();
       await pipeline.detect.runDay(closed);
+      // Monday: the ISO week that just ended is complete.
+      if (new Date(day * 86_400_000).getUTCDay() === 1) await pipeline.detect.runWeek(closed);
       s.say(
         `${dayString(closed)} closed / đã đóng ngày: ${client.tally.sent.toLocaleString('en')} sent in all, ${pipeline.alerts.openAlerts().length} open alerts`,
       );

@@ -23,7 +23,7 @@ import { createDedupIndex, type DedupIndex } from '../ingest/dedup-index.ts';
 import { createPseudonymiser } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect-service.ts';
-import { earsDailyDetector } from '../processors/ears-daily.ts';
+import { buildDetectors, earsThresholds } from '../processors/series-detectors.ts';
 import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
@@ -96,24 +96,18 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
     });
     closers.push(() => alerts.close());
 
-    const detector = earsDailyDetector({
-      method: config.EWS_EARS_METHOD,
-      baseline: config.EWS_EARS_BASELINE,
-      alpha: config.EWS_EARS_ALPHA,
-      minSigma: config.EWS_EARS_MIN_SIGMA,
-      yellowP: config.EWS_YELLOW_P,
-    });
-    const detectable = new Set<string>(DETECTED_SERIES);
-    const allSeries = units.all().flatMap((u) => DETECTED_SERIES.map((s) => `${s}|${u.code}`));
+    const ears = { method: config.EWS_EARS_METHOD, baseline: config.EWS_EARS_BASELINE, alpha: config.EWS_EARS_ALPHA, minSigma: config.EWS_EARS_MIN_SIGMA };
+    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, yellowP: config.EWS_YELLOW_P });
     const detect = createDetectService({
       log: log.child({ module: 'detect' }),
       metrics,
       clock,
       store,
-      detector,
+      detectors,
       horizonDays: config.EWS_DETECT_HORIZON_DAYS,
-      allSeries: () => allSeries,
-      isDetectable: (s) => detectable.has(s),
+      communes: units.all().map((u) => u.code),
+      provinceOf: new Map(units.all().map((u) => [u.code, u.provinceCode])),
+      syndromes: DETECTED_SERIES,
       onSignals: (signals) => alerts.onSignals(signals),
     });
 
@@ -134,12 +128,14 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
     closers.push(() => subscription.close());
 
     if (deps.cronSchedule ?? true) {
-      const task = cron.schedule(
-        config.EWS_DETECT_CRON,
-        () => void detect.runDay(localDayNumber(clock.now()) - 1).catch((err: unknown) => log.error({ err }, 'scheduled detection failed')),
-        { timezone: 'Asia/Ho_Chi_Minh' },
-      );
-      closers.push(async () => void (await task.stop()));
+      const onError = (err: unknown) => log.error({ err }, 'scheduled detection failed');
+      // Daily: yesterday, the last complete day. Weekly (Mondays): the ISO week that just ended.
+      const daily = cron.schedule(config.EWS_DETECT_CRON, () => void detect.runDay(localDayNumber(clock.now()) - 1).catch(onError), { timezone: 'Asia/Ho_Chi_Minh' });
+      const weekly = cron.schedule(config.EWS_DETECT_WEEKLY_CRON, () => void detect.runWeek(localDayNumber(clock.now()) - 1).catch(onError), { timezone: 'Asia/Ho_Chi_Minh' });
+      closers.push(async () => {
+        await daily.stop();
+        await weekly.stop();
+      });
     }
 
     const app = createHttpBase({
@@ -162,7 +158,7 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
         population: u.population,
       })),
       seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
-      thresholds: (series, firstIndex) => detector.thresholds(series, firstIndex),
+      thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
       today: () => dayString(localDayNumber(clock.now())),
     });
     registerWebRoutes(app);

@@ -1,44 +1,52 @@
-import type { CountKey } from './count-processor.ts';
-import { dayString, parseDay } from './window.ts';
+/**
+ * Which (series, period) pairs to (re)evaluate — pure. Periods are integers: day numbers for
+ * daily series, week numbers for weekly ones (see `periods.ts`).
+ */
+
+/** A cell whose count may have changed: series key `syndrome|area` and its period. */
+export interface ChangedCell {
+  syndrome: string;
+  area: string;
+  period: number;
+}
 
 export interface EvaluationPlan {
-  /** `syndrome|commune` → day numbers to evaluate, ascending. */
+  /** `syndrome|area` → periods to evaluate, ascending. */
   targets: Map<string, number[]>;
-  /** First and last day number that must be read (history included). */
+  /** First and last period that must be read (history included). */
   readFrom: number;
   readTo: number;
 }
 
 export interface PlanOptions {
-  /** Today's local day number: nothing later is evaluated. */
-  today: number;
-  /** Only days at most this many days before today are evaluated (older ones never alert). */
-  horizonDays: number;
-  /** How many following days a change influences through their baselines. */
-  influenceDays: number;
-  /** Days of history a detector needs before the evaluated day. */
-  historyDays: number;
+  /** The current period: nothing later is evaluated. */
+  current: number;
+  /** Only periods at most this many before the current one are evaluated (older ones never alert). */
+  horizon: number;
+  /** How many following periods a change influences through their baselines. */
+  influence: number;
+  /** Periods of history a detector needs before the evaluated one. */
+  history: number;
   /** Series ids that are not detected (denominators). */
   isDetectable: (syndrome: string) => boolean;
 }
 
 /**
- * Which (series, day) pairs to (re)evaluate after counts changed: each changed day inside
- * the horizon, plus the days after it whose baselines include it. Pure.
+ * After counts changed: each changed period inside the horizon, plus the periods after it
+ * whose baselines include it.
  */
-export function planEvaluation(changed: readonly CountKey[], o: PlanOptions): EvaluationPlan | undefined {
-  const first = o.today - o.horizonDays;
+export function planEvaluation(changed: readonly ChangedCell[], o: PlanOptions): EvaluationPlan | undefined {
+  const first = o.current - o.horizon;
   const targets = new Map<string, Set<number>>();
   let lo = Infinity;
   let hi = -Infinity;
-  for (const k of changed) {
-    if (!o.isDetectable(k.syndrome)) continue;
-    const d = parseDay(k.day);
-    if (!(d <= o.today) || d + o.influenceDays < first) continue;
-    const key = `${k.syndrome}|${k.commune_code}`;
+  for (const c of changed) {
+    if (!o.isDetectable(c.syndrome)) continue;
+    if (!(c.period <= o.current) || c.period + o.influence < first) continue;
+    const key = `${c.syndrome}|${c.area}`;
     let set = targets.get(key);
     if (!set) targets.set(key, (set = new Set()));
-    for (let t = Math.max(d, first); t <= Math.min(o.today, d + o.influenceDays); t++) {
+    for (let t = Math.max(c.period, first); t <= Math.min(o.current, c.period + o.influence); t++) {
       set.add(t);
       lo = Math.min(lo, t);
       hi = Math.max(hi, t);
@@ -47,14 +55,12 @@ export function planEvaluation(changed: readonly CountKey[], o: PlanOptions): Ev
   if (targets.size === 0) return undefined;
   return {
     targets: new Map([...targets].map(([k, s]) => [k, [...s].sort((a, b) => a - b)])),
-    readFrom: lo - o.historyDays,
+    readFrom: lo - o.history,
     readTo: hi,
   };
 }
 
-/** All (series, day) pairs for a scheduled run of one day over every series. */
-export function planFullDay(seriesKeys: readonly string[], day: number, historyDays: number): EvaluationPlan {
-  return { targets: new Map(seriesKeys.map((k) => [k, [day]])), readFrom: day - historyDays, readTo: day };
+/** Every series on one period (a scheduled run). */
+export function planFullPeriod(seriesKeys: readonly string[], period: number, history: number): EvaluationPlan {
+  return { targets: new Map(seriesKeys.map((k) => [k, [period]])), readFrom: period - history, readTo: period };
 }
-
-export const dayOf = dayString;

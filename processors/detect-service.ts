@@ -6,90 +6,117 @@ import type { Clock } from '../platform/clock.ts';
 import type { Signal, SignalLevel } from '../schemas/signals.ts';
 import { readSeries } from '../storage/counts.ts';
 import type { CountKey } from './count-processor.ts';
-import { planEvaluation, planFullDay, type EvaluationPlan } from './detect-plan.ts';
-import { dayString, localDayNumber } from './window.ts';
+import { planEvaluation, planFullPeriod, type ChangedCell, type EvaluationPlan } from './detect-plan.ts';
+import { firstDayOf, periodOfDay } from './periods.ts';
+import type { SeriesDetector } from './series-detectors.ts';
+import { dayString, localDayNumber, parseDay } from './window.ts';
 
-/** One evaluated time point, in the shape every detector returns. */
-export interface DetectorOutput {
-  expected: number | null;
-  upperbound: number | null;
-  pValue: number | null;
-  alarm: boolean | null;
-}
-
-/** A detector run on daily series inside the pipeline. */
-export interface DailyDetector {
-  algorithm: string;
-  params: Record<string, unknown>;
-  /** Days of history needed before an evaluated day. */
-  historyDays: number;
-  /** Days after a change whose evaluation the change can alter. */
-  influenceDays: number;
-  /** p-value under which a non-alarm is still worth a yellow signal. */
-  yellowP: number;
-  evaluate(series: readonly number[], indices: readonly number[]): DetectorOutput[];
-}
+export type { DetectorOutput, SeriesDetector } from './series-detectors.ts';
 
 export interface DetectServiceDeps {
   log: Logger;
   metrics: Registry;
   clock: Clock;
   store: ClickHouseClient;
-  detector: DailyDetector;
-  /** Days before today still evaluated when counts change. */
+  detectors: readonly SeriesDetector[];
+  /** Days before today still evaluated when counts change (weekly: whole weeks covering them). */
   horizonDays: number;
-  /** All (syndrome|commune) series a scheduled run evaluates. */
-  allSeries: () => string[];
-  isDetectable: (syndrome: string) => boolean;
+  /** Every commune code, and the province of each (province series sum their communes). */
+  communes: readonly string[];
+  provinceOf: ReadonlyMap<string, string>;
+  /** Series ids that are detected (denominators are not). */
+  syndromes: readonly string[];
   onSignals: (signals: Signal[]) => Promise<void>;
 }
 
 /**
- * Runs the detector when a day's counts change (coalesced: changes arriving while a run is
- * busy are evaluated together in the next one) and on schedule, stores signals and passes
- * them to the alert service. Each run is recorded in `detection_runs`.
+ * Runs the configured detectors when counts change (coalesced: changes that arrive while a
+ * run is busy are evaluated together in the next one) and on schedule (daily and weekly),
+ * stores the signals and passes them to the alert service. Each run is recorded in
+ * `detection_runs`.
  */
 export function createDetectService(deps: DetectServiceDeps) {
-  const runs = new Counter({
-    name: 'ews_processors_detection_runs_total',
-    help: 'Detection runs by trigger and outcome',
-    labelNames: ['trigger', 'outcome'],
-    registers: [deps.metrics],
-  });
+  const runs = new Counter({ name: 'ews_processors_detection_runs_total', help: 'Detection runs by trigger and outcome', labelNames: ['trigger', 'outcome'], registers: [deps.metrics] });
   const duration = new Histogram({
     name: 'ews_processors_detection_run_seconds',
     help: 'Duration of one detection run',
     labelNames: ['trigger'],
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     registers: [deps.metrics],
   });
-  const signalsTotal = new Counter({
-    name: 'ews_processors_signals_total',
-    help: 'Signals produced, by level',
-    labelNames: ['level'],
-    registers: [deps.metrics],
-  });
+  const signalsTotal = new Counter({ name: 'ews_processors_signals_total', help: 'Signals produced, by level', labelNames: ['level'], registers: [deps.metrics] });
+
+  const detectable = new Set(deps.syndromes);
+  const provinces = [...new Set(deps.provinceOf.values())].sort();
+  const areasOf = (d: SeriesDetector) => (d.area === 'province' ? provinces : deps.communes);
+  const seriesOf = (d: SeriesDetector) => areasOf(d).flatMap((a) => deps.syndromes.map((s) => `${s}|${a}`));
 
   let pending: CountKey[] = [];
   let chain: Promise<void> = Promise.resolve();
   let scheduled = false;
 
-  const run = async (trigger: string, plan: EvaluationPlan | undefined): Promise<number> => {
-    if (!plan) return 0;
+  const evaluate = async (d: SeriesDetector, plan: EvaluationPlan): Promise<Signal[]> => {
+    const pairs = [...plan.targets.keys()].map((k) => {
+      const [syndrome, area] = k.split('|') as [string, string];
+      return { syndrome, area };
+    });
+    const series = await readSeries(deps.store, pairs, plan.readFrom, plan.readTo, { granularity: d.granularity, area: d.area, provinceOf: deps.provinceOf });
+    const out: Signal[] = [];
+    let sinceYield = 0;
+    for (const [key, periods] of plan.targets) {
+      const values = series.get(key);
+      if (!values) continue;
+      const [syndrome, area] = key.split('|') as [string, string];
+      // A period without cases cannot alarm under any of the detectors, and most commune ×
+      // syndrome periods are empty: skip them rather than fit models to them.
+      const evaluated = periods.filter((p) => values[p - plan.readFrom]! > 0);
+      if (evaluated.length === 0) continue;
+      // Model fits take milliseconds each: give the event loop (ingest, API) a turn regularly.
+      if (++sinceYield % 25 === 0) await new Promise((r) => setImmediate(r));
+      const indices = evaluated.map((p) => p - plan.readFrom);
+      const periodsOut = evaluated;
+      d.evaluate(values, indices).forEach((p, i) => {
+        if (p.alarm === null) return;
+        const level: SignalLevel = p.alarm ? 'red' : p.pValue !== null && p.pValue < d.yellowP ? 'yellow' : 'none';
+        out.push({
+          syndrome,
+          commune_code: area,
+          area_level: d.area,
+          granularity: d.granularity,
+          day: dayString(firstDayOf(periodsOut[i]!, d.granularity)),
+          algorithm: d.algorithm,
+          params: d.params,
+          observed: values[indices[i]!]!,
+          expected: p.expected,
+          upperbound: p.upperbound,
+          p_value: p.pValue,
+          alarm: p.alarm,
+          level,
+        });
+      });
+    }
+    return out;
+  };
+
+  const run = async (trigger: string, plans: [SeriesDetector, EvaluationPlan | undefined][]): Promise<number> => {
+    const todo = plans.filter((p): p is [SeriesDetector, EvaluationPlan] => p[1] !== undefined);
+    if (todo.length === 0) return 0;
     const startedAt = deps.clock.now();
     const end = duration.startTimer({ trigger });
     let signals: Signal[] = [];
     let error = '';
     try {
-      signals = await evaluate(plan);
+      for (const [d, plan] of todo) signals.push(...(await evaluate(d, plan)));
       if (signals.length > 0) {
-        await deps.store.insert({ table: 'signals', format: 'JSONEachRow', values: signals.map((s) => toRow(s, startedAt)) });
+        const at = new Date(startedAt).toISOString();
+        await deps.store.insert({ table: 'signals', format: 'JSONEachRow', values: signals.map((s) => ({ ...s, params: JSON.stringify(s.params), detected_at: at })) });
         for (const s of signals) signalsTotal.inc({ level: s.level });
         await deps.onSignals(signals);
       }
       runs.inc({ trigger, outcome: 'ok' });
     } catch (err) {
       error = (err as Error).message;
+      signals = [];
       runs.inc({ trigger, outcome: 'error' });
       deps.log.error({ err, trigger }, 'detection run failed');
     } finally {
@@ -105,7 +132,7 @@ export function createDetectService(deps: DetectServiceDeps) {
             trigger,
             started_at: new Date(startedAt).toISOString(),
             finished_at: new Date(deps.clock.now()).toISOString(),
-            series_evaluated: plan.targets.size,
+            series_evaluated: todo.reduce((n, [, p]) => n + p.targets.size, 0),
             signals: signals.length,
             alarms: signals.filter((s) => s.alarm).length,
             errors: error ? 1 : 0,
@@ -117,57 +144,29 @@ export function createDetectService(deps: DetectServiceDeps) {
     return signals.filter((s) => s.alarm).length;
   };
 
-  const evaluate = async (plan: EvaluationPlan): Promise<Signal[]> => {
-    const pairs = [...plan.targets.keys()].map((k) => {
-      const [syndrome, commune_code] = k.split('|') as [string, string];
-      return { syndrome, commune_code };
+  const planChanged = (keys: readonly CountKey[]): [SeriesDetector, EvaluationPlan | undefined][] => {
+    const today = localDayNumber(deps.clock.now());
+    // Weekly series are evaluated when their week is complete (the Monday run): a partial week
+    // always looks low.
+    return deps.detectors.filter((d) => d.granularity === 'day').map((d) => {
+      const cells: ChangedCell[] = keys.map((k) => ({
+        syndrome: k.syndrome,
+        area: d.area === 'province' ? (deps.provinceOf.get(k.commune_code) ?? '') : k.commune_code,
+        period: periodOfDay(parseDay(k.day), d.granularity),
+      }));
+      const current = periodOfDay(today, d.granularity);
+      const horizon = current - periodOfDay(today - deps.horizonDays, d.granularity);
+      return [d, planEvaluation(cells, { current, horizon, influence: d.influence, history: d.history, isDetectable: (s) => detectable.has(s) })];
     });
-    const series = await readSeries(deps.store, pairs, dayString(plan.readFrom), dayString(plan.readTo));
-    const d = deps.detector;
-    const out: Signal[] = [];
-    for (const [key, days] of plan.targets) {
-      const values = series.get(key);
-      if (!values) continue;
-      const [syndrome, commune_code] = key.split('|') as [string, string];
-      const indices = days.map((day) => day - plan.readFrom);
-      const points = d.evaluate(values, indices);
-      points.forEach((p, i) => {
-        if (p.alarm === null) return;
-        const level: SignalLevel = p.alarm ? 'red' : p.pValue !== null && p.pValue < d.yellowP ? 'yellow' : 'none';
-        out.push({
-          syndrome,
-          commune_code,
-          day: dayString(days[i]!),
-          algorithm: d.algorithm,
-          params: d.params,
-          observed: values[indices[i]!]!,
-          expected: p.expected,
-          upperbound: p.upperbound,
-          p_value: p.pValue,
-          alarm: p.alarm,
-          level,
-        });
-      });
-    }
-    return out;
   };
 
-  const drain = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    chain = chain.then(async () => {
-      scheduled = false;
-      const keys = pending;
-      pending = [];
-      const plan = planEvaluation(keys, {
-        today: localDayNumber(deps.clock.now()),
-        horizonDays: deps.horizonDays,
-        influenceDays: deps.detector.influenceDays,
-        historyDays: deps.detector.historyDays,
-        isDetectable: deps.isDetectable,
-      });
-      await run('counts_changed', plan);
-    });
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const p = chain.then(job);
+    chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
   };
 
   return {
@@ -175,13 +174,24 @@ export function createDetectService(deps: DetectServiceDeps) {
     countsChanged(keys: CountKey[]): void {
       if (keys.length === 0) return;
       for (const k of keys) pending.push(k);
-      drain();
+      if (scheduled) return;
+      scheduled = true;
+      void enqueue(async () => {
+        scheduled = false;
+        const batch = pending;
+        pending = [];
+        await run('counts_changed', planChanged(batch));
+      });
     },
-    /** Evaluates every series on one day (the scheduled daily run). Resolves with the alarms found. */
-    runDay(dayNumber: number, trigger = 'schedule'): Promise<number> {
-      const p = chain.then(() => run(trigger, planFullDay(deps.allSeries(), dayNumber, deps.detector.historyDays)));
-      chain = p.then(() => undefined);
-      return p;
+    /** Evaluates every daily series on one day (the scheduled daily run). Resolves with the alarms found. */
+    runDay(dayNumber: number, trigger = 'schedule_daily'): Promise<number> {
+      return enqueue(() => run(trigger, deps.detectors.filter((d) => d.granularity === 'day').map((d) => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)])));
+    },
+    /** Evaluates every weekly series on the ISO week holding `dayNumber` (the scheduled weekly run). */
+    runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {
+      return enqueue(() =>
+        run(trigger, deps.detectors.filter((d) => d.granularity === 'week').map((d) => [d, planFullPeriod(seriesOf(d), periodOfDay(dayNumber, 'week'), d.history)])),
+      );
     },
     /** Resolves once every queued evaluation has finished. */
     async idle(): Promise<void> {
@@ -192,7 +202,3 @@ export function createDetectService(deps: DetectServiceDeps) {
 }
 
 export type DetectService = ReturnType<typeof createDetectService>;
-
-function toRow(s: Signal, at: number) {
-  return { ...s, params: JSON.stringify(s.params), detected_at: new Date(at).toISOString() };
-}

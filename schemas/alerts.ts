@@ -6,7 +6,10 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export const alertSchema = z.object({
   alert_id: z.string(),
+  /** A commune code, or a province code when `area_level` is province. */
   commune_code: z.string(),
+  area_level: z.enum(['commune', 'province']),
+  granularity: z.enum(['day', 'week']),
   syndrome: z.string(),
   status: z.enum(ALERT_STATUSES),
   level: z.enum(['red', 'yellow']),

@@ -3,8 +3,12 @@ export type SignalLevel = 'red' | 'yellow' | 'none';
 
 export interface Signal {
   syndrome: string;
+  /** Area of the series: a commune code, or a province code when `area_level` is province. */
   commune_code: string;
-  /** Local day evaluated, YYYY-MM-DD. */
+  area_level: 'commune' | 'province';
+  /** Series granularity; for weekly series `day` is the Monday of the ISO week. */
+  granularity: 'day' | 'week';
+  /** Local day (or week start) evaluated, YYYY-MM-DD. */
   day: string;
   /** Detector id, e.g. `ears_c2`. */
   algorithm: string;

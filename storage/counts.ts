@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { dayRange } from '../platform/days.ts';
+import { dayRange, dayString } from '../platform/days.ts';
 
 export interface CountRow {
   commune_code: string;
@@ -43,42 +43,58 @@ export async function readCounts(client: ClickHouseClient, q: CountQuery, allCom
   return rows;
 }
 
+export interface SeriesRead {
+  /** `day`: one value per day; `week`: per ISO week (Monday-based, consecutive week numbers). */
+  granularity: 'day' | 'week';
+  /** Province series sum their communes; `provinceOf` maps commune → province code. */
+  area: 'commune' | 'province';
+  provinceOf?: ReadonlyMap<string, string>;
+}
+
 /**
- * Dense daily series for many (syndrome, commune) pairs at once: one query, returned as
- * arrays aligned to the days of [from, to].
+ * Dense series for many (syndrome, area) pairs at once: one query, values aligned to the
+ * periods `from..to` (day numbers or week numbers). Weekly and province values are exact
+ * distinct-event counts (the uniqExact states of the days and communes are merged).
  */
 export async function readSeries(
   client: ClickHouseClient,
-  pairs: readonly { syndrome: string; commune_code: string }[],
-  from: string,
-  to: string,
+  pairs: readonly { syndrome: string; area: string }[],
+  from: number,
+  to: number,
+  how: SeriesRead = { granularity: 'day', area: 'commune' },
 ): Promise<Map<string, number[]>> {
-  const days = dayRange(from, to);
-  const index = new Map(days.map((d, i) => [d, i]));
   const out = new Map<string, number[]>();
-  for (const p of pairs) out.set(`${p.syndrome}|${p.commune_code}`, new Array<number>(days.length).fill(0));
+  for (const p of pairs) out.set(`${p.syndrome}|${p.area}`, new Array<number>(to - from + 1).fill(0));
   if (pairs.length === 0) return out;
+  const weekly = how.granularity === 'week';
+  const firstDay = weekly ? from * 7 - 3 : from;
+  const lastDay = weekly ? to * 7 + 3 : to;
+  const codes = [...(how.provinceOf?.keys() ?? [])];
+  const areaExpr = how.area === 'province' ? 'transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, \'\')' : 'commune_code';
+  // Day numbers since 1970-01-01; ISO week numbers as in processors/periods.ts.
+  const periodExpr = weekly ? 'intDiv(toUInt32(day) + 3, 7)' : 'toUInt32(day)';
   const rs = await client.query({
-    query: `SELECT syndrome, commune_code, toString(day) AS d, uniqExactMerge(events) AS n
+    query: `SELECT syndrome, ${areaExpr} AS area, ${periodExpr} AS period, uniqExactMerge(events) AS n
             FROM syndrome_counts
-            WHERE syndrome IN {syndromes:Array(String)} AND commune_code IN {communes:Array(String)}
-              AND has(arrayZip({ps:Array(String)}, {pc:Array(String)}), (syndrome, commune_code))
-              AND day BETWEEN {from:Date} AND {to:Date}
-            GROUP BY syndrome, commune_code, day`,
+            WHERE syndrome IN {syndromes:Array(String)}
+              AND day BETWEEN {firstDay:Date} AND {lastDay:Date}
+              AND has(arrayZip({ps:Array(String)}, {pa:Array(String)}), (syndrome, area))
+            GROUP BY syndrome, area, period`,
     query_params: {
       syndromes: [...new Set(pairs.map((p) => p.syndrome))],
-      communes: [...new Set(pairs.map((p) => p.commune_code))],
       ps: pairs.map((p) => p.syndrome),
-      pc: pairs.map((p) => p.commune_code),
-      from,
-      to,
+      pa: pairs.map((p) => p.area),
+      codes,
+      provs: codes.map((c) => how.provinceOf!.get(c)!),
+      firstDay: dayString(firstDay),
+      lastDay: dayString(lastDay),
     },
     format: 'JSONCompactEachRow',
   });
-  for (const [s, c, d, n] of await rs.json<[string, string, string, number | string]>()) {
-    const arr = out.get(`${s}|${c}`);
-    const i = index.get(d);
-    if (arr && i !== undefined) arr[i] = Number(n);
+  for (const [s, a, period, n] of await rs.json<[string, string, number | string, number | string]>()) {
+    const arr = out.get(`${s}|${a}`);
+    const i = Number(period) - from;
+    if (arr && i >= 0 && i < arr.length) arr[i] = Number(n);
   }
   return out;
 }

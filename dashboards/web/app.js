@@ -7,7 +7,11 @@
   let chart;
   let selectedAlert = null;
 
-  const unitName = (code) => {
+  const unitName = (code, level) => {
+    if (level === 'province') {
+      const p = units.find((x) => x.province_code === code);
+      return p ? `Tỉnh ${p.province_name}` : code;
+    }
     const u = units.find((x) => x.code === code);
     return u ? `${u.type === 'phuong' ? 'P.' : 'X.'} ${u.name} (${u.province_name})` : code;
   };
@@ -59,8 +63,8 @@
       tr.dataset.id = a.alert_id;
       if (selectedAlert === a.alert_id) tr.className = 'selected';
       const cells = [
-        unitName(a.commune_code),
-        a.syndrome,
+        unitName(a.commune_code, a.area_level),
+        a.granularity === 'week' ? `${a.syndrome} (tuần/week)` : a.syndrome,
         `<span class="level-${a.level}">${a.level}</span>`,
         a.last_day,
         `${a.observed} / ${a.threshold === null ? '–' : Number(a.threshold).toFixed(1)}`,
@@ -77,6 +81,7 @@
 
   function selectAlert(a) {
     selectedAlert = a.alert_id;
+    if (a.area_level === 'province') return;
     $('syndrome').value = a.syndrome;
     $('commune').value = a.commune_code;
   }

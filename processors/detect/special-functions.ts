@@ -101,3 +101,31 @@ export function studentTwoSidedP(t: number, df: number): number {
   if (!Number.isFinite(t)) return 0;
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
+
+// Asymptotic series of ψ and ψ′ (Bernoulli numbers B₂ₖ/2k and B₂ₖ), used for x ≥ 10 where
+// the next omitted term is below 1e-16 relative; smaller x is shifted up by recurrence.
+const DIGAMMA_SERIES = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12];
+const TRIGAMMA_SERIES = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6];
+const ASYMPTOTIC_FROM = 10;
+
+/** Digamma ψ(x) = d/dx log Γ(x), for x > 0 (R: `digamma`). */
+export function digamma(x: number): number {
+  if (!(x > 0)) return Number.NaN;
+  let shift = 0;
+  for (; x < ASYMPTOTIC_FROM; x += 1) shift -= 1 / x;
+  const f = 1 / (x * x);
+  let tail = 0;
+  for (let k = DIGAMMA_SERIES.length - 1; k >= 0; k--) tail = tail * f + (DIGAMMA_SERIES[k] as number);
+  return shift + Math.log(x) - 0.5 / x - f * tail;
+}
+
+/** Trigamma ψ′(x), for x > 0 (R: `trigamma`). */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return Number.NaN;
+  let shift = 0;
+  for (; x < ASYMPTOTIC_FROM; x += 1) shift += 1 / (x * x);
+  const f = 1 / (x * x);
+  let tail = 0;
+  for (let k = TRIGAMMA_SERIES.length - 1; k >= 0; k--) tail = tail * f + (TRIGAMMA_SERIES[k] as number);
+  return shift + 1 / x + 0.5 * f + (f / x) * tail;
+}

@@ -78,10 +78,13 @@ describe('alerts from EARS alarms', () => {
 
   it('the scheduled daily run evaluates every series and records the run', async () => {
     await p.detect.runDay(Math.floor(Date.parse('2026-11-21T00:00:00Z') / 86_400_000));
-    const rs = await p.store.query({ query: "SELECT trigger, series_evaluated, errors FROM detection_runs WHERE trigger = 'schedule'", format: 'JSONEachRow' });
+    const rs = await p.store.query({ query: "SELECT trigger, series_evaluated, errors FROM detection_runs WHERE trigger = 'schedule_daily'", format: 'JSONEachRow' });
     const runs = await rs.json<{ series_evaluated: number; errors: number }>();
     expect(runs).toHaveLength(1);
     expect(Number(runs[0]!.series_evaluated)).toBe(203 * 15);
+    const evaluated = await p.store.query({ query: "SELECT count() AS n FROM signals FINAL WHERE day = '2026-11-21'", format: 'JSONEachRow' });
+    // Only the series with cases that day produce signals (an empty day cannot alarm).
+    expect(Number((await evaluated.json<{ n: string }>())[0]!.n)).toBe(1);
     expect(Number(runs[0]!.errors)).toBe(0);
     // Re-evaluating the same day raised nothing new.
     expect(changes).toHaveLength(2);

@@ -7,6 +7,8 @@ const ctx = { now: '2026-11-25T00:00:00.000Z', newId: 'A1' };
 const sig = (over: Partial<Signal>): Signal => ({
   syndrome: 'dengue',
   commune_code: '09187',
+  area_level: 'commune',
+  granularity: 'day',
   day: '2026-11-24',
   algorithm: 'ears_c2',
   params: {},

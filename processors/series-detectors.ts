@@ -1,0 +1,142 @@
+import { earsC } from './detect/ears.ts';
+import { farringtonFlexible, type FarringtonControl } from './detect/farrington-flexible.ts';
+import type { DetectorPoint } from './detect/types.ts';
+import type { Granularity } from './periods.ts';
+
+export type AreaLevel = 'commune' | 'province';
+
+/** One evaluated period, as the detection service stores it. */
+export interface DetectorOutput {
+  expected: number | null;
+  upperbound: number | null;
+  pValue: number | null;
+  alarm: boolean | null;
+}
+
+/** A detector bound to the series it runs on (granularity and area level) and its parameters. */
+export interface SeriesDetector {
+  /** `algorithm@granularity/area`, e.g. `ears_c2@day/commune`. */
+  id: string;
+  algorithm: string;
+  granularity: Granularity;
+  area: AreaLevel;
+  params: Record<string, unknown>;
+  /** Periods of history needed before an evaluated period. */
+  history: number;
+  /** Periods after a change whose evaluation the change can alter. */
+  influence: number;
+  /** p-value under which a non-alarm is still worth a yellow signal. */
+  yellowP: number;
+  evaluate(series: readonly number[], indices: readonly number[]): DetectorOutput[];
+}
+
+export interface EarsOptions {
+  method: 'C1' | 'C2' | 'C3';
+  baseline: number;
+  alpha: number;
+  minSigma: number;
+}
+
+const out = (p: DetectorPoint | undefined): DetectorOutput => ({
+  expected: p?.expected ?? null,
+  upperbound: p?.upperbound ?? null,
+  pValue: p?.pValue ?? null,
+  alarm: p?.alarm ?? null,
+});
+const none: DetectorOutput = { expected: null, upperbound: null, pValue: null, alarm: null };
+
+/**
+ * EARS (R earsC semantics) on a daily or weekly series. C1 uses the `baseline` periods before
+ * t; C2 skips a two-period guard band; C3 also needs the C2 values of the two previous
+ * periods, so it looks back baseline + 4.
+ */
+export function earsDetector(o: EarsOptions, granularity: Granularity, area: AreaLevel, yellowP: number): SeriesDetector {
+  const history = o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+  const algorithm = `ears_${o.method.toLowerCase()}`;
+  return {
+    id: `${algorithm}@${granularity}/${area}`,
+    algorithm,
+    granularity,
+    area,
+    params: { ...o },
+    history,
+    influence: history,
+    yellowP,
+    evaluate: (series, indices) =>
+      indices.map((i) => (i < history ? none : out(earsC(series, { ...o, range: [i, i] })[0]))),
+  };
+}
+
+/** farringtonFlexible presets: R's defaults (Farrington 1996) and Noufaily et al. (2013). */
+export const FARRINGTON_PRESETS: Record<'farrington1996' | 'noufaily', FarringtonControl> = {
+  farrington1996: { b: 5, w: 3, reweight: true, weightsThreshold: 1, trend: true, pThresholdTrend: 0.05, noPeriods: 1, pastWeeksNotIncluded: 0, thresholdMethod: 'delta', alpha: 0.05, powertrans: '2/3', limit54: [5, 4] },
+  noufaily: { b: 5, w: 3, reweight: true, weightsThreshold: 2.58, trend: true, pThresholdTrend: 1, noPeriods: 10, pastWeeksNotIncluded: 26, thresholdMethod: 'nbPlugin', alpha: 0.05, powertrans: '2/3', limit54: [5, 4] },
+};
+
+/**
+ * farringtonFlexible on weekly series (frequency 52). Surveillance that has just started has
+ * fewer than `b` years of history, so `b` is lowered to the years available at each evaluated
+ * week; with less than one year (plus the window) the week is not evaluated.
+ */
+export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: number, area: AreaLevel, yellowP: number): SeriesDetector {
+  const control = { ...FARRINGTON_PRESETS[preset], b };
+  const w = control.w ?? 3;
+  return {
+    id: `farrington_${preset}@week/${area}`,
+    algorithm: `farrington_${preset}`,
+    granularity: 'week',
+    area,
+    params: control as Record<string, unknown>,
+    history: b * 52 + w,
+    influence: b * 52 + w,
+    yellowP,
+    evaluate: (series, indices) =>
+      indices.map((i) => {
+        const years = Math.min(b, Math.floor((i - w) / 52));
+        if (years < 1) return none;
+        return out(farringtonFlexible({ observed: series.slice(0, i + 1), frequency: 52 }, { ...control, b: years, range: [i, i] })[0]);
+      }),
+  };
+}
+
+export interface DetectorSetOptions {
+  /** Comma-separated `algorithm@granularity/area` entries (see README). */
+  spec: string;
+  ears: EarsOptions;
+  farringtonB: number;
+  yellowP: number;
+}
+
+/** Builds the configured detectors; an unknown entry throws, naming it. */
+export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
+  return o.spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([a-z0-9]+)@(day|week)\/(commune|province)$/.exec(entry);
+      if (!m) throw new Error(`EWS_DETECTORS: '${entry}' is not algorithm@day|week/commune|province`);
+      const [, algo, g, area] = m as unknown as [string, string, Granularity, AreaLevel];
+      if (algo === 'ears') return earsDetector(o.ears, g, area, o.yellowP);
+      if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
+        return farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, area, o.yellowP);
+      }
+      throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, farrington@week/…, noufaily@week/…)`);
+    });
+}
+
+/**
+ * Expected value and EARS threshold over a whole daily series from `firstIndex` on, for the
+ * dashboard chart (null where the baseline is not yet complete).
+ */
+export function earsThresholds(o: EarsOptions, series: readonly number[], firstIndex: number) {
+  const history = o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+  const from = Math.max(firstIndex, history);
+  const points = from < series.length ? earsC(series, { ...o, range: [from, series.length - 1] }) : [];
+  const pad = new Array<null>(Math.max(0, from - firstIndex)).fill(null);
+  return {
+    algorithm: `ears_${o.method.toLowerCase()}`,
+    expected: [...pad, ...points.map((p) => p.expected)],
+    upperbound: [...pad, ...points.map((p) => p.upperbound)],
+  };
+}
