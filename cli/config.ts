@@ -59,9 +59,14 @@ export const configSchema = z.object({
    * ears@day|week/commune|province, farrington@week/… (R defaults, Farrington 1996),
    * noufaily@week/… (Noufaily et al. 2013 settings).
    */
-  EWS_DETECTORS: z.string().default('ears@day/commune,noufaily@week/commune,noufaily@week/province'),
+  EWS_DETECTORS: z.string().default('ears@day/commune,noufaily@week/province'),
   /** Years of history farringtonFlexible uses (b); lowered to the years available. Default 5. */
   EWS_FARRINGTON_B: envInt(5, 1, 20),
+  /**
+   * farringtonFlexible alpha (upper (1 − alpha) prediction bound). Default 0.01: R's 0.05
+   * over dozens of weekly series would raise a false alert nearly every week.
+   */
+  EWS_FARRINGTON_ALPHA: envNumber(0.01, 1e-6, 0.5),
   /** Schedule of the weekly detection run (cron, Asia/Ho_Chi_Minh). Default Monday 06:00. */
   EWS_DETECT_WEEKLY_CRON: z.string().default('0 6 * * 1'),
   /** Schedule of the daily detection run (cron, Asia/Ho_Chi_Minh). Default 06:00 daily. */

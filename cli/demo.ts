@@ -9,6 +9,7 @@ import { untilSignal } from './signals.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createAcceleratedClock } from '../platform/clock.ts';
 import { localDayNumber, dayString } from '../processors/window.ts';
+import { mondayOfWeek, weekOfDay } from '../processors/periods.ts';
 import type { AlertChange } from '../alerts/alert-service.ts';
 import { createRng } from '../simulator/random.ts';
 import { generateDay, type Outbreak, type SimUnit } from '../simulator/model.ts';
@@ -193,7 +194,8 @@ async function loadHistory(pipeline: Pipeline, client: ReturnType<typeof createI
   s.say('history sent; waiting for processors and detection …');
   await pipeline.settle();
   await pipeline.detect.runDay(s.today - 1);
-  await pipeline.detect.runWeek(s.today - 1);
+  // The last complete ISO week: the one before the week holding today.
+  await pipeline.detect.runWeek(mondayOfWeek(weekOfDay(s.today)) - 1);
   s.say(`history loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -97,7 +97,7 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
     closers.push(() => alerts.close());
 
     const ears = { method: config.EWS_EARS_METHOD, baseline: config.EWS_EARS_BASELINE, alpha: config.EWS_EARS_ALPHA, minSigma: config.EWS_EARS_MIN_SIGMA };
-    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, yellowP: config.EWS_YELLOW_P });
+    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, farringtonAlpha: config.EWS_FARRINGTON_ALPHA, yellowP: config.EWS_YELLOW_P });
     const detect = createDetectService({
       log: log.child({ module: 'detect' }),
       metrics,

@@ -78,8 +78,8 @@ export const FARRINGTON_PRESETS: Record<'farrington1996' | 'noufaily', Farringto
  * fewer than `b` years of history, so `b` is lowered to the years available at each evaluated
  * week; with less than one year (plus the window) the week is not evaluated.
  */
-export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: number, area: AreaLevel, yellowP: number): SeriesDetector {
-  const control = { ...FARRINGTON_PRESETS[preset], b };
+export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: number, alpha: number, area: AreaLevel, yellowP: number): SeriesDetector {
+  const control = { ...FARRINGTON_PRESETS[preset], b, alpha };
   const w = control.w ?? 3;
   return {
     id: `farrington_${preset}@week/${area}`,
@@ -104,6 +104,7 @@ export interface DetectorSetOptions {
   spec: string;
   ears: EarsOptions;
   farringtonB: number;
+  farringtonAlpha: number;
   yellowP: number;
 }
 
@@ -119,7 +120,7 @@ export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
       const [, algo, g, area] = m as unknown as [string, string, Granularity, AreaLevel];
       if (algo === 'ears') return earsDetector(o.ears, g, area, o.yellowP);
       if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
-        return farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, area, o.yellowP);
+        return farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
       }
       throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, farrington@week/…, noufaily@week/…)`);
     });
