@@ -199,12 +199,27 @@ function startConsumer(
   const onAppend = () => wake?.();
   for (const t of files) emitter.on(t.topic, onAppend);
 
+  // Like Kafka's fetch.min.bytes / fetch.max.wait.ms: a few hundred kilobytes per batch make
+  // the store's inserts several times cheaper per row than one small batch per append, at
+  // the cost of at most `maxWaitMs` of latency.
+  const minBytes = opts.minBatchBytes ?? 256 * 1024;
+  const maxWaitMs = opts.maxWaitMs ?? 200;
+  const waitingSince = new Map<string, number>();
   const loop = (async () => {
     while (!closed) {
       let progressed = false;
+      let nextCheck = 1000;
       for (const t of files) {
         const from = positions.get(t.topic) ?? 0;
         if (from >= t.size) continue;
+        const since = waitingSince.get(t.topic) ?? Date.now();
+        waitingSince.set(t.topic, since);
+        const waited = Date.now() - since;
+        if (t.size - from < minBytes && waited < maxWaitMs) {
+          nextCheck = Math.min(nextCheck, maxWaitMs - waited);
+          continue;
+        }
+        waitingSince.delete(t.topic);
         const batch = readBatch(t, from, maxRecords);
         if (batch.records.length === 0) continue;
         await retryWithBackoff(() => opts.handler(batch), {
@@ -217,10 +232,12 @@ function startConsumer(
         positions.set(t.topic, batch.nextOffset);
         progressed = true;
       }
-      if (!progressed && !closed) await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 1000);
-      });
+      if (!progressed && !closed) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, nextCheck);
+        });
+      }
       wake = undefined;
     }
   })();

@@ -40,6 +40,10 @@ export interface SubscribeOptions {
   topics: readonly string[];
   group: string;
   maxBatchRecords?: number;
+  /** Wait for at least this many bytes before handling a batch (embedded log; default 256 KiB)… */
+  minBatchBytes?: number;
+  /** …but never longer than this (ms, default 200). */
+  maxWaitMs?: number;
   handler: (batch: ConsumedBatch) => Promise<void>;
 }
 
