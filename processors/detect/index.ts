@@ -7,6 +7,9 @@ export type { DetectorPoint, IndexRange } from './types.ts';
 export { earsC, type EarsControl } from './ears.ts';
 export { farringtonFlexible, type FarringtonControl, type FarringtonSeries } from './farrington-flexible.ts';
 export type { PowerTransform } from './farrington-threshold.ts';
+export { glrnb, type GlrnbControl, type GlrnbSeries } from './glrnb.ts';
+export type { GlrnbBaselineModel } from './glrnb-baseline.ts';
+export { cusum, type CusumControl, type CusumSeries, type CusumTransform } from './cusum.ts';
 export {
   parseReferenceCase,
   runReferenceCase,

@@ -16,6 +16,11 @@ export function asObject(value: unknown, path: string): JsonObject {
   return value as JsonObject;
 }
 
+/** An R control list: an object, or `[]`, which is how jsonlite writes R's empty `list()`. */
+export function asControl(value: unknown, path: string): JsonObject {
+  return Array.isArray(value) && value.length === 0 ? {} : asObject(value, path);
+}
+
 export function asString(value: unknown, path: string): string {
   if (typeof value !== 'string') throw invalidField(path, `must be a string, got ${describe(value)}`);
   return value;

@@ -5,7 +5,7 @@
 import type { EarsControl } from './ears.ts';
 import { invalidField } from './errors.ts';
 import type { FarringtonControl } from './farrington-flexible.ts';
-import { asArray, asBoolean, asNumber, asObject, asString, rejectUnknownKeys, type JsonObject } from './json-fields.ts';
+import { asArray, asBoolean, asControl, asNumber, asString, rejectUnknownKeys, type JsonObject } from './json-fields.ts';
 
 /** `{ [key]: read(value) }` when the key is present and not null, else `{}`. */
 function optional<K extends string, T>(
@@ -30,7 +30,7 @@ const count = (min: number) => (v: unknown, p: string) => asNumber(v, p, { integ
 
 /** control of R's `earsC`. */
 export function parseEarsControl(value: unknown): EarsControl {
-  const c = asObject(value, 'control');
+  const c = asControl(value, 'control');
   rejectUnknownKeys(c, ['method', 'baseline', 'alpha', 'minSigma'], 'control');
   return {
     method: oneOf(['C1', 'C2', 'C3'] as const)(c['method'], 'control.method'),
@@ -51,7 +51,7 @@ const FARRINGTON_INERT = ['verbose', 'glmWarnings', 'fitFun'];
 
 /** control of R's `farringtonFlexible`. */
 export function parseFarringtonControl(value: unknown): FarringtonControl {
-  const c = asObject(value, 'control');
+  const c = asControl(value, 'control');
   const keys = ['b', 'w', 'reweight', 'weightsThreshold', 'alpha', 'trend', 'pThresholdTrend', 'limit54'] as const;
   const more = ['powertrans', 'populationOffset', 'noPeriods', 'pastWeeksNotIncluded', 'thresholdMethod'] as const;
   rejectUnknownKeys(c, [...keys, ...more, ...FARRINGTON_INERT], 'control');

@@ -3,10 +3,13 @@
  * parse one case file's JSON and rerun it with our detectors, for `ews detect FILE…` and
  * the tests that hold the detectors to R.
  */
+import { cusum, type CusumControl } from './cusum.ts';
 import { earsC, type EarsControl } from './ears.ts';
 import { invalidField } from './errors.ts';
 import { farringtonFlexible, type FarringtonControl } from './farrington-flexible.ts';
+import { glrnb, type GlrnbControl } from './glrnb.ts';
 import { asArray, asBoolean, asNullableArray, asNumber, asObject, asString, type JsonObject } from './json-fields.ts';
+import { parseCusumControl, parseGlrnbControl } from './r-controls-charts.ts';
 import { parseEarsControl, parseFarringtonControl } from './r-controls.ts';
 import type { DetectorPoint, IndexRange } from './types.ts';
 
@@ -29,7 +32,9 @@ export type ReferenceCase =
       readonly control: FarringtonControl;
       /** Extension of the shared format: population per time point, for populationOffset. */
       readonly population?: readonly number[];
-    });
+    })
+  | (CaseBase & { readonly algorithm: 'glrnb'; readonly control: GlrnbControl })
+  | (CaseBase & { readonly algorithm: 'cusum'; readonly control: CusumControl });
 
 /** What {@link runReferenceCase} computes, aligned with `expected` (one entry per time point in range). */
 export interface ReferenceRun {
@@ -39,7 +44,16 @@ export interface ReferenceRun {
 }
 
 /** R functions {@link runReferenceCase} can rerun. */
-export const REFERENCE_ALGORITHMS: readonly string[] = ['earsC', 'farringtonFlexible'];
+export const REFERENCE_ALGORITHMS: readonly string[] = ['earsC', 'farringtonFlexible', 'glrnb', 'cusum'];
+
+/**
+ * An alarm flag: true/false, or 1/0 as R stores the alarms of glrnb and cusum (their
+ * survRes alarm matrix is numeric, which turns the sts alarm slot numeric too).
+ */
+function asAlarm(value: unknown, path: string): boolean {
+  if (value === 0 || value === 1) return value === 1;
+  return asBoolean(value, path);
+}
 
 function parseBase(c: JsonObject): CaseBase {
   const observed = asArray(c['observed'], 'observed').map((v, i) => asNumber(v, `observed[${i}]`, { min: 0 }));
@@ -50,7 +64,7 @@ function parseBase(c: JsonObject): CaseBase {
   }
   const e = asObject(c['expected'], 'expected');
   const upperbound = asNullableArray(e['upperbound'], 'expected.upperbound', (v, p) => asNumber(v, p));
-  const alarm = asNullableArray(e['alarm'], 'expected.alarm', asBoolean);
+  const alarm = asNullableArray(e['alarm'], 'expected.alarm', asAlarm);
   const length = to - from + 1;
   if (upperbound.length !== length) throw invalidField('expected.upperbound', `must have ${length} entries (range)`);
   if (alarm.length !== length) throw invalidField('expected.alarm', `must have ${length} entries (range)`);
@@ -86,6 +100,10 @@ export function parseReferenceCase(json: unknown): ReferenceCase {
       const control = parseFarringtonControl(c['control']);
       return { ...base, algorithm, control, ...(population ? { population } : {}) };
     }
+    case 'glrnb':
+      return { ...parseBase(c), algorithm, control: parseGlrnbControl(c['control']) };
+    case 'cusum':
+      return { ...parseBase(c), algorithm, control: parseCusumControl(c['control']) };
     default:
       throw invalidField('algorithm', `unsupported "${algorithm}" (supported: ${REFERENCE_ALGORITHMS.join(', ')})`);
   }
@@ -105,6 +123,12 @@ export function runReferenceCase(c: ReferenceCase): ReferenceRun {
         { observed: c.observed, frequency: c.frequency, ...(c.population ? { population: c.population } : {}) },
         { ...c.control, range },
       );
+      break;
+    case 'glrnb':
+      points = glrnb({ observed: c.observed, frequency: c.frequency }, { ...c.control, range });
+      break;
+    case 'cusum':
+      points = cusum({ observed: c.observed, frequency: c.frequency }, { ...c.control, range });
       break;
   }
   return { name: c.name, upperbound: points.map((p) => p.upperbound), alarm: points.map((p) => p.alarm) };

@@ -12,6 +12,8 @@ import type { ReferenceCase, ReferenceRun } from './reference-case.ts';
 export const REFERENCE_TOLERANCE: Readonly<Record<ReferenceCase['algorithm'], number>> = {
   earsC: 1e-6,
   farringtonFlexible: 1e-4,
+  glrnb: 1e-6,
+  cusum: 1e-6,
 };
 
 /** One disagreement, at `offset` into the range (0 = R's range[0]). */

@@ -4,8 +4,7 @@
 #
 #   Rscript scripts/reference/make-cases.R [outDir]     (default test/fixtures/surveillance)
 #
-# earsC and farringtonFlexible cases go to outDir (the tests require every one to match);
-# glrnb and cusum cases go to outDir/later until those detectors exist. Every series is
+# Every case goes to outDir and the tests require each one to match. Every series is
 # built as sts(observed, start = c(2000, 1), frequency), so reference periods follow from
 # index arithmetic. Seeded: rerunning on the same R and package versions gives the same files.
 # Extension of the format: `population` (a vector like `observed`) when populationOffset is used.
@@ -17,8 +16,7 @@ suppressPackageStartupMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 outDir <- if (length(args) >= 1) args[1] else "test/fixtures/surveillance"
-laterDir <- file.path(outDir, "later")
-dir.create(laterDir, recursive = TRUE, showWarnings = FALSE)
+dir.create(outDir, recursive = TRUE, showWarnings = FALSE)
 suppressWarnings(RNGversion("4.2.0"))
 set.seed(20251125)
 source <- paste("R surveillance", packageVersion("surveillance"), "(scripts/reference/make-cases.R)")
@@ -144,7 +142,9 @@ measles <- as.vector(rowSums(observed(measlesDE)))
 writeCase(outDir, "ff-none-measlesDE-total", "farringtonFlexible", farringtonFlexible, 52, measles,
           c(110, 156), ff(2, 1, 1, "delta", powertrans = "none", alpha = 0.01, pastWeeksNotIncluded = 1))
 
-# ---- later: glrnb and cusum (detectors not written yet) ---------------------------------
+# ---- glrnb and cusum ---------------------------------------------------------------------
+# (These eight were written to outDir/later before the detectors existed; same names.)
+laterDir <- outDir
 seasonal <- weekly$seasonal
 glrRange <- c(261, nWeeks)
 mu0 <- exp(1.6 + 0.5 * sin(2 * pi * (glrRange[1]:glrRange[2]) / 52) + 0.3 * cos(2 * pi * (glrRange[1]:glrRange[2]) / 52))
@@ -165,3 +165,56 @@ writeCase(laterDir, "cusum-rossi-glm", "cusum", cusum, 52, seasonal, cusumRange,
           list(k = 1.5, h = 3, m = "glm", trans = "rossi"))
 writeCase(laterDir, "cusum-pearsonNegBin-daily", "cusum", cusum, 365, daily$moderate, c(100, nDays),
           list(k = 1, h = 4, trans = "pearsonNegBin", alpha = 0.2))
+
+# ---- more glrnb and cusum cases (appended so the random draws above stay the same) -------
+glr <- function(...) modifyList(list(c.ARL = 5, Mtilde = 1, M = -1, change = "intercept", dir = "inc",
+                                     ret = "value"), list(...))
+writeCase(outDir, "glrnb-nb-estimated-alpha", "glrnb", glrnb, 52, seasonal, glrRange, glr(c.ARL = 4))
+writeCase(outDir, "glrnb-nb-S2-trend-refit", "glrnb", glrnb, 52, weekly$trend, c(209, nWeeks),
+          glr(mu0 = list(S = 2, trend = TRUE, refit = TRUE), alpha = 0.2, c.ARL = 3))
+writeCase(outDir, "glrnb-poisson-S2-estimated-cases", "glrnb", glrnb, 52, weekly$trend, c(261, nWeeks),
+          glr(mu0 = list(S = 2, trend = FALSE), alpha = 0, ret = "cases"))
+writeCase(outDir, "glrnb-poisson-dec-cases", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = 1.6 * mu0, alpha = 0, dir = "dec", ret = "cases", c.ARL = 3))
+writeCase(outDir, "glrnb-nb-dec-value", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = 1.6 * mu0, alpha = 0.1, dir = "dec", c.ARL = 2))
+writeCase(outDir, "glrnb-poisson-theta-cases", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0, theta = 0.4, ret = "cases", c.ARL = 4))
+writeCase(outDir, "glrnb-nb-theta-value", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0.3, theta = 0.5, c.ARL = 3))
+writeCase(outDir, "glrnb-nb-theta-cases", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0.3, theta = 0.5, c.ARL = 3, ret = "cases"))
+writeCase(outDir, "glrnb-poisson-window-M8-Mtilde2-cases", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0, M = 8, Mtilde = 2, ret = "cases"))
+writeCase(outDir, "glrnb-nb-window-M12-cases", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0.15, M = 12, ret = "cases", c.ARL = 3))
+writeCase(outDir, "glrnb-nb-epi-M10", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0.2, M = 10, change = "epi", c.ARL = 3))
+writeCase(outDir, "glrnb-poisson-epi-Mtilde3", "glrnb", glrnb, 52, seasonal, glrRange,
+          glr(mu0 = mu0, alpha = 0, M = -1, Mtilde = 3, change = "epi", c.ARL = 4))
+writeCase(outDir, "glrnb-high-estimated-cARL10", "glrnb", glrnb, 52, weekly$high, c(157, nWeeks),
+          glr(c.ARL = 10, mu0 = list(S = 1, trend = TRUE)))
+writeCase(outDir, "glrnb-daily-poisson-estimated", "glrnb", glrnb, 365, daily$moderate, c(150, nDays),
+          glr(alpha = 0, c.ARL = 6))
+writeCase(outDir, "glrnb-sparse-nb-value", "glrnb", glrnb, 52, weekly$sparse, c(209, nWeeks),
+          glr(alpha = 0.5, mu0 = list(S = 1), Mtilde = 2, c.ARL = 2.5))
+
+writeCase(outDir, "cusum-anscombe2nd-mean", "cusum", cusum, 52, seasonal, cusumRange,
+          list(k = 1, h = 3, trans = "anscombe2nd"))
+writeCase(outDir, "cusum-none-k5-h20", "cusum", cusum, 52, seasonal, cusumRange,
+          list(k = 5, h = 20, m = 3, trans = "none"))
+writeCase(outDir, "cusum-anscombeNegBin-m6", "cusum", cusum, 52, seasonal, cusumRange,
+          list(k = 0.5, h = 4, m = 6, trans = "anscombeNegBin", alpha = 0.3))
+writeCase(outDir, "cusum-anscombeNegBin-default-m", "cusum", cusum, 365, daily$high, c(60, nDays),
+          list(k = 0.5, h = 5, trans = "anscombeNegBin", alpha = 0.05))
+writeCase(outDir, "cusum-rossi-mean-sparse", "cusum", cusum, 52, weekly$sparse, c(200, nWeeks),
+          list(k = 0.8, h = 2, trans = "rossi"))
+writeCase(outDir, "cusum-standard-glm-high", "cusum", cusum, 52, weekly$high, c(157, nWeeks),
+          list(k = 1.04, h = 2.26, m = "glm", trans = "standard"))
+writeCase(outDir, "cusum-pearsonNegBin-vector-m", "cusum", cusum, 52, seasonal, cusumRange,
+          list(k = 1, h = 5, m = mu0, trans = "pearsonNegBin", alpha = 0.25))
+writeCase(outDir, "cusum-standard-zeros-daily", "cusum", cusum, 365, daily$zeros, c(30, nDays),
+          list(k = 0.5, h = 2, trans = "standard"))
+writeCase(outDir, "cusum-anscombe-glm-trend", "cusum", cusum, 52, weekly$trend, c(157, nWeeks),
+          list(k = 0.5, h = 4, m = "glm", trans = "anscombe"))
+writeCase(outDir, "cusum-defaults", "cusum", cusum, 52, weekly$high, c(105, nWeeks), list())

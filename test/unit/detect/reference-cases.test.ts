@@ -83,3 +83,25 @@ describe('negative control: farringtonFlexible tolerance is 1e-4 relative', () =
     expect(compareReferenceRun(c, scaled(1 + 2e-4))).toHaveLength(1);
   });
 });
+
+describe('negative control: glrnb and cusum tolerance is 1e-6 relative', () => {
+  it.each(['glrnb-nb-estimated-alpha.json', 'cusum-rossi-glm.json'])('%s', (file) => {
+    const c = load(file);
+    const good = runReferenceCase(c);
+    const i = good.upperbound.findIndex((u) => u !== null && u > 0);
+    const scaled = (factor: number): ReferenceRun => ({
+      ...good,
+      upperbound: good.upperbound.map((v, j) => (j === i && v !== null ? v * factor : v)),
+    });
+    expect(compareReferenceRun(c, scaled(1 + 1e-8))).toEqual([]);
+    expect(compareReferenceRun(c, scaled(1 + 3e-6))).toHaveLength(1);
+  });
+
+  it('alarms stored by R as 0/1 numbers are read as flags; other numbers are rejected', () => {
+    const json = readJson('cusum-standard-mean.json') as { expected: { alarm: unknown[] } };
+    expect(json.expected.alarm.every((a) => a === 0 || a === 1)).toBe(true);
+    expect(load('cusum-standard-mean.json').expected.alarm.every((a) => typeof a === 'boolean')).toBe(true);
+    const broken = { ...json, expected: { ...json.expected, alarm: json.expected.alarm.map((a, j) => (j === 0 ? 2 : a)) } };
+    expect(() => parseReferenceCase(broken)).toThrow(/expected\.alarm\[0\]/);
+  });
+});
