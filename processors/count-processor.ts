@@ -6,7 +6,14 @@ import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import type { LogRecordV1 } from '../schemas/events.ts';
+import { parseLogRecord } from '../schemas/topics.ts';
 import { localDay } from './window.ts';
+import { tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
+
+const EVENT_COLUMNS = [
+  'hospital_id', 'event_id', 'schema', 'occurred_at', 'day', 'commune_code', 'patient_key', 'sex', 'age_years', 'setting',
+  'diagnoses', 'chief_complaint', 'temperature_c', 'test_code', 'result', 'syndromes', 'received_at', 'log_offset',
+].join(', ');
 
 /** A (syndrome, commune, day) cell whose count may have changed. */
 export interface CountKey {
@@ -30,7 +37,8 @@ export interface CountProcessorDeps {
  * Consumes event-log batches: classify, window by local day, write events to ClickHouse.
  * Counts follow from the `syndrome_counts` view, whose state is the exact set of event
  * identities, so a batch replayed after a crash (written, offset not yet committed) or a
- * resend changes nothing. A record that cannot be read is dead-lettered, never retried.
+ * resend changes nothing. A record that cannot be read or breaks the log-record contract
+ * (schemas/topics.ts) is dead-lettered, never retried.
  */
 export function createCountProcessor(deps: CountProcessorDeps) {
   const processed = new Counter({
@@ -60,7 +68,7 @@ export function createCountProcessor(deps: CountProcessorDeps) {
 
   return {
     async handle(batch: ConsumedBatch): Promise<void> {
-      const rows: Record<string, unknown>[] = [];
+      const lines: string[] = [];
       const letters: DeadLetter[] = [];
       const changed = new Map<string, CountKey>();
       for (const rec of batch.records) {
@@ -82,26 +90,29 @@ export function createCountProcessor(deps: CountProcessorDeps) {
         const syndromes = deps.classify(ev);
         const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
         const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-        rows.push({
-          hospital_id: ev.hospital_id,
-          event_id: ev.event_id,
-          schema: ev.schema,
-          occurred_at: ev.occurred_at,
-          day,
-          commune_code: ev.commune_code,
-          patient_key: ev.patient_key,
-          sex: ev.sex,
-          age_years: ev.age_years ?? null,
-          setting: enc?.setting ?? '',
-          diagnoses: enc?.diagnoses ?? [],
-          chief_complaint: enc?.chief_complaint ?? '',
-          temperature_c: enc?.temperature_c ?? null,
-          test_code: lab?.test_code ?? '',
-          result: lab?.result ?? '',
-          syndromes,
-          received_at: parsed.received_at,
-          log_offset: rec.offset,
-        });
+        // Column order of EVENT_COLUMNS.
+        lines.push(
+          [
+            tsvString(ev.hospital_id),
+            tsvString(ev.event_id),
+            ev.schema,
+            ev.occurred_at,
+            day,
+            ev.commune_code,
+            tsvString(ev.patient_key),
+            ev.sex,
+            tsvNumber(ev.age_years),
+            enc?.setting ?? '',
+            tsvArray(enc?.diagnoses ?? []),
+            tsvString(enc?.chief_complaint ?? ''),
+            tsvNumber(enc?.temperature_c),
+            lab?.test_code ?? '',
+            lab?.result ?? '',
+            tsvArray(syndromes),
+            parsed.received_at,
+            String(rec.offset),
+          ].join('\t'),
+        );
         for (const syndrome of syndromes) {
           const k = `${syndrome}|${ev.commune_code}|${day}`;
           if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
@@ -109,7 +120,9 @@ export function createCountProcessor(deps: CountProcessorDeps) {
       }
       const end = writeSeconds.startTimer();
       try {
-        if (rows.length > 0) await deps.store.insert({ table: 'events', values: rows, format: 'JSONEachRow' });
+        if (lines.length > 0) {
+          await deps.store.command({ query: `INSERT INTO events (${EVENT_COLUMNS}) FORMAT TabSeparated\n${lines.join('\n')}\n` });
+        }
       } catch (err) {
         throw new AppError('STORE_UNAVAILABLE', 'writing events to ClickHouse failed', { cause: err });
       }
@@ -118,7 +131,7 @@ export function createCountProcessor(deps: CountProcessorDeps) {
         await deps.deadLetters.record(letters, deps.clock.now());
         poison.inc({ topic: batch.topic }, letters.length);
       }
-      processed.inc({ topic: batch.topic }, rows.length);
+      processed.inc({ topic: batch.topic }, lines.length);
       batchSize.observe(batch.records.length);
       deps.log.debug({ topic: batch.topic, records: batch.records.length, cells: changed.size }, 'batch processed');
       deps.onCountsChanged([...changed.values()]);
