@@ -3,7 +3,7 @@
  * point out. No I/O and no clock; the detect service (the shell) feeds series and writes
  * signals. Each detector reproduces R `surveillance` 1.20.3 (see README.md).
  */
-export type { DetectorPoint, IndexRange } from './types.ts';
+export type { AlertLevel, DetectorPoint, IndexRange } from './types.ts';
 export { earsC, type EarsControl } from './ears.ts';
 export { farringtonFlexible, type FarringtonControl, type FarringtonSeries } from './farrington-flexible.ts';
 export type { PowerTransform } from './farrington-threshold.ts';
@@ -18,3 +18,7 @@ export {
   type ReferenceRun,
 } from './reference-case.ts';
 export { compareReferenceRun, REFERENCE_TOLERANCE, type ReferenceMismatch } from './reference-compare.ts';
+export { levelOf, type EssenceOptions, type EssencePoint } from './essence-common.ts';
+export { essenceRegression } from './essence-regression.ts';
+export { essenceEwma, type EwmaOptions } from './essence-ewma.ts';
+export { essenceSwitch, SWITCH_R2, type SwitchOptions } from './essence-switch.ts';

@@ -18,7 +18,12 @@ export interface DetectorPoint {
   readonly pValue?: number | null;
   /** Algorithm-specific standardised statistic (z-like; see each detector's TSDoc). */
   readonly score?: number | null;
+  /** ESSENCE-style level from pValue (see {@link AlertLevel}); null where not evaluated. */
+  readonly level?: AlertLevel | null;
 }
+
+/** Rnssp's alert colours: red p < 0.01, yellow 0.01 ≤ p < 0.05, blue otherwise (grey = null). */
+export type AlertLevel = 'red' | 'yellow' | 'blue';
 
 /** A contiguous block of time points to evaluate: 0-based, both ends inclusive. */
 export type IndexRange = readonly [from: number, to: number];
