@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBool, envInt, envNumber, loadConfig } from '../platform/config.ts';
+import type { TestHookSpec } from '../platform/event-log/kafka.ts';
 
 /**
  * Every setting, from the environment. Documented in README.md's configuration table and
@@ -18,8 +19,38 @@ export const configSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().optional(),
   /** Database holding the tables. Default ews. */
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('ews'),
-  /** Kafka bootstrap servers (comma-separated); unset → the embedded event log. */
-  KAFKA_BROKERS: z.string().optional(),
+  /** Kafka bootstrap servers, `host:port[,host:port…]`; unset → the embedded event log. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port…], e.g. 127.0.0.1:9092')
+    .optional(),
+  /** Client id the Kafka brokers see. Default ews. */
+  KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('ews'),
+  /** Prepended to every topic name on the broker (e.g. `bacninh.`); default none. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'must be letters, digits, . _ -').default(''),
+  /** Consumer group of the processors. Default ews-processors. */
+  KAFKA_GROUP: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('ews-processors'),
+  /** Partitions of the topics created at start when missing. Default 6. */
+  KAFKA_PARTITIONS: envInt(6, 1, 1000),
+  /** Replication factor of topics created at start; unset → the broker's default.replication.factor. */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).optional(),
+  /** Consumer-group members in this process (they share its store). Default 1. */
+  KAFKA_CONSUMERS: envInt(1, 1, 64),
+  /** Consumer session timeout in ms: how long a silent member keeps its partitions. Default 30000. */
+  KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6000, 300_000),
+  /** Most bytes fetched per partition per request, which bounds a batch. Default 4 MiB. */
+  KAFKA_PARTITION_FETCH_BYTES: envInt(4 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+  /** An append the broker has not acknowledged after this many ms fails (ingest answers 503). Default 30000. */
+  KAFKA_PRODUCE_TIMEOUT_MS: envInt(30_000, 100, 600_000),
+  /** Tests only: `mid-batch:N`, `after-write:N` or `mid-transaction:N` makes a processor SIGKILL itself there. */
+  KAFKA_TEST_HOOK: z
+    .string()
+    .regex(/^(mid-batch|after-write|mid-transaction):[1-9]\d*$/, 'must be mid-batch:N, after-write:N or mid-transaction:N')
+    .transform((v) => {
+      const [point, n] = v.split(':') as [TestHookSpec['point'], string];
+      return { point, n: Number(n) } satisfies TestHookSpec;
+    })
+    .optional(),
   /**
    * Secret key for patient-identifier pseudonymisation (HMAC-SHA256), at least 32 characters.
    * Unset → a random key is created once in EWS_DATA_DIR/pseudonym.key (embedded use only).

@@ -4,14 +4,15 @@ const HELP = `ews — syndromic-ews, cảnh báo sớm dịch bệnh theo hội 
 
 Usage / Cách dùng:
   ews demo [--until-alert] [options]   pipeline + simulated hospitals of Bắc Ninh and Hưng Yên
-  ews serve                            the pipeline alone (configured by environment variables)
+  ews serve [--role all|ingest|processor]  the pipeline alone (configured by environment variables)
+  ews produce FILE.ndjson              validate a file of events and publish it to Kafka (KAFKA_BROKERS)
   ews detect FILE…                     run detectors on R surveillance reference cases (JSON lines out)
   ews bench [ingest]                   ingest benchmark; writes BENCHMARKS.md
   ews schemas [--write]                JSON Schema of the hospital event contract (schemas/json/)
   ews help                             this text
 
 Run 'ews COMMAND --help' for a command's options. Configuration: see README.md (environment
-variables such as PORT, EWS_DATA_DIR, CLICKHOUSE_URL, EWS_WEBHOOK_URL).`;
+variables such as PORT, EWS_DATA_DIR, CLICKHOUSE_URL, KAFKA_BROKERS, EWS_WEBHOOK_URL).`;
 
 /** Dispatches a command; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./demo.ts')).runDemo(rest);
       case 'serve':
         return await (await import('./serve.ts')).runServe(rest);
+      case 'produce':
+        return await (await import('./produce.ts')).runProduce(rest);
       case 'detect':
         return await (await import('./detect.ts')).runDetect(rest);
       case 'schemas':

@@ -13,9 +13,10 @@ import { createMetricsRegistry } from '../platform/metrics.ts';
 import { createHttpBase } from '../platform/http.ts';
 import { createEmbeddedLog } from '../platform/event-log/embedded.ts';
 import type { EventLog, Subscription } from '../platform/event-log/types.ts';
-import { createDeadLetterStore } from '../platform/dead-letter.ts';
+import { createDeadLetterStore, type DeadLetterStore } from '../platform/dead-letter.ts';
+import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
-import { TOPICS } from '../schemas/topics.ts';
+import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, loadUnits, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
@@ -39,7 +40,7 @@ export interface Pipeline {
   detect: DetectService;
   alerts: AlertService;
   metrics: Registry;
-  /** Bytes appended to the event log and not yet processed. */
+  /** Event-log backlog not yet processed: bytes (embedded log) or records (Kafka). */
   lag(): number;
   /** Resolves once everything appended so far is counted and evaluated. */
   settle(): Promise<void>;
@@ -49,12 +50,25 @@ export interface Pipeline {
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../schemas/migrations/', import.meta.url));
 
 /**
+ * What this process runs. `all`: everything (the default). With KAFKA_BROKERS, `ingest`
+ * (HTTP ingest and the read API) and `processor` (the processor group's consumers, detection,
+ * alerts, the read API and /metrics) may run as separate processes, which then need a shared
+ * ClickHouse server (CLICKHOUSE_URL) unless one of them is the only one using the store.
+ */
+export type Role = 'all' | 'ingest' | 'processor';
+
+/**
  * The composition root of the one-process pipeline: store, event log, ingest, processors,
  * detection, alerts and the HTTP API in one process. Long-lived resources are closed in
  * reverse order of creation.
  */
-export async function startPipeline(config: Readonly<Config>, deps: { log: Logger; clock: Clock; listen?: boolean; cronSchedule?: boolean }): Promise<Pipeline> {
+export async function startPipeline(
+  config: Readonly<Config>,
+  deps: { log: Logger; clock: Clock; listen?: boolean; cronSchedule?: boolean; role?: Role; onFatal?: (err: Error) => void },
+): Promise<Pipeline> {
   const { log, clock } = deps;
+  const role = deps.role ?? 'all';
+  if (role !== 'all' && !config.KAFKA_BROKERS) throw new Error(`--role ${role} needs KAFKA_BROKERS: without Kafka every role shares the embedded log in one process`);
   const closers: (() => Promise<void>)[] = [];
   try {
     const metrics = createMetricsRegistry();
@@ -69,18 +83,27 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
     await migrate(store, readMigrations(MIGRATIONS_DIR), log.child({ module: 'migrations' }));
 
     const units = createUnitRegistry(loadUnits(config.EWS_UNITS_CSV));
-    const eventLog: EventLog = createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }) });
-    closers.push(() => eventLog.close());
-    const deadLetters = createDeadLetterStore(store);
+    // Kafka when KAFKA_BROKERS is set (topics created if missing), else the embedded log.
+    let kafka: KafkaBackbone | undefined;
+    if (config.KAFKA_BROKERS) {
+      kafka = await startKafkaBackbone(config, { log, metrics, ...(deps.onFatal ? { onFatal: deps.onFatal } : {}) });
+      closers.push(() => kafka!.close());
+    }
+    const eventLog: EventLog = kafka?.eventLog ?? createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }) });
+    if (!kafka) closers.push(() => eventLog.close());
+    const deadLetterTable = createDeadLetterStore(store);
+    const ingestDeadLetters: DeadLetterStore = kafka ? kafka.ingestDeadLetters(deadLetterTable) : deadLetterTable;
+    const processorDeadLetters: DeadLetterStore = kafka ? kafka.processorDeadLetters : deadLetterTable;
 
-    const dedup = createDedupIndex({ capacity: config.EWS_DEDUP_CAPACITY });
-    await warmDedupIndex(store, dedup);
+    // Only ingest answers resends as duplicates: a processor-only process skips the warm-up.
+    const dedup = createDedupIndex({ capacity: role === 'processor' ? 1024 : config.EWS_DEDUP_CAPACITY });
+    if (role !== 'processor') await warmDedupIndex(store, dedup);
     const ingest = createIngestService({
       log: log.child({ module: 'ingest' }),
       metrics,
       clock,
       eventLog,
-      deadLetters,
+      deadLetters: ingestDeadLetters,
       units,
       dedup,
       pseudonymise: createPseudonymiser(pseudonymKey(config, log)),
@@ -116,18 +139,27 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
       metrics,
       clock,
       store,
-      deadLetters,
+      deadLetters: processorDeadLetters,
       classify: classifyEvent,
       onCountsChanged: (keys) => detect.countsChanged(keys),
     });
-    const subscription: Subscription = await eventLog.subscribe({
-      topics: [TOPICS.encounters, TOPICS.labs],
-      group: 'ews-processors',
-      handler: (batch) => processor.handle(batch),
-    });
-    closers.push(() => subscription.close());
+    let subscription: Subscription | undefined;
+    if (kafka) {
+      if (role !== 'ingest') {
+        await kafka.startProcessors((batch) => processor.handle(batch));
+        closers.push(() => kafka!.stopProcessors());
+      }
+    } else {
+      const sub = await eventLog.subscribe({
+        topics: [TOPICS.encounters, TOPICS.labs],
+        group: PROCESSOR_GROUP,
+        handler: (batch) => processor.handle(batch),
+      });
+      closers.push(() => sub.close());
+      subscription = sub;
+    }
 
-    if (deps.cronSchedule ?? true) {
+    if ((deps.cronSchedule ?? true) && role !== 'ingest') {
       const onError = (err: unknown) => log.error({ err }, 'scheduled detection failed');
       // Daily: yesterday, the last complete day. Weekly (Mondays): the ISO week that just ended.
       const daily = cron.schedule(config.EWS_DETECT_CRON, () => void detect.runDay(localDayNumber(clock.now()) - 1).catch(onError), { timezone: 'Asia/Ho_Chi_Minh' });
@@ -144,7 +176,7 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
       bodyLimit: config.EWS_MAX_BODY_BYTES,
       health: async () => ({ store: await store.ping().then((p) => p.success) }),
     });
-    registerIngestRoutes(app, ingest);
+    if (role !== 'processor') registerIngestRoutes(app, ingest);
     registerDashboardRoutes(app, {
       store,
       units: units.all().map((u) => ({
@@ -172,7 +204,8 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
     }
 
     const settle = async () => {
-      while (subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
+      if (kafka) await kafka.drained();
+      else while (subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
       await detect.idle();
     };
 
@@ -185,7 +218,7 @@ export async function startPipeline(config: Readonly<Config>, deps: { log: Logge
       detect,
       alerts,
       metrics,
-      lag: () => subscription.lag(),
+      lag: () => (kafka ? kafka.lag() : (subscription?.lag() ?? 0)),
       settle,
       close: async () => {
         for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'error while closing'));

@@ -2,26 +2,53 @@ import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
-import { startPipeline } from './pipeline.ts';
+import { startPipeline, type Role } from './pipeline.ts';
 import { printAlertLine } from './alert-line.ts';
 import { untilSignal } from './signals.ts';
 
+const ROLES: readonly Role[] = ['all', 'ingest', 'processor'];
+
 const HELP = `ews serve — run the pipeline: ingest, processors, detection, alerts and the API
+
+Options:
+  --role all|ingest|processor   what this process runs (default all). ingest and processor
+                                need KAFKA_BROKERS; processor joins the group KAFKA_GROUP
+                                (default ews-processors), ingest serves POST /v1/events.
 
 Configured by environment variables (README.md, .env.example). Stops cleanly on SIGINT/SIGTERM.`;
 
 export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, role: { type: 'string', default: 'all' } } });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const role = values.role as Role;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`ews serve: --role must be one of ${ROLES.join(', ')}\n`);
+    return 2;
+  }
   const config = readConfig(process.env);
   const log = createLogger({ level: config.EWS_LOG_LEVEL });
-  const pipeline = await startPipeline(config, { log, clock: systemClock });
-  if (config.EWS_PRINT_ALERTS) pipeline.alerts.onChange((c) => printAlertLine(c, pipeline.units));
-  process.stdout.write(`syndromic-ews running — dashboard / bảng điều khiển: ${pipeline.url}/\n`);
-  await untilSignal();
+  // A consumer that stopped for good (non-retryable Kafka or programmer error) stops the
+  // process with an error, so its supervisor restarts it rather than it idling half-alive.
+  let fatal: Error | undefined;
+  let onFatal: (err: Error) => void = () => undefined;
+  const failed = new Promise<'fatal'>((resolve) => {
+    onFatal = (err) => {
+      fatal = err;
+      resolve('fatal');
+    };
+  });
+  const pipeline = await startPipeline(config, { log, clock: systemClock, role, onFatal: (err) => onFatal(err) });
+  if (config.EWS_PRINT_ALERTS && role !== 'ingest') pipeline.alerts.onChange((c) => printAlertLine(c, pipeline.units));
+  const what = role === 'all' ? 'running' : `running (role ${role})`;
+  process.stdout.write(`syndromic-ews ${what} — dashboard / bảng điều khiển: ${pipeline.url}/\n`);
+  await Promise.race([untilSignal(), failed]);
   await pipeline.close();
+  if (fatal) {
+    log.fatal({ err: fatal }, 'stopping after a fatal consumer error');
+    return 1;
+  }
   return 0;
 }

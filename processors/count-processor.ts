@@ -72,20 +72,23 @@ export function createCountProcessor(deps: CountProcessorDeps) {
       const letters: DeadLetter[] = [];
       const changed = new Map<string, CountKey>();
       for (const rec of batch.records) {
-        let parsed: LogRecordV1;
-        let day: string;
-        try {
-          parsed = JSON.parse(rec.value) as LogRecordV1;
-          day = localDay(parsed.event.occurred_at);
-        } catch (err) {
-          letters.push({
-            source: `${batch.topic}/${batch.partition}/${rec.offset}`,
-            reason_code: 'RECORD_UNREADABLE',
-            reason: `log record cannot be read: ${(err as Error).message}`,
-            raw: rec.value,
-          });
+        // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
+        // poison: dead-lettered with its reason, never retried, so it cannot block the log.
+        let read = parseLogRecord(rec.value);
+        let day = '';
+        if (read.ok) {
+          try {
+            day = localDay(read.record.event.occurred_at);
+          } catch (err) {
+            // The contract's date-time pattern admits a few impossible dates (2026-02-30).
+            read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: ${(err as Error).message}` };
+          }
+        }
+        if (!read.ok) {
+          letters.push({ source: `${batch.topic}/${batch.partition}/${rec.offset}`, reason_code: read.code, reason: read.reason, raw: rec.value });
           continue;
         }
+        const parsed: LogRecordV1 = read.record;
         const ev = parsed.event;
         const syndromes = deps.classify(ev);
         const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import { createKafkaEventLog, type KafkaEventLog, type KafkaSubscription } from '../platform/event-log/kafka.ts';
+import type { ConsumedBatch } from '../platform/event-log/types.ts';
+import type { DeadLetterStore } from '../platform/dead-letter.ts';
+import { TOPICS } from '../schemas/topics.ts';
+
+/** The event log on Kafka, as the pipeline's composition root uses it. */
+export interface KafkaBackbone {
+  eventLog: KafkaEventLog;
+  /** Refused input at ingest: the dead-letter topic and the `dead_letters` table. */
+  ingestDeadLetters(table: DeadLetterStore): DeadLetterStore;
+  /** Poison log records: the dead-letter topic, in the transaction that commits their batch. */
+  processorDeadLetters: DeadLetterStore;
+  /** Starts KAFKA_CONSUMERS members of the processor group in this process. */
+  startProcessors(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void>;
+  /** Records of the processor group not committed yet (refreshed every 2 s). */
+  lag(): number;
+  /** Resolves once the group has committed everything appended before the call. */
+  drained(): Promise<void>;
+  stopProcessors(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connects to the brokers of KAFKA_BROKERS and creates the missing topics. */
+export async function startKafkaBackbone(config: Readonly<Config>, deps: { log: Logger; metrics: Registry; onFatal?: (err: Error) => void }): Promise<KafkaBackbone> {
+  const brokers = (config.KAFKA_BROKERS ?? '').split(',');
+  const eventLog = createKafkaEventLog({
+    brokers,
+    clientId: config.KAFKA_CLIENT_ID,
+    logger: deps.log.child({ module: 'kafka' }),
+    metrics: deps.metrics,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    topics: { partitions: config.KAFKA_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+    deadLetterTopic: TOPICS.deadletter,
+    consumer: {
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      partitionFetchBytes: config.KAFKA_PARTITION_FETCH_BYTES,
+      // Every partition of both topics may be handled at once; the store writes them in parallel.
+      concurrency: config.KAFKA_PARTITIONS * 2,
+      transactionTimeoutMs: 60_000,
+    },
+    produceTimeoutMs: config.KAFKA_PRODUCE_TIMEOUT_MS,
+    testHook: config.KAFKA_TEST_HOOK,
+    ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
+  });
+  try {
+    await eventLog.ensureTopics([TOPICS.encounters, TOPICS.labs, TOPICS.deadletter]);
+  } catch (err) {
+    await eventLog.close();
+    throw err;
+  }
+  const subscriptions: KafkaSubscription[] = [];
+
+  return {
+    eventLog,
+    ingestDeadLetters: (table) => ({
+      record: async (items, receivedAt) => {
+        await Promise.all([eventLog.deadLetters.record(items, receivedAt), table.record(items, receivedAt)]);
+      },
+    }),
+    processorDeadLetters: eventLog.deadLetters,
+    async startProcessors(handler) {
+      for (let i = 0; i < config.KAFKA_CONSUMERS; i++) {
+        subscriptions.push(await eventLog.subscribe({ topics: [TOPICS.encounters, TOPICS.labs], group: config.KAFKA_GROUP, handler }));
+      }
+    },
+    lag: () => Math.max(0, ...subscriptions.map((s) => s.lag())),
+    async drained() {
+      await subscriptions[0]?.drained();
+    },
+    async stopProcessors() {
+      await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+    },
+    close: () => eventLog.close(),
+  };
+}

@@ -1,0 +1,228 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription } from './types.ts';
+import type { BatchScope } from './kafka-dead-letter.ts';
+import type { KafkaMetrics } from './kafka-metrics.ts';
+import { committedOffsets, endOffsets, lagOf, tpKey, type OffsetMap } from './kafka-topics.ts';
+import { createTransactionalCommitter } from './kafka-transactions.ts';
+import { isOwnershipLost, isRetryableFailure } from './kafka-errors.ts';
+import type { TestHook } from './kafka-test-hook.ts';
+
+export interface ConsumerSettings {
+  sessionTimeoutMs: number;
+  /** Most bytes fetched per partition per request: bounds a batch. */
+  partitionFetchBytes: number;
+  /** Partitions handled at the same time by this consumer. */
+  concurrency: number;
+  transactionTimeoutMs: number;
+}
+
+export interface ConsumerShellDeps {
+  kafka: Kafka;
+  admin: Admin;
+  log: Logger;
+  metrics: KafkaMetrics;
+  scope: AsyncLocalStorage<BatchScope>;
+  toPhysical: (topic: string) => string;
+  toLogical: (topic: string) => string;
+  deadLetterTopic: string;
+  settings: ConsumerSettings;
+  hook: TestHook;
+  onFatal: (err: Error) => void;
+}
+
+export interface KafkaSubscription extends Subscription {
+  /** Resolves once the group has committed everything in the topics when it was called. */
+  drained(): Promise<void>;
+}
+
+/**
+ * A consumer-group member running `handler` on batches of one topic partition. Offsets are
+ * committed only after the handler resolved; a batch's dead letters are published in the same
+ * transaction as its offsets. Store or broker failures are retried with backoff on the same
+ * batch (heartbeating meanwhile); if the partition is lost in the meantime the batch is
+ * dropped uncommitted and its new owner replays it. Nothing is skipped either way.
+ */
+export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOptions): Promise<KafkaSubscription> {
+  const { settings, log, metrics } = deps;
+  const topics = opts.topics.map(deps.toPhysical);
+  const heartbeatMs = Math.max(500, Math.floor(settings.sessionTimeoutMs / 6));
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: opts.group,
+    sessionTimeout: settings.sessionTimeoutMs,
+    rebalanceTimeout: Math.max(settings.sessionTimeoutMs, 30_000),
+    heartbeatInterval: heartbeatMs,
+    maxBytesPerPartition: settings.partitionFetchBytes,
+    maxBytes: settings.partitionFetchBytes * 8,
+    minBytes: 1,
+    maxWaitTimeInMs: 500,
+    allowAutoTopicCreation: false,
+    readUncommitted: false,
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 12, restartOnFailure: async () => !closed },
+  });
+  const committer = createTransactionalCommitter({
+    kafka: deps.kafka,
+    group: opts.group,
+    deadLetterTopic: deps.deadLetterTopic,
+    transactionTimeoutMs: settings.transactionTimeoutMs,
+    log,
+  });
+  let closed = false;
+  // Group-wide offsets, refreshed from the broker and advanced by our own commits.
+  const ends = new Map<string, { low: number; high: number }>();
+  const committed: OffsetMap = new Map();
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    metrics.rebalances.inc();
+    const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, parts]) => parts.map((partition) => ({ topic, partition })));
+    log.info({ group: opts.group, member: payload.memberId, assigned: assigned.length }, 'joined consumer group');
+    committer.assign(assigned);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (closed) return;
+    if (payload.restart) log.warn({ err: payload.error, group: opts.group }, 'Kafka consumer failed; restarting it');
+    else deps.onFatal(payload.error);
+  });
+
+  const handle = async (ctx: EachBatchPayload): Promise<void> => {
+    const { batch } = ctx;
+    if (batch.messages.length === 0) return;
+    // A rebalance seen by a heartbeat ends the batch uncommitted rather than holding up the group.
+    let revoked = false;
+    const lost = () => revoked || closed || !ctx.isRunning() || ctx.isStale();
+    const beat = setInterval(() => {
+      ctx.heartbeat().catch((err: unknown) => {
+        if (isOwnershipLost(err)) revoked = true;
+      });
+    }, heartbeatMs);
+    try {
+      const size = opts.maxBatchRecords ?? batch.messages.length;
+      for (let from = 0; from < batch.messages.length; from += size) {
+        const done = await handleChunk(ctx, batch, from, Math.min(from + size, batch.messages.length), lost);
+        if (!done) return;
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  /** Handles and commits messages [from, to) of a batch; false if the partition was lost first. */
+  const handleChunk = async (ctx: EachBatchPayload, batch: Batch, from: number, to: number, lost: () => boolean): Promise<boolean> => {
+    const logical = deps.toLogical(batch.topic);
+    const messages = batch.messages.slice(from, to);
+    const records: ConsumedRecord[] = messages.map((m) => ({
+      topic: logical,
+      partition: batch.partition,
+      offset: Number(m.offset),
+      key: m.key ? m.key.toString('utf8') : '',
+      value: m.value ? m.value.toString('utf8') : '',
+    }));
+    // The last chunk also covers control records kafkajs filtered out after the last message.
+    const nextOffset = to === batch.messages.length ? Number(batch.lastOffset()) + 1 : Number(messages[messages.length - 1]!.offset) + 1;
+    const consumed: ConsumedBatch = { topic: logical, partition: batch.partition, records, nextOffset };
+    const firstOffset = records[0]!.offset;
+    const scope: BatchScope = {
+      letters: [],
+      topic: logical,
+      physicalTopic: batch.topic,
+      partition: batch.partition,
+      rawAt: (offset) => {
+        const m = messages[offset - firstOffset];
+        return m && Number(m.offset) === offset ? m.value : messages.find((x) => Number(x.offset) === offset)?.value;
+      },
+    };
+    deps.hook.onBatchStart();
+    const handled = await retrying('handle', lost, async () => {
+      scope.letters = [];
+      await deps.scope.run(scope, () => opts.handler(consumed));
+    });
+    if (!handled) return false;
+    deps.hook.onBatchHandled();
+    const kind = scope.letters.length > 0 ? 'transaction' : 'offsets';
+    const end = metrics.commitSeconds.startTimer({ kind });
+    const ok = await retrying('commit', lost, async () => {
+      if (kind === 'offsets') await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
+      else await committer.commit({ topic: batch.topic, partition: batch.partition, nextOffset, letters: scope.letters, onMidTransaction: () => deps.hook.onMidTransaction() });
+    });
+    if (!ok) return false;
+    end();
+    ctx.resolveOffset(String(nextOffset - 1));
+    const k = tpKey(batch.topic, batch.partition);
+    committed.set(k, Math.max(committed.get(k) ?? -1, nextOffset));
+    const high = Number(batch.highWatermark);
+    ends.set(k, { low: ends.get(k)?.low ?? 0, high: Math.max(ends.get(k)?.high ?? 0, high) });
+    metrics.batchRecords.observe(records.length);
+    metrics.consumed.inc({ topic: logical }, records.length);
+    return true;
+  };
+
+  /**
+   * Runs `fn` until it succeeds, backing off 100 ms → 10 s on dependency failures. Returns false
+   * when the partition is lost (rebalance, fencing, shutdown) before it succeeded. Programmer
+   * errors are rethrown: they stop the consumer rather than loop.
+   */
+  const retrying = async (operation: 'handle' | 'commit', lost: () => boolean, fn: () => Promise<void>): Promise<boolean> => {
+    let delay = 100;
+    for (let attempt = 1; ; attempt++) {
+      if (lost()) return false;
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        if (isOwnershipLost(err)) {
+          log.info({ err, operation }, 'partition lost before commit; its next owner replays the batch');
+          return false;
+        }
+        if (!isRetryableFailure(err)) throw err;
+        metrics.retries.inc({ operation });
+        log.warn({ err, operation, attempt, delay_ms: delay }, 'retrying batch after failure');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  };
+
+  const refreshLag = async (): Promise<number> => {
+    const [e, c] = await Promise.all([endOffsets(deps.admin, topics), committedOffsets(deps.admin, opts.group, topics)]);
+    for (const [k, v] of e) ends.set(k, v);
+    for (const [k, v] of c) committed.set(k, Math.max(committed.get(k) ?? -1, v));
+    let total = 0;
+    for (const [k, n] of lagOf(ends, committed)) {
+      const [topic, partition] = k.split('|') as [string, string];
+      metrics.lag.set({ topic: deps.toLogical(topic), partition }, n);
+      total += n;
+    }
+    return total;
+  };
+
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: settings.concurrency, eachBatch: handle });
+  await refreshLag().catch((err: unknown) => log.warn({ err }, 'could not read consumer lag yet'));
+  const lagTimer = setInterval(() => void refreshLag().catch(() => undefined), 2000);
+  lagTimer.unref();
+
+  return {
+    lag: () => {
+      let total = 0;
+      for (const n of lagOf(ends, committed).values()) total += n;
+      return total;
+    },
+    async drained() {
+      const target = await endOffsets(deps.admin, topics);
+      for (;;) {
+        const c = await committedOffsets(deps.admin, opts.group, topics);
+        if ([...lagOf(target, c).values()].every((n) => n === 0)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(lagTimer);
+      await consumer.disconnect().catch((err: unknown) => log.warn({ err }, 'Kafka consumer disconnect failed'));
+      await committer.close();
+    },
+  };
+}
