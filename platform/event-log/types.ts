@@ -40,9 +40,9 @@ export interface SubscribeOptions {
   topics: readonly string[];
   group: string;
   maxBatchRecords?: number;
-  /** Wait for at least this many bytes before handling a batch (embedded log; default 256 KiB)… */
+  /** Wait for at least this many bytes before handling a batch (embedded log; default 1 MiB)… */
   minBatchBytes?: number;
-  /** …but never longer than this (ms, default 200). */
+  /** …but never longer than this (ms, default 500). */
   maxWaitMs?: number;
   handler: (batch: ConsumedBatch) => Promise<void>;
 }
