@@ -22,3 +22,11 @@ export { levelOf, type EssenceOptions, type EssencePoint } from './essence-commo
 export { essenceRegression } from './essence-regression.ts';
 export { essenceEwma, type EwmaOptions } from './essence-ewma.ts';
 export { essenceSwitch, SWITCH_R2, type SwitchOptions } from './essence-switch.ts';
+export { nearestZones, type ZoneOptions } from './scan-zones.ts';
+export {
+  scanLlr,
+  spaceTimePermutationScan,
+  type ScanCluster,
+  type SpaceTimeScanOptions,
+  type SpaceTimeScanResult,
+} from './space-time-scan.ts';
