@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Admin, Kafka } from 'kafkajs';
+import { encounter, lab, startTestPipeline } from '../../helpers/pipeline.ts';
+import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
+import { countDiff, expectedCounts, logMessage, onDaysOf, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
+import { deadLetterV1, TOPICS } from '../../../schemas/topics.ts';
+
+/**
+ * The one-process pipeline with KAFKA_BROKERS set: ingest → Kafka → processors → ClickHouse,
+ * on a real broker, in its own topics and group.
+ */
+const broker = await requireBroker('pipeline-kafka.test.ts');
+const prefix = `${uniqueName('pk')}.`;
+const group = uniqueName('pk-group');
+const topic = (t: string) => prefix + t;
+const all = [TOPICS.encounters, TOPICS.labs].map(topic);
+
+type P = Awaited<ReturnType<typeof startTestPipeline>>;
+let p: P;
+let kafka: Kafka;
+let admin: Admin;
+
+const post = (events: unknown[]) =>
+  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+
+describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
+  beforeAll(async () => {
+    p = await startTestPipeline({
+      env: {
+        KAFKA_BROKERS: broker!.brokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_GROUP: group,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_PRODUCE_TIMEOUT_MS: '10000',
+      },
+    });
+    kafka = testKafka(broker!.brokers);
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.disconnect();
+    await p?.cleanup();
+  });
+
+  it('creates its topics with the configured partitions', async () => {
+    const meta = await admin.fetchTopicMetadata({ topics: [...all, topic(TOPICS.deadletter)] });
+    expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [all[0]!]: 6, [all[1]!]: 6, [topic(TOPICS.deadletter)]: 6 });
+  });
+
+  it('POST /v1/events answers after the broker has the events; processors count them', async () => {
+    const res = await post([
+      encounter({ event_id: 'k1', diagnoses: ['A90'] }),
+      encounter({ event_id: 'k2', diagnoses: ['A91'] }),
+      lab({ event_id: 'kl1' }),
+    ]);
+    expect(res.json()).toMatchObject({ accepted: 3, duplicates: 0, rejected: [] });
+    // Acknowledged means on the broker, keyed by commune, pseudonymised.
+    const onTopic = await readAll(kafka, topic(TOPICS.encounters));
+    expect(onTopic.map((m) => m.key)).toEqual(['09187', '09187']);
+    expect(new Set(onTopic.map((m) => m.partition)).size).toBe(1);
+    const rec = JSON.parse(onTopic[0]!.value) as { event: Record<string, unknown>; received_at: string };
+    expect(rec.event['patient_key']).toMatch(/^[0-9a-f]{32}$/);
+    expect(rec.event).not.toHaveProperty('patient_id');
+    await p.settle();
+    const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20&commune=09187' });
+    expect(counts.json()).toEqual({ rows: [{ commune_code: '09187', date: '2026-11-20', syndrome: 'dengue', count: 2 }] });
+  });
+
+  it('refused events go to the dead-letter topic (and the dead_letters table) with the reason', async () => {
+    const res = await post([encounter({ event_id: 'bad1', commune_code: '1234' })]);
+    expect(res.json()).toMatchObject({ accepted: 0, rejected: [{ index: 0 }] });
+    const letters = (await readAll(kafka, topic(TOPICS.deadletter))).map((m) => deadLetterV1.parse(JSON.parse(m.value)));
+    const mine = letters.filter((l) => l.event_id === 'bad1');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ code: 'VALIDATION_FAILED', source: 'http:/v1/events', raw_encoding: 'utf8' });
+    expect(mine[0]!.reason).toContain('commune_code');
+    expect(JSON.parse(mine[0]!.raw)).toMatchObject({ event_id: 'bad1' });
+  });
+
+  it('poison records go to the dead-letter topic and the partition moves on', async () => {
+    const events = simulatedEvents(300, 5);
+    const like = events.find((e) => e['schema'] === 'ews.encounter.v1')!;
+    const poison = Array.from({ length: 8 }, (_, i) => poisonMessage(i, like));
+    // Valid events before and after the poison, in the poison's partition (same key).
+    const before = events.slice(0, 150);
+    const after = events.slice(150);
+    const enc = (evs: typeof events) => evs.filter((e) => topicOf(e, { encounters: 'e', labs: 'l' }) === 'e').map(logMessage);
+    const labs = events.filter((e) => e['schema'] === 'ews.lab.v1').map(logMessage);
+    await produceRaw(kafka, topic(TOPICS.encounters), [...enc(before), ...poison, ...enc(after)]);
+    await produceRaw(kafka, topic(TOPICS.labs), labs);
+    await waitForZeroLag(admin, group, all, 30_000);
+    await p.settle();
+
+    const letters = (await readAll(kafka, topic(TOPICS.deadletter)))
+      .map((m) => deadLetterV1.parse(JSON.parse(m.value)))
+      .filter((l) => l.source.startsWith(topic(TOPICS.encounters)));
+    expect(letters).toHaveLength(poison.length);
+    const raws = letters.map((l) => (l.raw_encoding === 'base64' ? Buffer.from(l.raw, 'base64') : Buffer.from(l.raw, 'utf8')).toString('hex'));
+    expect(raws.sort()).toEqual(poison.map((m) => Buffer.from(m.value as Buffer | string).toString('hex')).sort());
+    expect(new Set(letters.map((l) => l.code))).toEqual(new Set(['RECORD_UNREADABLE', 'RECORD_INVALID']));
+    expect(letters.every((l) => /^.+\/\d+\/\d+$/.test(l.source))).toBe(true);
+    // The valid events on both sides of the poison are all counted, once.
+    const expected = expectedCounts(events);
+    expect(countDiff(expected, onDaysOf(expected, await storedCounts(p.store)))).toEqual([]);
+  });
+
+  it('a failing store is retried with backoff and nothing is skipped or committed early', async () => {
+    const events = simulatedEvents(400, 6, 20_500);
+    await p.store.command({ query: 'DETACH TABLE events' });
+    let reattached = false;
+    try {
+      for (const t of [TOPICS.encounters, TOPICS.labs]) {
+        await produceRaw(kafka, topic(t), events.filter((e) => topicOf(e, TOPICS) === t).map(logMessage));
+      }
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await groupLag(admin, group, all)).toBe(events.length);
+      const metrics = (await p.app.inject({ url: '/metrics' })).body;
+      expect(metrics).toMatch(/ews_kafka_retries_total\{operation="handle"\} [1-9]/);
+      await p.store.command({ query: 'ATTACH TABLE events' });
+      reattached = true;
+    } finally {
+      if (!reattached) await p.store.command({ query: 'ATTACH TABLE events' });
+    }
+    await waitForZeroLag(admin, group, all, 60_000);
+    const expected = expectedCounts(events);
+    expect(countDiff(expected, onDaysOf(expected, await storedCounts(p.store)))).toEqual([]);
+  });
+
+  it('when the dead-letter publish fails the offset is not committed; it is once the topic is back', async () => {
+    const dl = topic(TOPICS.deadletter);
+    const seenBefore = (await readAll(kafka, dl)).length;
+    await admin.deleteTopics({ topics: [dl], timeout: 10_000 });
+    for (let i = 0; i < 50 && (await admin.listTopics()).includes(dl); i++) await new Promise((r) => setTimeout(r, 200));
+    const like = simulatedEvents(1, 9)[0]!;
+    await produceRaw(kafka, topic(TOPICS.encounters), [poisonMessage(100, like)]);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await groupLag(admin, group, all)).toBe(1);
+    await admin.createTopics({ topics: [{ topic: dl, numPartitions: 6 }], waitForLeaders: true });
+    await waitForZeroLag(admin, group, all, 60_000);
+    const letters = await readAll(kafka, dl);
+    expect(seenBefore).toBeGreaterThan(0);
+    // The recreated topic holds exactly the one poison record, once.
+    expect(letters).toHaveLength(1);
+    expect(deadLetterV1.parse(JSON.parse(letters[0]!.value)).raw).toBe(poisonMessage(100, like).value);
+  });
+
+  it('reports consumer lag, batch sizes, dead letters and commit latency in /metrics', async () => {
+    const body = (await p.app.inject({ url: '/metrics' })).body;
+    for (const name of ['ews_kafka_consumer_lag_records', 'ews_kafka_consumer_batch_records_count', 'ews_kafka_deadletters_total', 'ews_kafka_commit_seconds_count', 'ews_kafka_produce_seconds_count']) {
+      expect(body, name).toContain(name);
+    }
+    expect(body).toMatch(/ews_kafka_deadletters_total\{via="batch"\} [1-9]/);
+    expect(body).toMatch(/ews_kafka_commit_seconds_count\{kind="transaction"\} [1-9]/);
+  });
+});
