@@ -49,7 +49,8 @@ export function createDetectService(deps: DetectServiceDeps) {
   const detectable = new Set(deps.syndromes);
   const provinces = [...new Set(deps.provinceOf.values())].sort();
   const areasOf = (d: SeriesDetector) => (d.area === 'province' ? provinces : deps.communes);
-  const seriesOf = (d: SeriesDetector) => areasOf(d).flatMap((a) => deps.syndromes.map((s) => `${s}|${a}`));
+  const syndromesOf = (d: SeriesDetector) => d.syndromes ?? deps.syndromes;
+  const seriesOf = (d: SeriesDetector) => areasOf(d).flatMap((a) => syndromesOf(d).map((s) => `${s}|${a}`));
 
   let pending: CountKey[] = [];
   let chain: Promise<void> = Promise.resolve();
@@ -90,6 +91,7 @@ export function createDetectService(deps: DetectServiceDeps) {
           expected: p.expected,
           upperbound: p.upperbound,
           p_value: p.pValue,
+          score: p.score,
           alarm: p.alarm,
           level,
         });
@@ -156,7 +158,8 @@ export function createDetectService(deps: DetectServiceDeps) {
       }));
       const current = periodOfDay(today, d.granularity);
       const horizon = current - periodOfDay(today - deps.horizonDays, d.granularity);
-      return [d, planEvaluation(cells, { current, horizon, influence: d.influence, history: d.history, isDetectable: (s) => detectable.has(s) })];
+      const mine = d.syndromes ? new Set(d.syndromes) : detectable;
+      return [d, planEvaluation(cells, { current, horizon, influence: d.influence, history: d.history, isDetectable: (s) => mine.has(s) })];
     });
   };
 

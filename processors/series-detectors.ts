@@ -10,6 +10,7 @@ export interface DetectorOutput {
   expected: number | null;
   upperbound: number | null;
   pValue: number | null;
+  score: number | null;
   alarm: boolean | null;
 }
 
@@ -21,6 +22,8 @@ export interface SeriesDetector {
   granularity: Granularity;
   area: AreaLevel;
   params: Record<string, unknown>;
+  /** Series ids this detector runs on; undefined = every detected series. */
+  syndromes?: readonly string[] | undefined;
   /** Periods of history needed before an evaluated period. */
   history: number;
   /** Periods after a change whose evaluation the change can alter. */
@@ -41,9 +44,10 @@ const out = (p: DetectorPoint | undefined): DetectorOutput => ({
   expected: p?.expected ?? null,
   upperbound: p?.upperbound ?? null,
   pValue: p?.pValue ?? null,
+  score: p?.score ?? null,
   alarm: p?.alarm ?? null,
 });
-const none: DetectorOutput = { expected: null, upperbound: null, pValue: null, alarm: null };
+const none: DetectorOutput = { expected: null, upperbound: null, pValue: null, score: null, alarm: null };
 
 /**
  * EARS (R earsC semantics) on a daily or weekly series. C1 uses the `baseline` periods before
@@ -100,12 +104,14 @@ export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: n
 }
 
 export interface DetectorSetOptions {
-  /** Comma-separated `algorithm@granularity/area` entries (see README). */
+  /** Comma-separated `algorithm@granularity/area[:syndrome+syndrome…]` entries (see README). */
   spec: string;
   ears: EarsOptions;
   farringtonB: number;
   farringtonAlpha: number;
   yellowP: number;
+  /** Known series ids, to check the syndrome lists. */
+  knownSyndromes: readonly string[];
 }
 
 /** Builds the configured detectors; an unknown entry throws, naming it. */
@@ -115,14 +121,19 @@ export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const m = /^([a-z0-9]+)@(day|week)\/(commune|province)$/.exec(entry);
-      if (!m) throw new Error(`EWS_DETECTORS: '${entry}' is not algorithm@day|week/commune|province`);
-      const [, algo, g, area] = m as unknown as [string, string, Granularity, AreaLevel];
-      if (algo === 'ears') return earsDetector(o.ears, g, area, o.yellowP);
-      if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
-        return farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
+      const m = /^([a-z0-9]+)@(day|week)\/(commune|province)(?::([a-z0-9_+]+))?$/.exec(entry);
+      if (!m) throw new Error(`EWS_DETECTORS: '${entry}' is not algorithm@day|week/commune|province[:syndrome+…]`);
+      const [, algo, g, area, only] = m as unknown as [string, string, Granularity, AreaLevel, string | undefined];
+      const syndromes = only?.split('+');
+      for (const s of syndromes ?? []) {
+        if (!o.knownSyndromes.includes(s)) throw new Error(`EWS_DETECTORS: '${entry}' names unknown series '${s}' (known: ${o.knownSyndromes.join(', ')})`);
       }
-      throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, farrington@week/…, noufaily@week/…)`);
+      let d: SeriesDetector;
+      if (algo === 'ears') d = earsDetector(o.ears, g, area, o.yellowP);
+      else if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
+        d = farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
+      } else throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, farrington@week/…, noufaily@week/…)`);
+      return syndromes ? { ...d, id: `${d.id}:${syndromes.join('+')}`, syndromes } : d;
     });
 }
 

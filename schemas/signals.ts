@@ -18,6 +18,8 @@ export interface Signal {
   /** Threshold the observed count is compared with (R's `upperbound`). */
   upperbound: number | null;
   p_value: number | null;
+  /** Detector-specific standardised statistic (e.g. Farrington's (y − fit)/(upper − fit)). */
+  score: number | null;
   alarm: boolean;
   level: SignalLevel;
 }

@@ -16,6 +16,7 @@ const sig = (over: Partial<Signal>): Signal => ({
   expected: 1,
   upperbound: 4.1,
   p_value: 0.0001,
+  score: null,
   alarm: true,
   level: 'red',
   ...over,
