@@ -89,7 +89,7 @@ export async function startPipeline(
       kafka = await startKafkaBackbone(config, { log, metrics, ...(deps.onFatal ? { onFatal: deps.onFatal } : {}) });
       closers.push(() => kafka!.close());
     }
-    const eventLog: EventLog = kafka?.eventLog ?? createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }) });
+    const eventLog: EventLog = kafka?.eventLog ?? createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }), metrics });
     if (!kafka) closers.push(() => eventLog.close());
     const deadLetterTable = createDeadLetterStore(store);
     const ingestDeadLetters: DeadLetterStore = kafka ? kafka.ingestDeadLetters(deadLetterTable) : deadLetterTable;
@@ -120,7 +120,7 @@ export async function startPipeline(
     closers.push(() => alerts.close());
 
     const ears = { method: config.EWS_EARS_METHOD, baseline: config.EWS_EARS_BASELINE, alpha: config.EWS_EARS_ALPHA, minSigma: config.EWS_EARS_MIN_SIGMA };
-    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, farringtonAlpha: config.EWS_FARRINGTON_ALPHA, yellowP: config.EWS_YELLOW_P });
+    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, farringtonAlpha: config.EWS_FARRINGTON_ALPHA, yellowP: config.EWS_YELLOW_P, knownSyndromes: DETECTED_SERIES });
     const detect = createDetectService({
       log: log.child({ module: 'detect' }),
       metrics,
