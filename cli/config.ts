@@ -87,8 +87,9 @@ export const configSchema = z.object({
   EWS_DETECT_HORIZON_DAYS: envInt(7, 0, 365),
   /**
    * Detectors and the series they run on, comma-separated `algorithm@granularity/area`:
-   * ears@day|week/commune|province, farrington@week/… (R defaults, Farrington 1996),
-   * noufaily@week/… (Noufaily et al. 2013 settings).
+   * ears@day|week/commune|province, essence|regression|ewma@day/… (CDC Rnssp),
+   * farrington@week/… (R defaults, Farrington 1996), noufaily@week/… (Noufaily et al. 2013
+   * settings); `:dengue+hfmd` limits an entry to some series.
    */
   EWS_DETECTORS: z.string().default('ears@day/commune,noufaily@week/province'),
   /** Years of history farringtonFlexible uses (b); lowered to the years available. Default 5. */

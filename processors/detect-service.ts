@@ -76,7 +76,7 @@ export function createDetectService(deps: DetectServiceDeps) {
       if (++sinceYield % 25 === 0) await new Promise((r) => setImmediate(r));
       const indices = evaluated.map((p) => p - plan.readFrom);
       const periodsOut = evaluated;
-      d.evaluate(values, indices).forEach((p, i) => {
+      d.evaluate(values, indices, plan.readFrom).forEach((p, i) => {
         if (p.alarm === null) return;
         const level: SignalLevel = p.alarm ? 'red' : p.pValue !== null && p.pValue < d.yellowP ? 'yellow' : 'none';
         out.push({

@@ -2,6 +2,9 @@ import { earsC } from './detect/ears.ts';
 import { farringtonFlexible, type FarringtonControl } from './detect/farrington-flexible.ts';
 import type { DetectorPoint } from './detect/types.ts';
 import type { Granularity } from './periods.ts';
+import { essenceEwma } from './detect/essence-ewma.ts';
+import { essenceRegression } from './detect/essence-regression.ts';
+import { essenceSwitch } from './detect/essence-switch.ts';
 
 export type AreaLevel = 'commune' | 'province';
 
@@ -30,7 +33,11 @@ export interface SeriesDetector {
   influence: number;
   /** p-value under which a non-alarm is still worth a yellow signal. */
   yellowP: number;
-  evaluate(series: readonly number[], indices: readonly number[]): DetectorOutput[];
+  /**
+   * Evaluates `series` (consecutive periods, the first being period `firstPeriod`: a day
+   * number or week number) at the given indices.
+   */
+  evaluate(series: readonly number[], indices: readonly number[], firstPeriod: number): DetectorOutput[];
 }
 
 export interface EarsOptions {
@@ -68,6 +75,39 @@ export function earsDetector(o: EarsOptions, granularity: Granularity, area: Are
     yellowP,
     evaluate: (series, indices) =>
       indices.map((i) => (i < history ? none : out(earsC(series, { ...o, range: [i, i] })[0]))),
+  };
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day number. */
+const isoWeekday = (day: number): number => ((new Date(day * 86_400_000).getUTCDay() + 6) % 7) + 1;
+
+/**
+ * ESSENCE's daily detectors as CDC Rnssp defines them: the regression/EWMA switch
+ * (`essence`), or either alone. Red (an alarm) at p < 0.01, yellow at p < 0.05. 28-day
+ * baseline and 2-day guard band; the EWMA is recursive, so four more weeks are read to settle
+ * it.
+ */
+export function essenceDetector(kind: 'essence' | 'regression' | 'ewma', area: AreaLevel): SeriesDetector {
+  const baseline = 28;
+  const guard = 2;
+  const algorithm = kind === 'essence' ? 'essence_switch' : `essence_${kind}`;
+  const history = baseline + guard + 28;
+  const run = kind === 'essence' ? essenceSwitch : kind === 'regression' ? essenceRegression : essenceEwma;
+  return {
+    id: `${algorithm}@day/${area}`,
+    algorithm,
+    granularity: 'day',
+    area,
+    params: { baseline, guard, ...(kind !== 'regression' ? { w1: 0.4, w2: 0.9 } : {}), ...(kind === 'essence' ? { switchR2: 0.6 } : {}) },
+    history,
+    influence: baseline + guard,
+    yellowP: 0.05,
+    evaluate: (series, indices, firstPeriod) =>
+      indices.map((i) => {
+        if (i < baseline + guard) return none;
+        const [p] = run(series.slice(0, i + 1), { startWeekday: isoWeekday(firstPeriod), baseline, guard, range: [i, i] });
+        return out(p);
+      }),
   };
 }
 
@@ -130,9 +170,10 @@ export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
       }
       let d: SeriesDetector;
       if (algo === 'ears') d = earsDetector(o.ears, g, area, o.yellowP);
+      else if ((algo === 'essence' || algo === 'regression' || algo === 'ewma') && g === 'day') d = essenceDetector(algo, area);
       else if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
         d = farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
-      } else throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, farrington@week/…, noufaily@week/…)`);
+      } else throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, essence|regression|ewma@day/…, farrington@week/…, noufaily@week/…)`);
       return syndromes ? { ...d, id: `${d.id}:${syndromes.join('+')}`, syndromes } : d;
     });
 }

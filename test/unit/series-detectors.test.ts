@@ -22,6 +22,7 @@ describe('detector configuration (EWS_DETECTORS)', () => {
     ['cusum@day/commune', /unknown detector/],
     ['farrington@day/commune', /unknown detector/],
     ['ears@day/commune:plague', /unknown series 'plague'/],
+    ['essence@week/commune', /unknown detector/],
   ])('refuses %s, naming it', (spec, message) => {
     expect(() => buildDetectors({ ...base, spec })).toThrow(message);
   });
@@ -31,7 +32,7 @@ describe('detectors on pipeline series', () => {
   const series = [2, 1, 3, 2, 2, 1, 2, 3, 2, 1, 2, 12];
   it('EARS evaluates exactly as earsC at the same index, and nothing before a full baseline', () => {
     const d = earsDetector(base.ears, 'day', 'commune', 0.01);
-    const [early, last] = d.evaluate(series, [3, 11]);
+    const [early, last] = d.evaluate(series, [3, 11], 0);
     expect(early).toEqual({ expected: null, upperbound: null, pValue: null, score: null, alarm: null });
     const ref = earsC(series, { ...base.ears, range: [11, 11] })[0]!;
     expect(last).toMatchObject({ expected: ref.expected, upperbound: ref.upperbound, alarm: true });
@@ -40,9 +41,24 @@ describe('detectors on pipeline series', () => {
     const d = farringtonDetector('farrington1996', 5, 0.01, 'province', 0.01);
     const weekly = Array.from({ length: 60 }, (_, i) => 3 + (i % 4));
     weekly[59] = 30;
-    const [tooEarly, last] = d.evaluate(weekly, [40, 59]);
+    const [tooEarly, last] = d.evaluate(weekly, [40, 59], 0);
     expect(tooEarly!.alarm).toBeNull();
     expect(last!.alarm).toBe(true);
     expect(last!.upperbound!).toBeLessThan(30);
+  });
+});
+
+describe('ESSENCE in the pipeline', () => {
+  it('evaluates the switch on the day asked, knowing the weekday of the first day', async () => {
+    const { essenceSwitch } = await import('../../processors/detect/essence-switch.ts');
+    const [d] = buildDetectors({ ...base, spec: 'essence@day/commune' });
+    expect(d!.id).toBe('essence_switch@day/commune');
+    const series = Array.from({ length: 70 }, (_, i) => 5 + ((i * 7) % 5) + (i % 7 === 0 ? 3 : 0));
+    series[69] = 30;
+    // Day number 20424 is 2025-12-03, a Wednesday (ISO 3).
+    const [p] = d!.evaluate(series, [69], 20424);
+    const ref = essenceSwitch(series, { startWeekday: 3, baseline: 28, guard: 2, range: [69, 69] })[0]!;
+    expect(p).toMatchObject({ expected: ref.expected, upperbound: ref.upperbound, pValue: ref.pValue, alarm: true });
+    expect(d!.evaluate(series, [10], 20424)[0]!.alarm).toBeNull();
   });
 });
