@@ -53,11 +53,13 @@ describe('ESSENCE in the pipeline', () => {
     const { essenceSwitch } = await import('../../processors/detect/essence-switch.ts');
     const [d] = buildDetectors({ ...base, spec: 'essence@day/commune' });
     expect(d!.id).toBe('essence_switch@day/commune');
-    const series = Array.from({ length: 70 }, (_, i) => 5 + ((i * 7) % 5) + (i % 7 === 0 ? 3 : 0));
-    series[69] = 30;
-    // Day number 20424 is 2025-12-03, a Wednesday (ISO 3).
+    // A strong weekly pattern, so the switch trusts the regression and its weekday terms.
+    const series = Array.from({ length: 70 }, (_, i) => [20, 14, 12, 11, 10, 4, 3][i % 7]! + (i % 3));
+    series[69] = 45;
+    // Day number 20424 is 2025-12-02, a Tuesday (ISO 2).
     const [p] = d!.evaluate(series, [69], 20424);
-    const ref = essenceSwitch(series, { startWeekday: 3, baseline: 28, guard: 2, range: [69, 69] })[0]!;
+    const ref = essenceSwitch(series, { startWeekday: 2, baseline: 28, guard: 2, range: [69, 69] })[0]!;
+    expect(ref.detector).toBe('regression');
     expect(p).toMatchObject({ expected: ref.expected, upperbound: ref.upperbound, pValue: ref.pValue, alarm: true });
     expect(d!.evaluate(series, [10], 20424)[0]!.alarm).toBeNull();
   });
