@@ -7,12 +7,18 @@
  */
 import type { FarringtonRows } from './farrington-data.ts';
 import {
+  factorDispersionWithWeights,
+  factorHatValues,
+  factorPredictLink,
+  factorTrendT,
+  fitFactorQuasiPoisson,
+} from './glm-factor-quasipoisson.ts';
+import {
   coefficientT,
   dispersionWithWeights,
   fitQuasiPoisson,
   glmHatValues,
   predictLink,
-  type GlmFit,
 } from './glm-quasipoisson.ts';
 import { studentTwoSidedP } from './special-functions.ts';
 
@@ -35,31 +41,84 @@ export interface FarringtonPrediction {
   readonly trendKept: boolean;
 }
 
+/**
+ * What the model needs from a GLM fit, whichever way it was computed: the fast factor-design
+ * fit (glm-factor-quasipoisson.ts) or, should its normal equations be singular, the QR fit
+ * that reproduces R's handling of aliased columns.
+ */
+interface GlmView {
+  readonly converged: boolean;
+  readonly y: readonly number[];
+  readonly mu: ArrayLike<number>;
+  readonly dispersion: number;
+  readonly dfResidual: number;
+  hatValues(): number[];
+  dispersionWithWeights(weights: readonly number[]): number;
+  /** η and se(η) at 1-based time k in seasonal group noPeriods. */
+  predict(k: number, offset: number, dispersion: number): { eta: number; se: number };
+  trendT(dispersion: number): number;
+}
+
 interface Fitted {
-  readonly fit: GlmFit;
+  readonly fit: GlmView;
   readonly phi: number;
   /** Dispersion R's summary.glm and predict.glm see for this model (see fitOnce). */
   readonly reportedDispersion: number;
   readonly hasTrend: boolean;
-  readonly levels: readonly number[];
 }
 
-/** Design columns in R's order: intercept, wtime, treatment dummies of groups 2..L. */
-function design(rows: FarringtonRows, withTrend: boolean, levels: readonly number[]): number[][] {
+/** Levels of the seasonal factor in R's order (sorted), or none when noPeriods is 1. */
+function factorLevels(rows: FarringtonRows, noPeriods: number): number[] {
+  return noPeriods === 1 ? [] : [...new Set(rows.group)].sort((a, b) => a - b);
+}
+
+/** QR fit of the explicit design (intercept, wtime, treatment dummies), R's glm.fit exactly. */
+function qrView(rows: FarringtonRows, trend: boolean, levels: readonly number[], noPeriods: number, offset?: readonly number[], weights?: readonly number[]): GlmView {
   const columns = [rows.wtime.map(() => 1)];
-  if (withTrend) columns.push([...rows.wtime]);
+  if (trend) columns.push([...rows.wtime]);
   for (const level of levels.slice(1)) columns.push(rows.group.map((g) => (g === level ? 1 : 0)));
-  return columns;
+  const fit = fitQuasiPoisson({ columns, y: rows.response, ...(offset ? { offset } : {}), ...(weights ? { weights } : {}) });
+  const row = (k: number): number[] => [1, ...(trend ? [k] : []), ...levels.slice(1).map((level) => (level === noPeriods ? 1 : 0))];
+  return {
+    converged: fit.converged,
+    y: fit.y,
+    mu: fit.mu,
+    dispersion: fit.dispersion,
+    dfResidual: fit.dfResidual,
+    hatValues: () => glmHatValues(fit),
+    dispersionWithWeights: (w) => dispersionWithWeights(fit, w),
+    predict: (k, off, disp) => predictLink(fit, row(k), off, disp),
+    trendT: (disp) => coefficientT(fit, 1, disp).t,
+  };
 }
 
-/** The same row for time point k in seasonal group noPeriods, for prediction. */
-function predictionRow(k: number, withTrend: boolean, levels: readonly number[], noPeriods: number): number[] {
-  return [1, ...(withTrend ? [k] : []), ...levels.slice(1).map((level) => (level === noPeriods ? 1 : 0))];
+/** The same model through the factor-design normal equations; null if they are singular. */
+function factorView(rows: FarringtonRows, trend: boolean, levels: readonly number[], noPeriods: number, offset?: readonly number[], weights?: readonly number[]): GlmView | null {
+  const index = new Map(levels.map((level, i) => [level, i]));
+  const design = {
+    trend: trend ? rows.wtime : null,
+    group: levels.length > 0 ? rows.group.map((g) => index.get(g) as number) : rows.group.map(() => 0),
+    levels: Math.max(1, levels.length),
+  };
+  const fit = fitFactorQuasiPoisson({ design, y: rows.response, ...(offset ? { offset } : {}), ...(weights ? { weights } : {}) });
+  if (fit === null) return null;
+  const current = index.get(noPeriods) ?? 0;
+  return {
+    converged: fit.converged,
+    y: fit.y,
+    mu: fit.mu,
+    dispersion: fit.dispersion,
+    dfResidual: fit.dfResidual,
+    hatValues: () => factorHatValues(fit),
+    dispersionWithWeights: (w) => factorDispersionWithWeights(fit, w),
+    predict: (k, off, disp) => factorPredictLink(fit, k, current, off, disp),
+    trendT: (disp) => factorTrendT(fit, disp).t,
+  };
 }
 
 /** Anscombe residuals of a Poisson-type fit, standardised by φ and leverage. */
-function anscombeResiduals(fit: GlmFit, phi: number): number[] {
-  const hat = glmHatValues(fit);
+function anscombeResiduals(fit: GlmView, phi: number): number[] {
+  const hat = fit.hatValues();
   return fit.y.map((y, i) => {
     const mu = fit.mu[i] as number;
     const a = 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - Math.sqrt(mu));
@@ -81,15 +140,9 @@ function fitOnce(
   withTrend: boolean,
   o: FarringtonModelOptions,
 ): Fitted | null {
-  const factors = o.noPeriods !== 1;
-  const levels = factors ? [...new Set(rows.group)].sort((a, b) => a - b) : [];
-  const glm = (trend: boolean, weights?: readonly number[]): GlmFit =>
-    fitQuasiPoisson({
-      columns: design(rows, trend, levels),
-      y: rows.response,
-      ...(offset ? { offset } : {}),
-      ...(weights ? { weights } : {}),
-    });
+  const levels = factorLevels(rows, o.noPeriods);
+  const glm = (trend: boolean, weights?: readonly number[]): GlmView =>
+    factorView(rows, trend, levels, o.noPeriods, offset, weights) ?? qrView(rows, trend, levels, o.noPeriods, offset, weights);
   let hasTrend = withTrend;
   let fit = glm(hasTrend);
   if (!fit.converged && hasTrend) {
@@ -98,14 +151,14 @@ function fitOnce(
   }
   if (!fit.converged) return null;
   let phi = Math.max(fit.dispersion, 1);
-  if (!o.reweight) return { fit, phi, reportedDispersion: fit.dispersion, hasTrend, levels };
+  if (!o.reweight) return { fit, phi, reportedDispersion: fit.dispersion, hasTrend };
   // R does not check convergence of the reweighted fit; neither do we.
   const omega = residualWeights(anscombeResiduals(fit, phi), o.weightsThreshold);
   fit = glm(hasTrend, omega);
   phi = Math.max(fit.dispersion, 1);
   // R then stores omega in the model's `$weights`, where summary.glm expects the working
   // weights, so every later standard error (trend test, prediction) uses Σ ω·((y − μ)/μ)²/df.
-  return { fit, phi, reportedDispersion: dispersionWithWeights(fit, omega), hasTrend, levels };
+  return { fit, phi, reportedDispersion: fit.dispersionWithWeights(omega), hasTrend };
 }
 
 /**
@@ -124,11 +177,10 @@ export function fitFarringtonModel(
 ): FarringtonPrediction | null {
   let model = fitOnce(rows, offsets?.rows, o.trend, o);
   if (model === null) return null;
-  const predict = (m: Fitted) =>
-    predictLink(m.fit, predictionRow(k, m.hasTrend, m.levels, o.noPeriods), offsets?.now ?? 0, m.reportedDispersion);
+  const predict = (m: Fitted) => m.fit.predict(k, offsets?.now ?? 0, m.reportedDispersion);
   let trendKept = false;
   if (model.hasTrend) {
-    const { t } = coefficientT(model.fit, 1, model.reportedDispersion);
+    const t = model.fit.trendT(model.reportedDispersion);
     const significant = studentTwoSidedP(t, model.fit.dfResidual) < o.pThresholdTrend;
     const noExtrapolation = Math.max(Math.exp(predict(model).eta), Number.EPSILON) <= Math.max(...rows.response);
     trendKept = o.b >= 3 && significant && noExtrapolation;
