@@ -39,7 +39,7 @@ export async function createAlertService(deps: AlertServiceDeps) {
 
   const open = new Map<string, Alert>();
   const rs = await deps.store.query({ query: `SELECT * EXCEPT version FROM alerts FINAL WHERE status = 'open'`, format: 'JSONEachRow' });
-  for (const a of await rs.json<Alert>()) open.set(`${a.commune_code}|${a.syndrome}`, normalise(a));
+  for (const a of await rs.json<Alert>()) open.set(keyOf(a), normalise(a));
   let version = deps.clock.now() * 1000;
 
   return {
@@ -47,10 +47,10 @@ export async function createAlertService(deps: AlertServiceDeps) {
       const changes: AlertChange[] = [];
       const now = new Date(deps.clock.now()).toISOString();
       for (const s of signals) {
-        const key = `${s.commune_code}|${s.syndrome}`;
-        const d = decide(s, open.get(key), deps.rules, { now, newId: randomUUID() });
+        const current = s.area_level === 'cluster' ? overlappingCluster(open.values(), s) : open.get(keyOf(s));
+        const d = decide(s, current, deps.rules, { now, newId: randomUUID() });
         if (d.action === 'none') continue;
-        open.set(key, d.alert);
+        open.set(keyOf(d.alert), d.alert);
         changes.push({ type: d.action === 'open' ? 'alert.opened' : 'alert.updated', alert: d.alert });
       }
       if (changes.length === 0) return;
@@ -82,6 +82,20 @@ export async function createAlertService(deps: AlertServiceDeps) {
 }
 
 export type AlertService = Awaited<ReturnType<typeof createAlertService>>;
+
+/** One open alert per area × syndrome; clusters are told apart by their alert id. */
+function keyOf(a: { area_level: string; commune_code: string; syndrome: string; alert_id?: string }): string {
+  return a.area_level === 'cluster' ? `cluster:${a.alert_id ?? ''}` : `${a.area_level}:${a.commune_code}|${a.syndrome}`;
+}
+
+/** The open cluster alert of the same syndrome that shares a commune with the signal's cluster. */
+function overlappingCluster(alerts: Iterable<Alert>, s: Signal): Alert | undefined {
+  const communes = new Set(s.cluster_communes ?? [s.commune_code]);
+  for (const a of alerts) {
+    if (a.area_level === 'cluster' && a.syndrome === s.syndrome && a.cluster_communes.some((c) => communes.has(c))) return a;
+  }
+  return undefined;
+}
 
 /** ClickHouse returns DateTime64 as 'YYYY-MM-DD hh:mm:ss.sss'; alerts carry ISO strings. */
 function normalise(a: Alert): Alert {

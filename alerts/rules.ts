@@ -33,6 +33,7 @@ export function decide(signal: Signal, open: Alert | undefined, rules: AlertRule
         commune_code: signal.commune_code,
         area_level: signal.area_level,
         granularity: signal.granularity,
+        cluster_communes: signal.cluster_communes ?? [],
         syndrome: signal.syndrome,
         status: 'open',
         level,
@@ -65,6 +66,8 @@ export function decide(signal: Signal, open: Alert | undefined, rules: AlertRule
       threshold: newer ? signal.upperbound : open.threshold,
       p_value: newer ? signal.p_value : open.p_value,
       algorithm: newer ? signal.algorithm : open.algorithm,
+      // A cluster that moves keeps one alert: it covers every commune seen in it.
+      cluster_communes: [...new Set([...open.cluster_communes, ...(signal.cluster_communes ?? [])])],
       signal_count: open.signal_count + (sameDay ? 0 : 1),
       updated_at: ctx.now,
     },

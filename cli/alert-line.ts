@@ -7,7 +7,12 @@ export function printAlertLine(c: AlertChange, units: UnitRegistry, out: NodeJS.
   const a = c.alert;
   const u = units.get(a.commune_code);
   const province = a.area_level === 'province' ? units.byProvince(a.commune_code)[0]?.provinceName : undefined;
-  const place = province ? `tỉnh/province ${province}` : u ? `${u.type === 'phuong' ? 'P.' : 'X.'} ${u.name}, ${u.provinceName}` : a.commune_code;
+  const commune = u ? `${u.type === 'phuong' ? 'P.' : 'X.'} ${u.name}, ${u.provinceName}` : a.commune_code;
+  const place = province
+    ? `tỉnh/province ${province}`
+    : a.area_level === 'cluster'
+      ? `cụm/cluster ${commune} + ${a.cluster_communes.length - 1} xã/communes`
+      : commune;
   const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(1));
   out.write(
     `CẢNH BÁO/ALERT ${a.level.toUpperCase()} ${a.granularity === 'week' ? `week of ${a.last_day}` : a.last_day} ${a.syndrome} — ${place} (${a.commune_code}): ` +

@@ -99,6 +99,18 @@ export const configSchema = z.object({
    * over dozens of weekly series would raise a false alert nearly every week.
    */
   EWS_FARRINGTON_ALPHA: envNumber(0.01, 1e-6, 0.5),
+  /** Daily prospective space-time permutation scan over the communes (Kulldorff 2005). Default on. */
+  EWS_SCAN: envBool(true),
+  /** Monte Carlo replications of the scan (p-values no smaller than 1/(N+1)). Default 999. */
+  EWS_SCAN_REPLICATIONS: envInt(999, 9, 99_999),
+  /** Longest cluster in days, and the study period setting the expectations. Defaults 7 and 90. */
+  EWS_SCAN_MAX_DAYS: envInt(7, 1, 60),
+  EWS_SCAN_STUDY_DAYS: envInt(90, 14, 730),
+  /** Neighbours a cluster may add to its centre, and how far (km). Defaults 10 and 20 km. */
+  EWS_SCAN_MAX_NEIGHBOURS: envInt(10, 0, 100),
+  EWS_SCAN_MAX_RADIUS_KM: envNumber(20, 1, 500),
+  /** A cluster is an alarm when its recurrence interval is at least this many days. Default 365: over 15 syndromes a shorter one raises a chance cluster every week or two. */
+  EWS_SCAN_RECURRENCE_DAYS: envInt(365, 2, 100_000),
   /** Schedule of the weekly detection run (cron, Asia/Ho_Chi_Minh). Default Monday 06:00. */
   EWS_DETECT_WEEKLY_CRON: z.string().default('0 6 * * 1'),
   /** Schedule of the daily detection run (cron, Asia/Ho_Chi_Minh). Default 06:00 daily. */

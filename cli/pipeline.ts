@@ -25,6 +25,7 @@ import { createPseudonymiser } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect-service.ts';
 import { buildDetectors, earsThresholds } from '../processors/series-detectors.ts';
+import { createScanner } from '../processors/scan-service.ts';
 import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
@@ -132,6 +133,21 @@ export async function startPipeline(
       provinceOf: new Map(units.all().map((u) => [u.code, u.provinceCode])),
       syndromes: DETECTED_SERIES,
       onSignals: (signals) => alerts.onSignals(signals),
+      scanner: config.EWS_SCAN
+        ? createScanner({
+            store,
+            units: units.all(),
+            options: {
+              studyDays: config.EWS_SCAN_STUDY_DAYS,
+              maxDays: config.EWS_SCAN_MAX_DAYS,
+              maxNeighbours: config.EWS_SCAN_MAX_NEIGHBOURS,
+              maxRadiusKm: config.EWS_SCAN_MAX_RADIUS_KM,
+              replications: config.EWS_SCAN_REPLICATIONS,
+              minRecurrenceDays: config.EWS_SCAN_RECURRENCE_DAYS,
+              minCases: 3,
+            },
+          })
+        : undefined,
     });
 
     const processor = createCountProcessor({

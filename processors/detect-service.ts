@@ -9,6 +9,7 @@ import type { CountKey } from './count-processor.ts';
 import { planEvaluation, planFullPeriod, type ChangedCell, type EvaluationPlan } from './detect-plan.ts';
 import { firstDayOf, periodOfDay } from './periods.ts';
 import type { SeriesDetector } from './series-detectors.ts';
+import type { Scanner } from './scan-service.ts';
 import { dayString, localDayNumber, parseDay } from './window.ts';
 
 export type { DetectorOutput, SeriesDetector } from './series-detectors.ts';
@@ -27,6 +28,8 @@ export interface DetectServiceDeps {
   /** Series ids that are detected (denominators are not). */
   syndromes: readonly string[];
   onSignals: (signals: Signal[]) => Promise<void>;
+  /** The daily space-time scan, when enabled. */
+  scanner?: Scanner | undefined;
 }
 
 /**
@@ -100,18 +103,19 @@ export function createDetectService(deps: DetectServiceDeps) {
     return out;
   };
 
-  const run = async (trigger: string, plans: [SeriesDetector, EvaluationPlan | undefined][]): Promise<number> => {
+  const run = async (trigger: string, plans: [SeriesDetector, EvaluationPlan | undefined][], scanDay?: number): Promise<number> => {
     const todo = plans.filter((p): p is [SeriesDetector, EvaluationPlan] => p[1] !== undefined);
-    if (todo.length === 0) return 0;
+    if (todo.length === 0 && scanDay === undefined) return 0;
     const startedAt = deps.clock.now();
     const end = duration.startTimer({ trigger });
     let signals: Signal[] = [];
     let error = '';
     try {
       for (const [d, plan] of todo) signals.push(...(await evaluate(d, plan)));
+      if (scanDay !== undefined && deps.scanner) signals.push(...(await deps.scanner.scanDay(scanDay, deps.syndromes)));
       if (signals.length > 0) {
         const at = new Date(startedAt).toISOString();
-        await deps.store.insert({ table: 'signals', format: 'JSONEachRow', values: signals.map((s) => ({ ...s, params: JSON.stringify(s.params), detected_at: at })) });
+        await deps.store.insert({ table: 'signals', format: 'JSONEachRow', values: signals.map((s) => ({ ...s, cluster_communes: s.cluster_communes ?? [], cluster_days: s.cluster_days ?? 0, params: JSON.stringify(s.params), detected_at: at })) });
         for (const s of signals) signalsTotal.inc({ level: s.level });
         await deps.onSignals(signals);
       }
@@ -134,7 +138,7 @@ export function createDetectService(deps: DetectServiceDeps) {
             trigger,
             started_at: new Date(startedAt).toISOString(),
             finished_at: new Date(deps.clock.now()).toISOString(),
-            series_evaluated: todo.reduce((n, [, p]) => n + p.targets.size, 0),
+            series_evaluated: todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
             signals: signals.length,
             alarms: signals.filter((s) => s.alarm).length,
             errors: error ? 1 : 0,
@@ -186,9 +190,18 @@ export function createDetectService(deps: DetectServiceDeps) {
         await run('counts_changed', planChanged(batch));
       });
     },
-    /** Evaluates every daily series on one day (the scheduled daily run). Resolves with the alarms found. */
+    /**
+     * Evaluates every daily series on one day and runs the space-time scan on it (the
+     * scheduled daily run). Resolves with the alarms found.
+     */
     runDay(dayNumber: number, trigger = 'schedule_daily'): Promise<number> {
-      return enqueue(() => run(trigger, deps.detectors.filter((d) => d.granularity === 'day').map((d) => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)])));
+      return enqueue(() =>
+        run(
+          trigger,
+          deps.detectors.filter((d) => d.granularity === 'day').map((d) => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)]),
+          dayNumber,
+        ),
+      );
     },
     /** Evaluates every weekly series on the ISO week holding `dayNumber` (the scheduled weekly run). */
     runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {

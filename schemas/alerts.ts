@@ -8,7 +8,9 @@ export const alertSchema = z.object({
   alert_id: z.string(),
   /** A commune code, or a province code when `area_level` is province. */
   commune_code: z.string(),
-  area_level: z.enum(['commune', 'province']),
+  area_level: z.enum(['commune', 'province', 'cluster']),
+  /** Communes of a space-time cluster alert (centre first); empty for other alerts. */
+  cluster_communes: z.array(z.string()).default([]),
   granularity: z.enum(['day', 'week']),
   syndrome: z.string(),
   status: z.enum(ALERT_STATUSES),

@@ -3,9 +3,15 @@ export type SignalLevel = 'red' | 'yellow' | 'none';
 
 export interface Signal {
   syndrome: string;
-  /** Area of the series: a commune code, or a province code when `area_level` is province. */
+  /**
+   * Area of the series: a commune code, a province code when `area_level` is province, or the
+   * centre commune of a space-time cluster.
+   */
   commune_code: string;
-  area_level: 'commune' | 'province';
+  area_level: 'commune' | 'province' | 'cluster';
+  /** Communes of a space-time cluster (centre first), and the days it spans up to `day`. */
+  cluster_communes?: string[];
+  cluster_days?: number;
   /** Series granularity; for weekly series `day` is the Monday of the ISO week. */
   granularity: 'day' | 'week';
   /** Local day (or week start) evaluated, YYYY-MM-DD. */

@@ -63,7 +63,9 @@
       tr.dataset.id = a.alert_id;
       if (selectedAlert === a.alert_id) tr.className = 'selected';
       const cells = [
-        unitName(a.commune_code, a.area_level),
+        a.area_level === 'cluster'
+          ? `Cụm · cluster: ${unitName(a.commune_code)} +${(a.cluster_communes || []).length - 1}`
+          : unitName(a.commune_code, a.area_level),
         a.granularity === 'week' ? `${a.syndrome} (tuần/week)` : a.syndrome,
         `<span class="level-${a.level}">${a.level}</span>`,
         a.last_day,
