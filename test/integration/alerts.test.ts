@@ -81,7 +81,8 @@ describe('alerts from EARS alarms', () => {
     const rs = await p.store.query({ query: "SELECT trigger, series_evaluated, errors FROM detection_runs WHERE trigger = 'schedule_daily'", format: 'JSONEachRow' });
     const runs = await rs.json<{ series_evaluated: number; errors: number }>();
     expect(runs).toHaveLength(1);
-    expect(Number(runs[0]!.series_evaluated)).toBe(203 * 15);
+    // Every commune × series by EARS, plus one space-time scan per series.
+    expect(Number(runs[0]!.series_evaluated)).toBe(203 * 15 + 15);
     const evaluated = await p.store.query({ query: "SELECT count() AS n FROM signals FINAL WHERE day = '2026-11-21'", format: 'JSONEachRow' });
     // Only the series with cases that day produce signals (an empty day cannot alarm).
     expect(Number((await evaluated.json<{ n: string }>())[0]!.n)).toBe(1);
