@@ -7,6 +7,7 @@ Usage / Cách dùng:
   ews serve [--role all|ingest|processor]  the pipeline alone (configured by environment variables)
   ews produce FILE.ndjson              validate a file of events and publish it to Kafka (KAFKA_BROKERS)
   ews detect FILE…                     run detectors on R surveillance reference cases (JSON lines out)
+  ews backtest [--quick] [--json]      detectors on simulated outbreaks (FPR, POD, delay; R side by side)
   ews bench [ingest]                   ingest benchmark; writes BENCHMARKS.md
   ews schemas [--write]                JSON Schema of the hospital event contract (schemas/json/)
   ews help                             this text
@@ -27,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./produce.ts')).runProduce(rest);
       case 'detect':
         return await (await import('./detect.ts')).runDetect(rest);
+      case 'backtest':
+        return await (await import('./backtest.ts')).runBacktestCommand(rest);
       case 'schemas':
         return await (await import('./schemas.ts')).runSchemas(rest);
       case 'bench':
