@@ -103,3 +103,16 @@ export function onDaysOf(expected: Counts, actual: Counts): Counts {
   const days = new Set([...expected.keys()].map((k) => k.split('|')[2]));
   return new Map([...actual].filter(([k]) => days.has(k.split('|')[2])));
 }
+
+/**
+ * The negative control of the exactly-once tests: the same counts as `syndrome_counts`, but as
+ * a plain row count, i.e. with idempotency switched off. Every replayed or resent event adds
+ * to it again.
+ */
+export const NAIVE_COUNTS_SQL = [
+  `CREATE TABLE IF NOT EXISTS naive_counts (syndrome LowCardinality(String), commune_code LowCardinality(String), day Date, n UInt64)
+   ENGINE = SummingMergeTree ORDER BY (syndrome, commune_code, day)`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS naive_counts_mv TO naive_counts AS
+   SELECT arrayJoin(arrayPushBack(syndromes, if(schema = 'ews.lab.v1', '_tests', '_visits'))) AS syndrome, commune_code, day, count() AS n
+   FROM events GROUP BY syndrome, commune_code, day`,
+];

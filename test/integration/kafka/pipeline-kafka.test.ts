@@ -39,8 +39,9 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
     await admin.connect();
   });
   afterAll(async () => {
-    await admin?.disconnect();
     await p?.cleanup();
+    await admin?.deleteTopics({ topics: [...all, topic(TOPICS.deadletter)] }).catch(() => undefined);
+    await admin?.disconnect();
   });
 
   it('creates its topics with the configured partitions', async () => {
