@@ -57,13 +57,17 @@ export function poisonMessage(i: number, like: SimEvent): Message {
 
 export type Counts = Map<string, number>;
 
-/** Counts per `syndrome|commune|day` computed directly from distinct events (what the store must hold). */
-export function expectedCounts(events: readonly SimEvent[]): Counts {
+/**
+ * Counts per `syndrome|commune|day` computed directly from distinct events (what the store
+ * must hold). With `distinct: false` every occurrence counts (what counting without
+ * idempotency would give for input without replays).
+ */
+export function expectedCounts(events: readonly SimEvent[], options: { distinct?: boolean } = {}): Counts {
   const seen = new Set<string>();
   const counts: Counts = new Map();
   for (const ev of events) {
     const id = `${ev.hospital_id}\u0000${ev.event_id}`;
-    if (seen.has(id)) continue;
+    if (seen.has(id) && options.distinct !== false) continue;
     seen.add(id);
     const rec = logRecord(ev);
     const day = localDay(rec.event.occurred_at);
@@ -116,3 +120,11 @@ export const NAIVE_COUNTS_SQL = [
    SELECT arrayJoin(arrayPushBack(syndromes, if(schema = 'ews.lab.v1', '_tests', '_visits'))) AS syndrome, commune_code, day, count() AS n
    FROM events GROUP BY syndrome, commune_code, day`,
 ];
+
+/** The original bytes a dead letter carries, hex-encoded (raw is text or base64). */
+export const letterBytes = (l: { raw: string; raw_encoding: 'utf8' | 'base64' }) => Buffer.from(l.raw, l.raw_encoding === 'base64' ? 'base64' : 'utf8').toString('hex');
+/** A message value's bytes, hex-encoded. */
+export const messageBytes = (m: Message) => (m.value === null ? '' : Buffer.from(m.value).toString('hex'));
+
+/** Sum of all cells. */
+export const totalOf = (c: Counts) => [...c.values()].reduce((a, b) => a + b, 0);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { encounter, lab, startTestPipeline } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
-import { countDiff, expectedCounts, logMessage, onDaysOf, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
+import { countDiff, expectedCounts, letterBytes, logMessage, messageBytes, onDaysOf, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
 import { deadLetterV1, TOPICS } from '../../../schemas/topics.ts';
 
 /**
@@ -30,6 +30,8 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
         KAFKA_BROKERS: broker!.brokers,
         KAFKA_TOPIC_PREFIX: prefix,
         KAFKA_GROUP: group,
+        // Two group members in this one process, sharing its embedded store.
+        KAFKA_CONSUMERS: '2',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_PRODUCE_TIMEOUT_MS: '10000',
       },
@@ -47,6 +49,17 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
   it('creates its topics with the configured partitions', async () => {
     const meta = await admin.fetchTopicMetadata({ topics: [...all, topic(TOPICS.deadletter)] });
     expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [all[0]!]: 6, [all[1]!]: 6, [topic(TOPICS.deadletter)]: 6 });
+  });
+
+  it('runs KAFKA_CONSUMERS members of the group in this one process, sharing the partitions', async () => {
+    const deadline = Date.now() + 20_000;
+    let members: { memberAssignment: Buffer }[] = [];
+    while (Date.now() < deadline) {
+      ({ members } = (await admin.describeGroups([group])).groups[0]!);
+      if (members.length === 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(members).toHaveLength(2);
   });
 
   it('POST /v1/events answers after the broker has the events; processors count them', async () => {
@@ -97,8 +110,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       .map((m) => deadLetterV1.parse(JSON.parse(m.value)))
       .filter((l) => l.source.startsWith(topic(TOPICS.encounters)));
     expect(letters).toHaveLength(poison.length);
-    const raws = letters.map((l) => (l.raw_encoding === 'base64' ? Buffer.from(l.raw, 'base64') : Buffer.from(l.raw, 'utf8')).toString('hex'));
-    expect(raws.sort()).toEqual(poison.map((m) => Buffer.from(m.value as Buffer | string).toString('hex')).sort());
+    expect(letters.map(letterBytes).sort()).toEqual(poison.map(messageBytes).sort());
     expect(new Set(letters.map((l) => l.code))).toEqual(new Set(['RECORD_UNREADABLE', 'RECORD_INVALID']));
     expect(letters.every((l) => /^.+\/\d+\/\d+$/.test(l.source))).toBe(true);
     // The valid events on both sides of the poison are all counted, once.
