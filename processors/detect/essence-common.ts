@@ -4,6 +4,7 @@
  * shape. Days are indexed from 0; weekdays are ISO (1 = Monday … 7 = Sunday).
  */
 import { invalidField } from './errors.ts';
+import { qt } from './student-t.ts';
 import type { AlertLevel, DetectorPoint, IndexRange } from './types.ts';
 
 export type { AlertLevel };
@@ -27,6 +28,8 @@ export interface EssenceOptions {
   readonly guard?: number;
   /** Days to report, 0-based inclusive. Default: from the first with a baseline (index 11 + g) to the end. */
   readonly range?: IndexRange;
+  /** Shared memo of t quantiles (createTQuantileTable()); give one to all series of a run. Default: a new one per call. */
+  readonly quantiles?: TQuantileTable;
 }
 
 /** Baselines start at 11 days and grow by one each day up to B (Rnssp's min_baseline). */
@@ -40,6 +43,37 @@ export function levelOf(pValue: number | null): AlertLevel | null {
 
 /** R's round(x, 5), for Rnssp's rounded t quantiles. */
 export const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
+
+/** The t quantiles a day needs, by degrees of freedom. */
+export interface TQuantiles {
+  /** qt(0.99, df): red starts above it. */
+  readonly red: number;
+  /** round(qt(0.99, df), 5), Rnssp's ucl_alert. */
+  readonly uclAlert: number;
+  /** round(qt(0.95, df), 5), Rnssp's ucl_warning. */
+  readonly uclWarning: number;
+}
+
+/** Looks up (and remembers) the quantiles of a df. */
+export type TQuantileTable = (df: number) => TQuantiles;
+
+/**
+ * A memo of the t quantiles by df. df takes only B − 1 distinct values, and inverting the t
+ * distribution for every day dominated the run time, so pass one table (options.quantiles)
+ * to every series of a run; without one, each call makes its own.
+ */
+export function createTQuantileTable(): TQuantileTable {
+  const cache = new Map<number, TQuantiles>();
+  return (df) => {
+    let q = cache.get(df);
+    if (q === undefined) {
+      const red = qt(0.99, df);
+      q = { red, uclAlert: round5(red), uclWarning: round5(qt(0.95, df)) };
+      cache.set(df, q);
+    }
+    return q;
+  };
+}
 
 /**
  * The baseline of day i (0-based): the L = min(i − g, B) days ending g + 1 days before i,

@@ -6,9 +6,9 @@
  * σ = max(s·√((L + 7)(L − 4) / (L(L − 7))), 1.01 / t₀.₉₅,ₗ₋₈), and p = P(t_{L−8} > stat).
  */
 import { assertFiniteSeries, invalidField } from './errors.ts';
-import { baselineWindow, levelOf, resolveEssence, round5, type EssenceOptions, type EssencePoint } from './essence-common.ts';
+import { baselineWindow, levelOf, resolveEssence, createTQuantileTable, type EssenceOptions, type EssencePoint, type TQuantileTable } from './essence-common.ts';
 import { lmFit } from './lm-fit.ts';
-import { ptUpper, qt } from './student-t.ts';
+import { ptUpper } from './student-t.ts';
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of day index i, given that of day 0. */
 export const weekdayOf = (i: number, startWeekday: number): number => ((startWeekday - 1 + i) % 7) + 1;
@@ -21,10 +21,19 @@ export interface RegressionDay {
   readonly pValue: number;
   readonly adjustedR2: number;
   readonly df: number;
+  /** qt(0.99, df): the statistic above which the day is red. */
+  readonly red: number;
 }
 
 /** Fits the baseline of day i and tests y_i (Rnssp's adaptive_regression loop body). */
-export function regressionDay(observed: readonly number[], i: number, startWeekday: number, baseline: number, guard: number): RegressionDay {
+export function regressionDay(
+  observed: readonly number[],
+  i: number,
+  startWeekday: number,
+  baseline: number,
+  guard: number,
+  quantiles: TQuantileTable = createTQuantileTable(),
+): RegressionDay {
   const { from, length: L } = baselineWindow(i, guard, baseline);
   const y = observed.slice(from, from + L);
   const time = y.map((_, j) => j + 1);
@@ -43,7 +52,8 @@ export function regressionDay(observed: readonly number[], i: number, startWeekd
   const flat = y.every((v) => v === y[0]);
   const r2 = flat ? Number.NaN : mss / (rss + mss);
   const r2Adjusted = 1 - (1 - r2) * ((L - 1) / fit.dfResidual);
-  const minSigma = 1.01 / round5(qt(0.95, df));
+  const q = quantiles(df);
+  const minSigma = 1.01 / q.uclWarning;
   const sigma = Math.max(Math.sqrt(mse) * Math.sqrt(((L + 7) * (L - 4)) / (L * (L - 7))), minSigma);
   const beta = fit.coefficients;
   const dow = weekdayOf(i, startWeekday);
@@ -60,6 +70,7 @@ export function regressionDay(observed: readonly number[], i: number, startWeekd
     pValue: ptUpper(statistic, df),
     adjustedR2: Number.isNaN(r2Adjusted) ? 0 : r2Adjusted,
     df,
+    red: q.red,
   };
 }
 
@@ -71,7 +82,7 @@ export function regressionPoint(observed: readonly number[], i: number, day: Reg
     index: i,
     observed: observed[i] as number,
     expected: Number.isNaN(day.expected) ? null : day.expected,
-    upperbound: Number.isNaN(day.expected) ? null : day.expected + qt(0.99, day.df) * day.sigma,
+    upperbound: Number.isNaN(day.expected) ? null : day.expected + day.red * day.sigma,
     alarm: level === null ? null : level === 'red',
     pValue,
     score: Number.isNaN(day.statistic) ? null : day.statistic,
@@ -94,6 +105,7 @@ export function essenceRegression(observed: readonly number[], options: EssenceO
     throw invalidField('startWeekday', 'must be the ISO weekday (1 = Monday … 7 = Sunday) of observed[0]');
   }
   const points: EssencePoint[] = [];
-  for (let i = from; i <= to; i++) points.push(regressionPoint(observed, i, regressionDay(observed, i, start, baseline, guard)));
+  const quantiles = options.quantiles ?? createTQuantileTable();
+  for (let i = from; i <= to; i++) points.push(regressionPoint(observed, i, regressionDay(observed, i, start, baseline, guard, quantiles)));
   return points;
 }

@@ -3,7 +3,7 @@
  * takes the adaptive regression's result when that day's regression explains the baseline
  * (adjusted R² ≥ 0.60), and the EWMA's otherwise.
  */
-import { type EssenceOptions, type EssencePoint } from './essence-common.ts';
+import { createTQuantileTable, type EssenceOptions, type EssencePoint } from './essence-common.ts';
 import { essenceEwma, type EwmaOptions } from './essence-ewma.ts';
 import { essenceRegression } from './essence-regression.ts';
 
@@ -18,9 +18,10 @@ export interface SwitchOptions extends EssenceOptions, Pick<EwmaOptions, 'w1' | 
  * regression's adjusted R².
  */
 export function essenceSwitch(observed: readonly number[], options: SwitchOptions): EssencePoint[] {
-  const regression = essenceRegression(observed, options);
+  const shared = { ...options, quantiles: options.quantiles ?? createTQuantileTable() };
+  const regression = essenceRegression(observed, shared);
   // The EWMA needs every day from the start anyway (its averages are recursive).
-  const ewma = essenceEwma(observed, options);
+  const ewma = essenceEwma(observed, shared);
   return regression.map((r, k) => {
     const r2 = r.adjustedR2 ?? null;
     if (r2 !== null && r2 >= SWITCH_R2) return r;
