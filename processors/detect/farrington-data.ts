@@ -30,7 +30,7 @@ export interface FarringtonWindow {
  * runs downwards when from > to (R's colon), index 0 is silently skipped, and negative
  * indices mixed with positive ones are an error in R, so they are one here too.
  */
-function assign(x: Float64Array, from: number, to: number, value: number, what: string): void {
+function assign(x: number[], from: number, to: number, value: number, what: string): void {
   const step = from <= to ? 1 : -1;
   if (Math.min(from, to) < 0 && Math.max(from, to) > 0) {
     throw invalidField('range', `${what} reaches before the start of the series (index ${Math.min(from, to)})`);
@@ -39,9 +39,9 @@ function assign(x: Float64Array, from: number, to: number, value: number, what: 
 }
 
 /** Seasonal group of every time point 1..n (NaN = not used), before dropping recent weeks. */
-function blocks(n: number, k: number, o: FarringtonWindow): Float64Array {
+function blocks(n: number, k: number, o: FarringtonWindow): number[] {
   const { b, w, frequency, noPeriods: p } = o;
-  const factors = new Float64Array(n + 1).fill(Number.NaN);
+  const factors = new Array<number>(n + 1).fill(Number.NaN);
   assign(factors, k - w, k, p, 'the current window');
   for (let i = 1; i <= b; i++) {
     const refWeek = k - i * frequency;

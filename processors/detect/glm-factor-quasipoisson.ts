@@ -39,13 +39,13 @@ export interface FactorGlmFit {
   /** Centre subtracted from the trend column. */
   readonly centre: number;
   /** Coefficients of the centred design: intercept, [trend], dummies 1 … levels − 1. */
-  readonly beta: Float64Array;
+  readonly beta: readonly number[];
   readonly mu: Float64Array;
   readonly y: readonly number[];
   /** Working weights of the last iteration (R's fit$weights). */
   readonly working: Float64Array;
   /** (XᵀWX)⁻¹ of the last iteration, p × p row-major. */
-  readonly inverse: Float64Array;
+  readonly inverse: readonly number[];
   readonly p: number;
   readonly dfResidual: number;
   /** Σ w·((y − μ)/μ)² / df with the working weights (summary.glm's dispersion). */
@@ -82,7 +82,7 @@ interface Rows {
  * XᵀWX and XᵀWz for the factor design (trend centred in `tc`, null without trend), into
  * `a` (p × p) and `b`.
  */
-function normalEquations(r: Rows, eta: Float64Array, mu: Float64Array, exactSlope: boolean, working: Float64Array, a: Float64Array, b: Float64Array, p: number): void {
+function normalEquations(r: Rows, eta: Float64Array, mu: Float64Array, exactSlope: boolean, working: Float64Array, a: number[], b: number[], p: number): void {
   const { tc, group, y, prior, offset } = r;
   a.fill(0);
   b.fill(0);
@@ -129,7 +129,7 @@ function normalEquations(r: Rows, eta: Float64Array, mu: Float64Array, exactSlop
 }
 
 /** In-place Cholesky A = LLᵀ (lower triangle); false when A is not positive definite. */
-function cholesky(a: Float64Array, p: number): boolean {
+function cholesky(a: number[], p: number): boolean {
   for (let j = 0; j < p; j++) {
     let s = a[j * p + j] as number;
     for (let k = 0; k < j; k++) s -= (a[j * p + k] as number) ** 2;
@@ -145,8 +145,8 @@ function cholesky(a: Float64Array, p: number): boolean {
   return true;
 }
 
-function choleskySolve(l: Float64Array, b: Float64Array, p: number): Float64Array {
-  const x = Float64Array.from(b);
+function choleskySolve(l: readonly number[], b: readonly number[], p: number): number[] {
+  const x = b.slice();
   for (let i = 0; i < p; i++) {
     let s = x[i] as number;
     for (let k = 0; k < i; k++) s -= (l[i * p + k] as number) * (x[k] as number);
@@ -160,9 +160,9 @@ function choleskySolve(l: Float64Array, b: Float64Array, p: number): Float64Arra
   return x;
 }
 
-function inverseFromCholesky(l: Float64Array, p: number): Float64Array {
-  const inv = new Float64Array(p * p);
-  const e = new Float64Array(p);
+function inverseFromCholesky(l: readonly number[], p: number): number[] {
+  const inv = new Array<number>(p * p).fill(0);
+  const e = new Array<number>(p).fill(0);
   for (let c = 0; c < p; c++) {
     e.fill(0);
     e[c] = 1;
@@ -173,7 +173,7 @@ function inverseFromCholesky(l: Float64Array, p: number): Float64Array {
 }
 
 /** Linear predictor (without offset) of a row with trend value t and level g. */
-function rowEta(d: FactorDesign, centre: number, beta: Float64Array, t: number, g: number): number {
+function rowEta(d: FactorDesign, centre: number, beta: readonly number[], t: number, g: number): number {
   let eta = beta[0] as number;
   if (d.trend) eta += (beta[1] as number) * (t - centre);
   if (g > 0) eta += beta[dummyBase(d) + g - 1] as number;
@@ -190,7 +190,7 @@ const unitDevianceLog = (y: number, logY: number, eta: number, mu: number, w: nu
   2 * w * (y > 0 ? y * (mu > Number.EPSILON ? logY - eta : Math.log(y / mu)) - (y - mu) : mu);
 
 /** η = Xβ + offset and μ = linkinv(η) for all rows; returns the deviance. */
-function update(r: Rows, beta: Float64Array, eta: Float64Array, mu: Float64Array): number {
+function update(r: Rows, beta: readonly number[], eta: Float64Array, mu: Float64Array): number {
   const { tc, group, y, logY, prior, offset } = r;
   const b0 = beta[0] as number;
   const b1 = tc ? (beta[1] as number) : 0;
@@ -217,13 +217,16 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
   let centre = 0;
   if (d.trend) for (let i = 0; i < n; i++) centre += d.trend[i] as number;
   centre = d.trend ? centre / n : 0;
+  // One backing store for every per-row vector: typed arrays this size live off the V8 heap,
+  // and allocating eight of them per fit cost more than the IRLS iterations.
+  const buffer = new Float64Array(8 * n);
   const rows: Rows = {
-    tc: d.trend ? new Float64Array(n) : null,
+    tc: d.trend ? buffer.subarray(0, n) : null,
     group: new Int32Array(n),
-    y: new Float64Array(n),
-    logY: new Float64Array(n),
-    prior: new Float64Array(n).fill(1),
-    offset: new Float64Array(n),
+    y: buffer.subarray(n, 2 * n),
+    logY: buffer.subarray(2 * n, 3 * n),
+    prior: buffer.subarray(3 * n, 4 * n).fill(1),
+    offset: buffer.subarray(4 * n, 5 * n),
   };
   for (let i = 0; i < n; i++) {
     const yi = input.y[i] as number;
@@ -235,8 +238,8 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     if (input.offset) rows.offset[i] = input.offset[i] as number;
   }
   const { y, prior } = rows;
-  const mu = new Float64Array(n);
-  const eta = new Float64Array(n);
+  const mu = buffer.subarray(5 * n, 6 * n);
+  const eta = buffer.subarray(6 * n, 7 * n);
   let devOld = 0;
   for (let i = 0; i < n; i++) {
     const yi = y[i] as number;
@@ -246,14 +249,14 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     eta[i] = e;
     devOld += unitDevianceLog(yi, rows.logY[i] as number, e, m, prior[i] as number);
   }
-  let beta: Float64Array = new Float64Array(p);
-  let betaOld: Float64Array | null = null;
-  let factor: Float64Array | null = null;
-  const working = new Float64Array(n);
+  let beta: number[] = new Array<number>(p).fill(0);
+  let betaOld: number[] | null = null;
+  let factor: number[] | null = null;
+  const working = buffer.subarray(7 * n, 8 * n);
   let converged = false;
+  const a = new Array<number>(p * p).fill(0);
+  const b = new Array<number>(p).fill(0);
   for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
-    const a = new Float64Array(p * p);
-    const b = new Float64Array(p);
     normalEquations(rows, eta, mu, iter === 0, working, a, b, p);
     if (!cholesky(a, p)) return null;
     factor = a;
@@ -264,7 +267,7 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     beta = next;
     let dev = update(rows, beta, eta, mu);
     for (let halvings = 0; !Number.isFinite(dev) && betaOld !== null && halvings < MAX_ITERATIONS; halvings++) {
-      const previous: Float64Array = betaOld;
+      const previous: number[] = betaOld;
       beta = beta.map((v, j) => (v + (previous[j] as number)) / 2);
       dev = update(rows, beta, eta, mu);
     }
@@ -276,7 +279,8 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     betaOld = beta;
   }
   if (factor === null) return null;
-  const informative = input.weights ? input.weights.filter((v) => v > 0).length : n;
+  let informative = 0;
+  for (let i = 0; i < n; i++) if ((prior[i] as number) > 0) informative += 1;
   const dfResidual = informative - p;
   let pearson = 0;
   for (let i = 0; i < n; i++) {
