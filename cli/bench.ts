@@ -13,6 +13,7 @@ const HELP = `ews bench [ingest] — benchmarks (not tests): results go to BENCH
   ingest   events/s accepted through POST /v1/events in NDJSON batches of 500, each answered
            only once durable; then the time until all are counted; peak RSS of the server.
   classify events/s of the syndrome classifier on one core
+  detect   national-scale detection (farringtonFlexible weekly, EARS + ESSENCE daily) and R/ours ratio
 Options: --events N (default 200000), --batch N (500), --concurrency N (4), --no-write`;
 
 export async function runBench(argv: string[]): Promise<number> {
@@ -42,6 +43,13 @@ export async function runBench(argv: string[]): Promise<number> {
         `## Classification (\`ews bench classify\`)\n\nMachine: ${machineLine()}\n\nBest of three runs of 200,000 events (coded encounters, Vietnamese free text, labs) through the default classifier on one core: **${r.eventsPerSecond.toLocaleString('en')} events/s**.\n\n`,
       );
     }
+    return 0;
+  }
+  if (which === 'detect') {
+    const [{ benchDetect }, { renderDetect }] = await Promise.all([import('../bench/detect.ts'), import('../bench/detect-report.ts')]);
+    const figures = await benchDetect();
+    process.stdout.write(JSON.stringify(figures) + '\n');
+    if (!values['no-write']) writeSection('detect', renderDetect(figures, machineLine()));
     return 0;
   }
   if (which !== 'ingest') throw new Error(`unknown benchmark '${which}' (ingest, classify)`);
