@@ -13,7 +13,7 @@ import { simulateSeries, type SimulatedSeries, type SimulationDesign } from './s
 export interface BacktestOptions {
   /** Seed of every simulated series. Default 1. */
   readonly seed?: number;
-  /** Series per scenario. Default 8. */
+  /** Series per scenario. Default 20. */
   readonly replicates?: number;
   /** Size factors k of the evaluation outbreaks, cycled over replicates. Default [2, 3, 5, 10]. */
   readonly ks?: readonly number[];
@@ -56,7 +56,7 @@ const seriesSeed = (seed: number, scenario: number, replicate: number): number =
 
 export function runBacktest(options: BacktestOptions = {}): BacktestResult {
   const seed = options.seed ?? 1;
-  const replicates = options.replicates ?? 8;
+  const replicates = options.replicates ?? 20;
   const ks = options.ks ?? [2, 3, 5, 10];
   const all = [...WEEKLY_SCENARIOS, ...DAILY_SCENARIOS];
   const scenarios = options.scenarios ? all.filter((s) => options.scenarios?.includes(s.name)) : all;

@@ -15,7 +15,7 @@ surveillance is installed, R's farringtonFlexible runs on the same weekly series
 
 Options:
   --quick              2 weekly + 1 daily scenario × 2 replicates, no R (seconds)
-  --replicates N       series per scenario (default 8)
+  --replicates N       series per scenario (default 20)
   --seed N             seed of the simulation (default 1)
   --k 2,3,5,10         outbreak size factors, cycled over replicates
   --scenarios a,b      scenario names (default all); --detectors id,…

@@ -1,7 +1,8 @@
 /**
  * Detect stage, pure core: count series in, one {@link DetectorPoint} per evaluated time
  * point out. No I/O and no clock; the detect service (the shell) feeds series and writes
- * signals. Each detector reproduces R `surveillance` 1.20.3 (see README.md).
+ * signals. Each detector reproduces its reference: R `surveillance` 1.20.3, CDC Rnssp 0.3.0
+ * (ESSENCE), Kulldorff 2005 (scan); see README.md.
  */
 export type { AlertLevel, DetectorPoint, IndexRange } from './types.ts';
 export { earsC, type EarsControl } from './ears.ts';
@@ -18,7 +19,13 @@ export {
   type ReferenceRun,
 } from './reference-case.ts';
 export { compareReferenceRun, REFERENCE_TOLERANCE, type ReferenceMismatch } from './reference-compare.ts';
-export { levelOf, type EssenceOptions, type EssencePoint } from './essence-common.ts';
+export {
+  createTQuantileTable,
+  levelOf,
+  type EssenceOptions,
+  type EssencePoint,
+  type TQuantileTable,
+} from './essence-common.ts';
 export { essenceRegression } from './essence-regression.ts';
 export { essenceEwma, type EwmaOptions } from './essence-ewma.ts';
 export { essenceSwitch, SWITCH_R2, type SwitchOptions } from './essence-switch.ts';
