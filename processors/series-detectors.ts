@@ -2,6 +2,7 @@ import { earsC } from './detect/ears.ts';
 import { farringtonFlexible, type FarringtonControl } from './detect/farrington-flexible.ts';
 import type { DetectorPoint } from './detect/types.ts';
 import type { Granularity } from './periods.ts';
+import { createTQuantileTable } from './detect/essence-common.ts';
 import { essenceEwma } from './detect/essence-ewma.ts';
 import { essenceRegression } from './detect/essence-regression.ts';
 import { essenceSwitch } from './detect/essence-switch.ts';
@@ -93,6 +94,9 @@ export function essenceDetector(kind: 'essence' | 'regression' | 'ewma', area: A
   const algorithm = kind === 'essence' ? 'essence_switch' : `essence_${kind}`;
   const history = baseline + guard + 28;
   const run = kind === 'essence' ? essenceSwitch : kind === 'regression' ? essenceRegression : essenceEwma;
+  // One t-quantile table for the detector's lifetime: recomputing quantiles per call is
+  // hundreds of times slower.
+  const quantiles = createTQuantileTable();
   return {
     id: `${algorithm}@day/${area}`,
     algorithm,
@@ -105,7 +109,7 @@ export function essenceDetector(kind: 'essence' | 'regression' | 'ewma', area: A
     evaluate: (series, indices, firstPeriod) =>
       indices.map((i) => {
         if (i < baseline + guard) return none;
-        const [p] = run(series.slice(0, i + 1), { startWeekday: isoWeekday(firstPeriod), baseline, guard, range: [i, i] });
+        const [p] = run(series.slice(0, i + 1), { startWeekday: isoWeekday(firstPeriod), baseline, guard, range: [i, i], quantiles });
         return out(p);
       }),
   };
