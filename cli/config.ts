@@ -38,8 +38,11 @@ export const configSchema = z.object({
   KAFKA_CONSUMERS: envInt(1, 1, 64),
   /** Consumer session timeout in ms: how long a silent member keeps its partitions. Default 30000. */
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6000, 300_000),
-  /** Most bytes fetched per partition per request, which bounds a batch. Default 4 MiB. */
-  KAFKA_PARTITION_FETCH_BYTES: envInt(4 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+  /**
+   * Most bytes fetched per partition per request, which bounds a batch. Default 1 MiB (Kafka's
+   * max.partition.fetch.bytes): 4 MiB is ~20 % faster on a backlog but peaks ~200 MB higher.
+   */
+  KAFKA_PARTITION_FETCH_BYTES: envInt(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
   /** An append the broker has not acknowledged after this many ms fails (ingest answers 503). Default 30000. */
   KAFKA_PRODUCE_TIMEOUT_MS: envInt(30_000, 100, 600_000),
   /** Tests only: `mid-batch:N`, `after-write:N` or `mid-transaction:N` makes a processor SIGKILL itself there. */

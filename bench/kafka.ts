@@ -1,0 +1,206 @@
+// `npm run bench:kafka` — a benchmark, not a test. On a real broker (KAFKA_BROKERS, else the
+// local one from scripts/kafka/start.sh), in topics of its own:
+//   1. `ews produce` publishes N simulated hospital events from an NDJSON file (validation,
+//      pseudonymisation, acks=all): producer throughput.
+//   2. A bare kafkajs consumer reads the same topics (baseline).
+//   3. One `ews serve --role processor` process consumes them into its embedded store
+//      (classify, write, commit): events/s from the topics to committed counts, and its peak RSS.
+//   4. Idle CPU of the Kafka client, with and without the kafkajs 2.2.4 idle-CPU fix.
+// Results go to BENCHMARKS.md (section `kafka`) unless --no-write.
+//   npm run bench:kafka [-- --events N] [-- --no-write]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import kafkajs, { type Admin } from 'kafkajs';
+import { machineLine, writeSection } from '../cli/bench.ts';
+import { createStore } from '../platform/clickhouse.ts';
+import { createRng } from '../simulator/random.ts';
+import { generateDay } from '../simulator/model.ts';
+import { loadDemoUnits } from '../schemas/units/registry.ts';
+import { TOPICS } from '../schemas/topics.ts';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '300000' }, 'fetch-bytes': { type: 'string', default: String(1 << 20) }, 'idle-seconds': { type: 'string', default: '20' }, 'no-write': { type: 'boolean' } },
+});
+const total = Number(values.events);
+const fetchBytes = Number(values['fetch-bytes']);
+const say = (s: string) => process.stderr.write(`bench:kafka: ${s}\n`);
+
+const brokers = process.env['KAFKA_BROKERS'] ?? (startLocalBroker(), '127.0.0.1:9092');
+const run = `${Date.now().toString(36)}`;
+const prefix = `bench-${run}.`;
+const topics = [prefix + TOPICS.encounters, prefix + TOPICS.labs];
+const dir = mkdtempSync(join(tmpdir(), 'ews-bench-kafka-'));
+const key = 'bench-key-bench-key-bench-key-0123456789';
+const kafka = new kafkajs.Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: kafkajs.logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+try {
+  // 1. ews produce
+  const file = join(dir, 'events.ndjson');
+  writeFileSync(file, simulatedNdjson(total));
+  say(`${total} events → ews produce (topics ${prefix}*)`);
+  const produced = JSON.parse(await runNode([join(REPO, 'bin/ews.mjs'), 'produce', file, '--json', '--quiet'], { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, EWS_PSEUDONYM_KEY: key })) as {
+    accepted: number;
+    seconds: number;
+    eventsPerSecond: number;
+  };
+  if (produced.accepted !== total) throw new Error(`ews produce accepted ${produced.accepted} of ${total}`);
+  say(`ews produce: ${produced.eventsPerSecond} events/s`);
+
+  // 2. bare kafkajs consumer
+  const bareGroup = `${prefix}bare`;
+  const bareRun = measureGroup(admin, bareGroup, total);
+  const bareOut = JSON.parse(await runNode(['--import', 'tsx', join(REPO, 'bench/kafka-bare-consumer.ts'), brokers, bareGroup, String(total), String(fetchBytes), ...topics], {})) as { messages: number; seconds: number };
+  const bare = await bareRun;
+  say(`bare kafkajs consumer: ${Math.round(bare.perSecond)} records/s (own clock: ${Math.round(bareOut.messages / bareOut.seconds)})`);
+
+  // 3. one processor process
+  const procGroup = `${prefix}processors`;
+  const procRun = measureGroup(admin, procGroup, total);
+  const proc = spawn(process.execPath, [join(REPO, 'bin/ews.mjs'), 'serve', '--role', 'processor'], {
+    cwd: REPO,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP: procGroup,
+      KAFKA_PARTITION_FETCH_BYTES: String(fetchBytes),
+      EWS_DATA_DIR: join(dir, 'data'),
+      EWS_PSEUDONYM_KEY: key,
+      EWS_PRINT_ALERTS: 'false',
+      EWS_LOG_LEVEL: 'warn',
+      PORT: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const processor = await procRun;
+  const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.once('exit', r));
+  const store = await createStore({ database: 'ews', dataDir: join(dir, 'data', 'clickhouse') });
+  const stored = Number((await (await store.query({ query: 'SELECT count() AS n FROM events FINAL', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+  await store.close();
+  say(`processor: ${Math.round(processor.perSecond)} events/s to committed counts, peak RSS ${peakRssMb} MB, ${stored} events stored`);
+
+  // 4. idle CPU
+  const idleSeconds = values['idle-seconds'];
+  const idle = await Promise.all(
+    ['0', '1'].map(async (fix) => JSON.parse(await runNode(['--import', 'tsx', join(REPO, 'bench/kafka-idle.ts'), brokers, `${prefix}idle${fix}.`, fix, idleSeconds], {})) as { fix: boolean; cpuPercent: number }),
+  );
+  say(`idle CPU: ${idle.map((i) => `${i.fix ? 'with' : 'without'} fix ${i.cpuPercent.toFixed(2)} %`).join(', ')}`);
+
+  const figures = {
+    events: total,
+    produceEventsPerSecond: produced.eventsPerSecond,
+    produceSeconds: produced.seconds,
+    bareRecordsPerSecond: Math.round(bare.perSecond),
+    bareReadPerSecond: Math.round(bareOut.messages / bareOut.seconds),
+    processorEventsPerSecond: Math.round(processor.perSecond),
+    processorSeconds: processor.seconds,
+    ratio: processor.perSecond / bare.perSecond,
+    peakRssMb,
+    stored,
+    idleCpuNoFix: idle.find((i) => !i.fix)!.cpuPercent,
+    idleCpuFix: idle.find((i) => i.fix)!.cpuPercent,
+  };
+  process.stdout.write(JSON.stringify(figures) + '\n');
+  if (!values['no-write']) writeSection('kafka', render(figures));
+  await admin.deleteTopics({ topics: [...topics, prefix + TOPICS.deadletter, `${prefix}idle0.${TOPICS.encounters}`, `${prefix}idle0.${TOPICS.labs}`, `${prefix}idle0.${TOPICS.deadletter}`, `${prefix}idle1.${TOPICS.encounters}`, `${prefix}idle1.${TOPICS.labs}`, `${prefix}idle1.${TOPICS.deadletter}`] }).catch(() => undefined);
+  process.exitCode = stored === total ? 0 : 1;
+} finally {
+  await admin.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function startLocalBroker(): void {
+  const r = spawnSync('bash', [join(REPO, 'scripts/kafka/start.sh')], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('no broker: set KAFKA_BROKERS or make scripts/kafka/start.sh work');
+}
+
+function simulatedNdjson(n: number): string {
+  const units = loadDemoUnits().map((u) => ({ code: u.code, provinceCode: u.provinceCode, population: u.population }));
+  const rng = createRng(2026);
+  const lines: string[] = [];
+  for (let day = 20_100; lines.length < n; day++) {
+    for (const e of generateDay(day, units, { scale: 1, outbreaks: [] }, rng)) if (lines.length < n) lines.push(JSON.stringify(e));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Throughput of a consumer group as the broker sees it: from the first committed progress to
+ * zero lag, by polling the group's committed offsets (the first batch, committed before the
+ * clock starts, is left out).
+ */
+async function measureGroup(admin: Admin, group: string, expected: number): Promise<{ perSecond: number; seconds: number }> {
+  const lag = async () => {
+    let sum = 0;
+    const committed = await admin.fetchOffsets({ groupId: group, topics });
+    for (const t of topics) {
+      for (const e of await admin.fetchTopicOffsets(t)) {
+        const c = Number(committed.find((x) => x.topic === t)?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1);
+        sum += Math.max(0, Number(e.high) - Math.max(Number(e.low), c));
+      }
+    }
+    return sum;
+  };
+  let startLag = expected;
+  let start = 0;
+  for (;;) {
+    const l = await lag();
+    const now = performance.now();
+    if (start === 0 && l < expected) {
+      start = now;
+      startLag = l;
+    }
+    if (l === 0) {
+      const seconds = (now - start) / 1000;
+      return { perSecond: startLag / seconds, seconds };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function runNode(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: REPO,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() ?? '') : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function render(f: Record<string, number>): string {
+  const n = (x: number | undefined) => Math.round(x ?? 0).toLocaleString('en');
+  const ok = (pass: boolean) => (pass ? 'met' : '**not met**');
+  return [
+    '## Kafka (`npm run bench:kafka`)',
+    '',
+    `Machine: ${machineLine()}`,
+    '',
+    `${n(f['events'])} simulated hospital events through a local Apache Kafka 4.4 broker (single node, 6 partitions per topic) on the same machine. Targets on 2 cores: processor ≥ 50,000 events/s, ratio to a bare kafkajs consumer ≥ 0.5, peak RSS ≤ 512 MB. Throughputs are measured from the broker's side: from the group's first committed progress to zero lag (committed offsets polled every 50 ms).`,
+    '',
+    '| figure | value | target |',
+    '|---|---|---|',
+    `| \`ews produce\` (validate, pseudonymise, publish with acks=all, idempotent) | ${n(f['produceEventsPerSecond'])} events/s (${(f['produceSeconds'] ?? 0).toFixed(1)} s) | |`,
+    `| bare kafkajs consumer, same topics and fetch sizes, offsets committed per batch | ${n(f['bareRecordsPerSecond'])} records/s (its own clock, first to last batch read: ${n(f['bareReadPerSecond'])} records/s) | |`,
+    `| one \`ews serve --role processor\` process: topics → classified → ClickHouse (chDB) → offsets committed | **${n(f['processorEventsPerSecond'])} events/s** (${(f['processorSeconds'] ?? 0).toFixed(1)} s) | ≥ 50,000: ${ok((f['processorEventsPerSecond'] ?? 0) >= 50_000)} |`,
+    `| ratio processor / bare consumer (both measured from the broker's side) | ${(f['ratio'] ?? 0).toFixed(2)} | ≥ 0.5: ${ok((f['ratio'] ?? 0) >= 0.5)} |`,
+    `| peak RSS of the processor process (VmHWM) | ${n(f['peakRssMb'])} MB | ≤ 512: ${ok((f['peakRssMb'] ?? 0) <= 512)} |`,
+    `| events in the store after the run / produced | ${n(f['stored'])} / ${n(f['events'])} | equal |`,
+    `| idle CPU of the Kafka client (subscription + producer + admin, nothing to do), kafkajs 2.2.4 as released | ${(f['idleCpuNoFix'] ?? 0).toFixed(2)} % of a core | |`,
+    `| the same with the project's idle-CPU fix (platform/event-log/kafka-client.ts) | ${(f['idleCpuFix'] ?? 0).toFixed(2)} % of a core | |`,
+    '',
+  ].join('\n');
+}
