@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { encounter, lab, startTestPipeline } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
 import { countDiff, expectedCounts, letterBytes, logMessage, messageBytes, onDaysOf, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
+import { spawnEws } from '../../helpers/kafka-processes.ts';
 import { deadLetterV1, TOPICS } from '../../../schemas/topics.ts';
 
 /**
@@ -156,6 +160,66 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
     // The recreated topic holds exactly the one poison record, once.
     expect(letters).toHaveLength(1);
     expect(deadLetterV1.parse(JSON.parse(letters[0]!.value)).raw).toBe(poisonMessage(100, like).value);
+  });
+
+  it('ews produce sends a file through the same validation; the pipeline counts it', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ews-produce-'));
+    try {
+      const events = simulatedEvents(2000, 41, 20_700);
+      const lines = events.map((e) => JSON.stringify(e));
+      lines.splice(10, 0, '{"schema":"ews.lab.v1","event_id":"broken"}', 'not json at all', lines[3]!);
+      writeFileSync(join(dir, 'upload.ndjson'), lines.join('\n') + '\n');
+      const child = spawnEws(['produce', join(dir, 'upload.ndjson'), '--json'], {
+        KAFKA_BROKERS: broker!.brokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key',
+      });
+      let out = '';
+      child.process.stdout!.removeAllListeners('data');
+      child.process.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      expect((await child.exited).code, child.stderr()).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ lines: 2003, accepted: 2000, duplicates: 1, rejected: 2 });
+      expect(child.stderr()).toContain('100%');
+      await p.settle();
+      const expected = expectedCounts(events);
+      expect(countDiff(expected, onDaysOf(expected, await storedCounts(p.store)))).toEqual([]);
+      const letters = (await readAll(kafka, topic(TOPICS.deadletter))).map((m) => deadLetterV1.parse(JSON.parse(m.value))).filter((l) => l.source === 'file:upload.ndjson');
+      expect(letters.map((l) => l.code).sort()).toEqual(['BODY_UNPARSEABLE', 'VALIDATION_FAILED']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ews serve --role ingest publishes what it accepts; the processors here count it', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ews-ingest-role-'));
+    const child = spawnEws(['serve', '--role', 'ingest'], {
+      KAFKA_BROKERS: broker!.brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP: group,
+      EWS_DATA_DIR: dir,
+      EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key',
+      EWS_LOG_LEVEL: 'warn',
+      PORT: '0',
+    });
+    try {
+      let out = '';
+      child.process.stdout!.removeAllListeners('data');
+      child.process.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      for (let i = 0; i < 200 && !/http:\/\/localhost:\d+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      const url = /http:\/\/localhost:\d+/.exec(out)?.[0];
+      expect(url, `${out}\n${child.stderr()}`).toBeDefined();
+      const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([encounter({ event_id: 'role-ingest-1', occurred_at: '2025-03-03T08:00:00+07:00' })]) });
+      expect(await res.json()).toMatchObject({ accepted: 1 });
+      await p.settle();
+      const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2025-03-03&to=2025-03-03&commune=09187' });
+      expect(counts.json()).toEqual({ rows: [{ commune_code: '09187', date: '2025-03-03', syndrome: 'dengue', count: 1 }] });
+      // The ingest role joined no consumer group: the two members are still this process's.
+      expect((await admin.describeGroups([group])).groups[0]!.members).toHaveLength(2);
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports consumer lag, batch sizes, dead letters and commit latency in /metrics', async () => {
