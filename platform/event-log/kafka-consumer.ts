@@ -73,10 +73,14 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
   const ends = new Map<string, { low: number; high: number }>();
   const committed: OffsetMap = new Map();
 
+  // Partitions assigned since the last join whose committed offset is not verified yet.
+  const unverified = new Set<string>();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     metrics.rebalances.inc();
     const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, parts]) => parts.map((partition) => ({ topic, partition })));
     log.info({ group: opts.group, member: payload.memberId, assigned: assigned.length }, 'joined consumer group');
+    unverified.clear();
+    for (const a of assigned) unverified.add(tpKey(a.topic, a.partition));
     committer.assign(assigned);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -122,6 +126,7 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     const nextOffset = to === batch.messages.length ? Number(batch.lastOffset()) + 1 : Number(messages[messages.length - 1]!.offset) + 1;
     const consumed: ConsumedBatch = { topic: logical, partition: batch.partition, records, nextOffset };
     const firstOffset = records[0]!.offset;
+    if (!(await verifyStart(batch.topic, batch.partition, firstOffset, lost))) return false;
     const scope: BatchScope = {
       letters: [],
       topic: logical,
@@ -155,6 +160,30 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     metrics.batchRecords.observe(records.length);
     metrics.consumed.inc({ topic: logical }, records.length);
     return true;
+  };
+
+  /**
+   * kafkajs reads the committed offset at assignment without KIP-447's requireStable, so it can
+   * miss offsets the previous owner committed in a transaction whose markers were still being
+   * written, and replay that batch (its dead letters twice). Before the first batch of a newly
+   * assigned partition: wait until the partition's transactional id is initialised (the broker
+   * completes the previous owner's transaction first), read the committed offset again, and if
+   * it is past this batch, seek there instead of handling the batch. False: do not handle it.
+   */
+  const verifyStart = async (topic: string, partition: number, firstOffset: number, lost: () => boolean): Promise<boolean> => {
+    const k = tpKey(topic, partition);
+    if (!unverified.has(k)) return true;
+    let offset = -1;
+    const ok = await retrying('commit', lost, async () => {
+      await committer.ready(topic, partition);
+      offset = (await committedOffsets(deps.admin, opts.group, [topic])).get(k) ?? -1;
+    });
+    if (!ok) return false;
+    unverified.delete(k);
+    if (offset <= firstOffset) return true;
+    log.info({ topic, partition, fetched: firstOffset, committed: offset }, 'offset committed by the previous owner arrived late; skipping to it');
+    consumer.seek({ topic, partition, offset: String(offset) });
+    return false;
   };
 
   /**

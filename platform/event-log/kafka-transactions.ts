@@ -13,6 +13,12 @@ export interface TransactionalCommitter {
   commit(input: { topic: string; partition: number; nextOffset: number; letters: Message[]; onMidTransaction?: () => void }): Promise<void>;
   /** Initialises the producers of newly assigned partitions (fencing earlier owners) and drops the others. */
   assign(partitions: readonly { topic: string; partition: number }[]): void;
+  /**
+   * Resolves once the partition's producer is initialised. The broker answers that only after
+   * any transaction the previous owner was committing or aborting is complete, so offsets read
+   * afterwards include it.
+   */
+  ready(topic: string, partition: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,6 +92,9 @@ export function createTransactionalCommitter(deps: {
       for (const p of partitions) {
         open(p.topic, p.partition).catch((err: unknown) => deps.log.warn({ err, topic: p.topic, partition: p.partition }, 'could not initialise the transactional producer yet; will retry on the next commit'));
       }
+    },
+    async ready(topic, partition) {
+      await open(topic, partition);
     },
     async close() {
       await Promise.all([...producers.keys()].map((k) => drop(k)));
