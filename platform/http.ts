@@ -19,9 +19,10 @@ export interface HttpBaseOptions {
 export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
   const app = Fastify({
     // pino's Logger and fastify's FastifyBaseLogger differ only in optional members.
-    loggerInstance: options.logger.child({ module: 'http' }) as unknown as FastifyBaseLogger,
+    // Fastify logs every request at info: its child logger starts at warn, so nothing is
+    // logged per request (STYLE.md: nothing per-event above debug).
+    loggerInstance: options.logger.child({ module: 'http' }, { level: options.logger.levelVal > 40 ? options.logger.level : 'warn' }) as unknown as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
-    disableRequestLogging: true,
     return503OnClosing: true,
   });
 
