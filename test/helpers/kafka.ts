@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import kafkajs, { type Admin, type Kafka, type Message } from 'kafkajs';
@@ -10,15 +11,18 @@ export interface TestBroker {
   /** `host:port` list for KAFKA_BROKERS. */
   brokers: string;
   /** Where it came from, for messages. */
-  origin: 'KAFKA_BROKERS' | 'local broker (scripts/kafka/start.sh)';
+  origin: 'KAFKA_BROKERS' | 'testcontainers' | 'local broker (scripts/kafka/start.sh)';
 }
 
 let cached: Promise<TestBroker | { unavailable: string }> | undefined;
 
 /**
- * The broker the Kafka tests run against: KAFKA_BROKERS when set, else the project's local
- * broker, started by scripts/kafka/start.sh (idempotent; concurrent test files wait on its
- * lock). No Docker engine exists on these machines, so testcontainers is not tried.
+ * The broker the Kafka tests run against: KAFKA_BROKERS when set; else, where a Docker engine
+ * answers (DOCKER_HOST or /var/run/docker.sock), a Kafka container from @testcontainers/kafka
+ * (one per test file, stopped when the worker exits); else the project's local broker, started
+ * by scripts/kafka/start.sh (idempotent; concurrent test files wait on its lock). The
+ * development machines and CI here have no Docker engine, so the container path has not run
+ * here.
  * When no broker can be had: under CI=true the tests fail; elsewhere they are skipped with
  * the reason printed (see `kafkaSuite`).
  */
@@ -26,6 +30,12 @@ export function testBroker(): Promise<TestBroker | { unavailable: string }> {
   cached ??= (async () => {
     const fromEnv = process.env['KAFKA_BROKERS'];
     if (fromEnv) return { brokers: fromEnv, origin: 'KAFKA_BROKERS' as const };
+    if (process.env['DOCKER_HOST'] || existsSync('/var/run/docker.sock')) {
+      const { KafkaContainer } = await import('@testcontainers/kafka');
+      const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+      process.once('beforeExit', () => void container.stop());
+      return { brokers: `${container.getHost()}:${container.getMappedPort(9093)}`, origin: 'testcontainers' as const };
+    }
     const r = spawnSync('bash', [`${REPO}/scripts/kafka/start.sh`], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
     if (r.status !== 0) return { unavailable: `scripts/kafka/start.sh failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-5).join(' | ')}` };
     return { brokers: `127.0.0.1:${process.env['KAFKA_PORT'] ?? '9092'}`, origin: 'local broker (scripts/kafka/start.sh)' as const };
