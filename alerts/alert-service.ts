@@ -40,7 +40,10 @@ export async function createAlertService(deps: AlertServiceDeps) {
   const open = new Map<string, Alert>();
   const rs = await deps.store.query({ query: `SELECT * EXCEPT version FROM alerts FINAL WHERE status = 'open'`, format: 'JSONEachRow' });
   for (const a of await rs.json<Alert>()) open.set(keyOf(a), normalise(a));
-  let version = deps.clock.now() * 1000;
+  // Versions order an alert's rows for FINAL: continue after the newest stored one, so a
+  // restart (or a clock that was set back) never writes an older-looking version.
+  const vs = await deps.store.query({ query: 'SELECT max(version) AS v FROM alerts', format: 'JSONEachRow' });
+  let version = Math.max(deps.clock.now() * 1000, Number((await vs.json<{ v: string | number }>())[0]?.v ?? 0));
 
   return {
     async onSignals(signals: readonly Signal[]): Promise<void> {
