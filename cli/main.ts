@@ -52,7 +52,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     const e = err as Error & { code?: string };
-    process.stderr.write(`ews ${command}: ${e.code === 'CONFIG_INVALID' ? e.message : (e.stack ?? String(err))}\n`);
+    const message =
+      e.code === 'CONFIG_INVALID'
+        ? e.message
+        : e.code === 'EADDRINUSE'
+          ? `the HTTP port is already in use / cổng HTTP đang bị chiếm: ${e.message}. Set PORT=… (or --port with demo).`
+          : (e.stack ?? String(err));
+    process.stderr.write(`ews ${command}: ${message}\n`);
     return 1;
   }
 }
