@@ -14,6 +14,7 @@
  * A design that is not positive definite (never the case with positive weights) returns null
  * so the caller can fall back to the QR fit, which handles aliasing the way R does.
  */
+import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse } from './glm-control.ts';
 
 /** Intercept, optional trend column, and dummies of factor levels 1 … levels − 1 (0 = reference). */
 export interface FactorDesign {
@@ -52,15 +53,8 @@ export interface FactorGlmFit {
   readonly dispersion: number;
 }
 
-const EPSILON = 1e-8;
-const MAX_ITERATIONS = 25;
 // Hot helpers are function declarations: tsx (esbuild keepNames) wraps arrow functions in
 // __name(), which leaves them anonymous to V8 and they were not inlined.
-function linkInverse(eta: number): number {
-  const m = Math.exp(eta);
-  // As pmax(exp(η), ε): a NaN stays NaN.
-  return m < Number.EPSILON ? Number.EPSILON : m;
-}
 
 // log y and log(y + 0.1) (IRLS's start) for counts below 1024: most rows of most series, and
 // three logarithms per row were a fifth of a fit. A constant table, filled once at load.
@@ -105,7 +99,7 @@ function normalEquations(r: Rows, eta: Float64Array, mu: Float64Array, exactSlop
   for (let i = 0; i < working.length; i++) {
     const mi = mu[i] as number;
     // dμ/dη = linkinv(η), which is μ itself once μ was computed as linkinv(η).
-    const m = exactSlope ? linkInverse(eta[i] as number) : mi;
+    const m = exactSlope ? logLinkInverse(eta[i] as number) : mi;
     const wi = ((prior[i] as number) * m * m) / mi;
     working[i] = wi;
     const wz = wi * ((eta[i] as number) - (offset[i] as number) + ((y[i] as number) - mi) / m);
@@ -271,7 +265,7 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
   let converged = false;
   const a = new Array<number>(p * p).fill(0);
   const b = new Array<number>(p).fill(0);
-  for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
+  for (let iter = 0; iter < GLM_MAX_ITERATIONS; iter++) {
     normalEquations(rows, eta, mu, iter === 0, working, a, b, p);
     if (!cholesky(a, p)) return null;
     factor = a;
@@ -281,12 +275,12 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     if (!finite) break;
     beta = next;
     let dev = update(rows, beta, eta, mu);
-    for (let halvings = 0; !Number.isFinite(dev) && betaOld !== null && halvings < MAX_ITERATIONS; halvings++) {
+    for (let halvings = 0; !Number.isFinite(dev) && betaOld !== null && halvings < GLM_MAX_ITERATIONS; halvings++) {
       const previous: number[] = betaOld;
       beta = beta.map((v, j) => (v + (previous[j] as number)) / 2);
       dev = update(rows, beta, eta, mu);
     }
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
+    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < GLM_EPSILON) {
       converged = true;
       break;
     }

@@ -7,6 +7,7 @@
  * with these (and with glm-nb.ts, which alternates them with θ).
  */
 import { qrDecompose, qrSolve } from './householder-qr.ts';
+import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse } from './glm-control.ts';
 
 /** The parts of an R family object IRLS uses (variance function, deviance, start). */
 export interface LogLinkFamily {
@@ -56,9 +57,6 @@ export interface LogLinkGlmFit {
   readonly dfResidual: number;
 }
 
-const EPSILON = 1e-8;
-const MAX_ITERATIONS = 25;
-const linkInverse = (eta: number): number => Math.max(Math.exp(eta), Number.EPSILON);
 
 function linearPredictor(columns: LogLinkGlmInput['columns'], beta: readonly number[], n: number): number[] {
   const eta = new Array<number>(n).fill(0);
@@ -81,37 +79,37 @@ export function fitLogLinkGlm(input: LogLinkGlmInput): LogLinkGlmFit {
   const n = y.length;
   const p = columns.length;
   let eta = input.etastart ? [...input.etastart] : y.map((v) => Math.log(family.mustart(v)));
-  let mu = eta.map(linkInverse);
+  let mu = eta.map(logLinkInverse);
   let devOld = deviance(family, y, mu);
   let dev = devOld;
   let beta = new Array<number>(p).fill(0);
   let coefOld: number[] | null = null;
   let rank = 0;
   let converged = false;
-  for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
+  for (let iter = 0; iter < GLM_MAX_ITERATIONS; iter++) {
     // Log link: dμ/dη = μ (clamped like μ), working weight (dμ/dη)²/Var(μ).
-    const muEta = eta.map(linkInverse);
+    const muEta = eta.map(logLinkInverse);
     const sqrtW = muEta.map((m, i) => Math.sqrt((m * m) / family.variance(mu[i] as number)));
     const z = eta.map((e, i) => e + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number));
     const qr = qrDecompose(
       columns.map((c) => c.map((x, i) => x * (sqrtW[i] as number))),
-      Math.min(1e-7, EPSILON / 1000),
+      Math.min(1e-7, GLM_EPSILON / 1000),
     );
     rank = qr.rank;
     const next = qrSolve(qr, z.map((v, i) => v * (sqrtW[i] as number)), p);
     if (next.some((b) => !Number.isFinite(b))) break;
     beta = next;
     eta = linearPredictor(columns, beta, n);
-    mu = eta.map(linkInverse);
+    mu = eta.map(logLinkInverse);
     dev = deviance(family, y, mu);
-    for (let halvings = 0; !Number.isFinite(dev) && coefOld !== null && halvings < MAX_ITERATIONS; halvings++) {
+    for (let halvings = 0; !Number.isFinite(dev) && coefOld !== null && halvings < GLM_MAX_ITERATIONS; halvings++) {
       const previous: number[] = coefOld;
       beta = beta.map((b, j) => (b + (previous[j] as number)) / 2);
       eta = linearPredictor(columns, beta, n);
-      mu = eta.map(linkInverse);
+      mu = eta.map(logLinkInverse);
       dev = deviance(family, y, mu);
     }
-    if (Math.abs(dev - devOld) / (0.1 + Math.abs(dev)) < EPSILON) {
+    if (Math.abs(dev - devOld) / (0.1 + Math.abs(dev)) < GLM_EPSILON) {
       converged = true;
       break;
     }
@@ -125,5 +123,5 @@ export function fitLogLinkGlm(input: LogLinkGlmInput): LogLinkGlmFit {
 export function predictResponse(fit: LogLinkGlmFit, x: readonly number[]): number {
   let eta = 0;
   x.forEach((v, j) => (eta += v * (fit.coefficients[j] as number)));
-  return linkInverse(eta);
+  return logLinkInverse(eta);
 }

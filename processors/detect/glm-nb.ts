@@ -7,18 +7,17 @@
 import { invalidField } from './errors.ts';
 import { fitLogLinkGlm, negativeBinomialFamily, poissonFamily, type LogLinkGlmFit } from './glm-log-link.ts';
 import { digamma, logGamma, trigamma } from './special-functions.ts';
+import { GLM_EPSILON, GLM_MAX_ITERATIONS } from './glm-control.ts';
 
 export interface GlmNbFit extends LogLinkGlmFit {
   /** Estimated θ (R's `$theta`); the NB variance is μ + μ²/θ. */
   readonly theta: number;
 }
 
-const EPSILON = 1e-8;
-const MAX_ITERATIONS = 25;
 const THETA_EPS = Number.EPSILON ** 0.25;
 
 /** MASS `theta.ml(y, mu, limit = 25)` with unit weights; NaN where R stops with an error. */
-export function thetaMl(y: readonly number[], mu: readonly number[], limit = MAX_ITERATIONS): number {
+export function thetaMl(y: readonly number[], mu: readonly number[], limit = GLM_MAX_ITERATIONS): number {
   const n = y.length;
   let squares = 0;
   for (let i = 0; i < n; i++) squares += ((y[i] as number) / (mu[i] as number) - 1) ** 2;
@@ -67,7 +66,7 @@ export function fitGlmNb(columns: readonly (readonly number[])[], y: readonly nu
   let del = 1;
   let lm = logLik(theta, mu, y);
   let lm0 = lm + 2 * d1;
-  for (let iter = 1; iter <= MAX_ITERATIONS && Math.abs(lm0 - lm) / d1 + Math.abs(del) / d2 > EPSILON; iter++) {
+  for (let iter = 1; iter <= GLM_MAX_ITERATIONS && Math.abs(lm0 - lm) / d1 + Math.abs(del) / d2 > GLM_EPSILON; iter++) {
     const eta = mu.map(Math.log);
     fit = fitLogLinkGlm({ columns, y, family: negativeBinomialFamily(theta), etastart: eta });
     const t0 = theta;

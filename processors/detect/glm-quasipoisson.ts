@@ -6,6 +6,7 @@
  * errors are R's), and clamp μ at machine epsilon as R's log link does.
  */
 import { hatValues, qrDecompose, qrSolve, quadraticForm, type QrFactorisation } from './householder-qr.ts';
+import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse } from './glm-control.ts';
 
 /** Inputs of {@link fitQuasiPoisson}: design columns (each of length n) and the response. */
 export interface GlmInput {
@@ -29,9 +30,6 @@ export interface GlmFit {
   readonly dispersion: number;
 }
 
-const EPSILON = 1e-8;
-const MAX_ITERATIONS = 25;
-const linkInverse = (eta: number): number => Math.max(Math.exp(eta), Number.EPSILON);
 
 function deviance(y: readonly number[], mu: readonly number[], w: readonly number[]): number {
   let dev = 0;
@@ -61,33 +59,33 @@ export function fitQuasiPoisson(input: GlmInput): GlmFit {
   let beta = new Array<number>(p).fill(0);
   let qr: QrFactorisation | null = null;
   let working: number[] = [];
-  for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
+  for (let iter = 0; iter < GLM_MAX_ITERATIONS; iter++) {
     // Log link: dμ/dη = μ (clamped like μ) and Var(μ) = μ, so the working weight is prior·μ.
-    const muEta = eta.map(linkInverse);
+    const muEta = eta.map(logLinkInverse);
     const sqrtW = muEta.map((m, i) => Math.sqrt(((prior[i] as number) * m * m) / (mu[i] as number)));
     const z = eta.map(
       (e, i) => e - (offset[i] as number) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number),
     );
     qr = qrDecompose(
       columns.map((c) => c.map((x, i) => x * (sqrtW[i] as number))),
-      Math.min(1e-7, EPSILON / 1000),
+      Math.min(1e-7, GLM_EPSILON / 1000),
     );
     const next = qrSolve(qr, z.map((v, i) => v * (sqrtW[i] as number)), p);
     working = sqrtW.map((s) => s * s);
     if (next.some((b) => !Number.isFinite(b))) break;
     beta = next;
     eta = linearPredictor(columns, beta, offset);
-    mu = eta.map(linkInverse);
+    mu = eta.map(logLinkInverse);
     let dev = deviance(y, mu, prior);
     // Step halving towards the previous coefficients when the step diverged (glm.fit).
-    for (let halvings = 0; !Number.isFinite(dev) && coefOld !== null && halvings < MAX_ITERATIONS; halvings++) {
+    for (let halvings = 0; !Number.isFinite(dev) && coefOld !== null && halvings < GLM_MAX_ITERATIONS; halvings++) {
       const previous: number[] = coefOld;
       beta = beta.map((b, j) => (b + (previous[j] as number)) / 2);
       eta = linearPredictor(columns, beta, offset);
-      mu = eta.map(linkInverse);
+      mu = eta.map(logLinkInverse);
       dev = deviance(y, mu, prior);
     }
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
+    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < GLM_EPSILON) {
       converged = true;
       break;
     }
