@@ -62,8 +62,11 @@ const none: DetectorOutput = { expected: null, upperbound: null, pValue: null, s
  * t; C2 skips a two-period guard band; C3 also needs the C2 values of the two previous
  * periods, so it looks back baseline + 4.
  */
+/** Periods EARS needs before t: C1 the baseline; C2 two more (guard band); C3 two more again. */
+const earsLookBack = (o: EarsOptions): number => o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+
 export function earsDetector(o: EarsOptions, granularity: Granularity, area: AreaLevel, yellowP: number): SeriesDetector {
-  const history = o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+  const history = earsLookBack(o);
   const algorithm = `ears_${o.method.toLowerCase()}`;
   return {
     id: `${algorithm}@${granularity}/${area}`,
@@ -187,7 +190,7 @@ export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
  * dashboard chart (null where the baseline is not yet complete).
  */
 export function earsThresholds(o: EarsOptions, series: readonly number[], firstIndex: number) {
-  const history = o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+  const history = earsLookBack(o);
   const from = Math.max(firstIndex, history);
   const points = from < series.length ? earsC(series, { ...o, range: [from, series.length - 1] }) : [];
   const pad = new Array<null>(Math.max(0, from - firstIndex)).fill(null);
