@@ -57,14 +57,14 @@ const out = (p: DetectorPoint | undefined): DetectorOutput => ({
 });
 const none: DetectorOutput = { expected: null, upperbound: null, pValue: null, score: null, alarm: null };
 
+/** Periods EARS needs before t: C1 the baseline; C2 two more (guard band); C3 two more again. */
+const earsLookBack = (o: EarsOptions): number => o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
+
 /**
  * EARS (R earsC semantics) on a daily or weekly series. C1 uses the `baseline` periods before
  * t; C2 skips a two-period guard band; C3 also needs the C2 values of the two previous
  * periods, so it looks back baseline + 4.
  */
-/** Periods EARS needs before t: C1 the baseline; C2 two more (guard band); C3 two more again. */
-const earsLookBack = (o: EarsOptions): number => o.baseline + (o.method === 'C1' ? 0 : o.method === 'C2' ? 2 : 4);
-
 export function earsDetector(o: EarsOptions, granularity: Granularity, area: AreaLevel, yellowP: number): SeriesDetector {
   const history = earsLookBack(o);
   const algorithm = `ears_${o.method.toLowerCase()}`;
