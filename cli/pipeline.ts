@@ -158,6 +158,8 @@ export async function startPipeline(
       deadLetters: processorDeadLetters,
       classify: classifyEvent,
       onCountsChanged: (keys) => detect.countsChanged(keys),
+      // Only this process's ingest writes the embedded log, after validating every event.
+      trustedLog: !kafka,
     });
     let subscription: Subscription | undefined;
     if (kafka) {
