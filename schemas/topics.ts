@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { encounterV1, labV1, type LogRecordV1 } from './events.ts';
 
@@ -45,16 +46,76 @@ export const logRecordV1 = z
 export type LogRecordParse = { ok: true; record: LogRecordV1 } | { ok: false; code: 'RECORD_UNREADABLE' | 'RECORD_INVALID'; reason: string };
 
 /**
+ * Fast acceptance check for `logRecordV1`: an ajv validator compiled once, at module load,
+ * from the JSON Schema zod itself exports for the contract (draft 2020-12). Invariant that
+ * makes the fast path in `parseLogRecord` safe, pinned by test/unit/log-record-fast-path.test.ts:
+ * **whenever this accepts a value, zod accepts it too and zod's output deep-equals the value**
+ * (ajv is never more lenient than zod, and no zod transform changes an accepted value — the one
+ * transform, `.trim()` of ICD-10 codes, is a no-op on any string the exported regex accepts).
+ * ajv may be stricter than zod (e.g. it refuses " A90 ", which zod trims); such values take the
+ * zod path, which stays authoritative for outputs and reasons.
+ * - `unicode: false`: minLength/maxLength count UTF-16 code units. zod 4.6 counts code points
+ *   (a surrogate pair is one), and a string never has more code points than units, so this is
+ *   never more lenient than zod, whichever way zod counts; a string with astral characters that
+ *   is over a limit in units but not in code points just takes the zod path. The option is
+ *   deprecated in ajv 8 but still honoured; the logger drops only that one notice.
+ * - `unicodeRegExp: false`: patterns are compiled without the `u` flag, exactly like zod's regexes.
+ * - `formats: { 'date-time': true }`: the exported date-time strings also carry zod's own regex as
+ *   `pattern`, which is what zod checks; the format name is declared known (strict mode) but adds
+ *   no check of its own.
+ * - `strict: true`: any other keyword or construct ajv does not understand fails at module load.
+ * Exported for the fast-path tests and benchmarks only; callers use `parseLogRecord`.
+ */
+export const acceptsLogRecordV1 = new Ajv2020({
+  strict: true,
+  allErrors: false,
+  unicode: false,
+  unicodeRegExp: false,
+  formats: { 'date-time': true },
+  logger: {
+    log: console.log,
+    warn: (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].startsWith('DEPRECATED: option unicode.')) return;
+      console.warn(...args);
+    },
+    error: console.error,
+  },
+}).compile(z.toJSONSchema(logRecordV1, { io: 'input' }));
+
+/**
  * Reads one log record value: JSON, then the `logRecordV1` contract. A record that fails is
- * poison (dead-lettered by the processor), with a reason naming the fields.
+ * poison (dead-lettered by the processor), with a reason naming the fields. A record the
+ * compiled check `acceptsLogRecordV1` accepts is returned as parsed (zod would return an equal
+ * value, see the invariant there); any other goes through zod, as `parseLogRecordWithZod`.
  */
 export function parseLogRecord(text: string): LogRecordParse {
+  return readLogRecord(text, true);
+}
+
+/**
+ * `parseLogRecord` without the fast path: JSON, then zod only. The reference the fast path must
+ * agree with; exported for the fast-path tests and benchmarks only.
+ */
+export function parseLogRecordWithZod(text: string): LogRecordParse {
+  return readLogRecord(text, false);
+}
+
+function readLogRecord(text: string, fast: boolean): LogRecordParse {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, code: 'RECORD_UNREADABLE', reason: `log record is not JSON: ${(err as Error).message}` };
+    return unreadable(err);
   }
+  if (fast && acceptsLogRecordV1(value)) return { ok: true, record: value as LogRecordV1 };
+  return checkWithZod(value);
+}
+
+function unreadable(err: unknown): LogRecordParse {
+  return { ok: false, code: 'RECORD_UNREADABLE', reason: `log record is not JSON: ${(err as Error).message}` };
+}
+
+function checkWithZod(value: unknown): LogRecordParse {
   const parsed = logRecordV1.safeParse(value);
   if (parsed.success) return { ok: true, record: parsed.data as LogRecordV1 };
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
