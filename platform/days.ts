@@ -4,9 +4,19 @@
  */
 const DAY_MS = 86_400_000;
 
+// Counting windows every event by its day: formatting a Date per event cost ~1.5 µs, a lookup
+// ~0.02 µs. Bounded: a surveillance store spans some thousands of days.
+const DAY_STRINGS = new Map<number, string>();
+const DAY_STRINGS_MAX = 100_000;
+
 /** `YYYY-MM-DD` of a day number. */
 export function dayString(dayNumber: number): string {
-  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+  let s = DAY_STRINGS.get(dayNumber);
+  if (s === undefined) {
+    s = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    if (Number.isInteger(dayNumber) && DAY_STRINGS.size < DAY_STRINGS_MAX) DAY_STRINGS.set(dayNumber, s);
+  }
+  return s;
 }
 
 /** Day number of a `YYYY-MM-DD` string; NaN when malformed or not a real date. */

@@ -8,12 +8,16 @@ import { AppError } from '../platform/errors.ts';
 import type { LogRecordV1 } from '../schemas/events.ts';
 import { parseLogRecord } from '../schemas/topics.ts';
 import { localDay } from './window.ts';
-import { tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
+import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
+import { insertTsv } from '../platform/clickhouse.ts';
+import { createInsertCoalescer } from '../storage/insert-coalescer.ts';
 
-const EVENT_COLUMNS = [
+const NONE: readonly string[] = [];
+
+const EVENT_COLUMNS: readonly string[] = [
   'hospital_id', 'event_id', 'schema', 'occurred_at', 'day', 'commune_code', 'patient_key', 'sex', 'age_years', 'setting',
   'diagnoses', 'chief_complaint', 'temperature_c', 'test_code', 'result', 'syndromes', 'received_at', 'log_offset',
-].join(', ');
+];
 
 /** A (syndrome, commune, day) cell whose count may have changed. */
 export interface CountKey {
@@ -72,9 +76,16 @@ export function createCountProcessor(deps: CountProcessorDeps) {
     registers: [deps.metrics],
   });
 
+  // Batches of partitions handled at the same time share INSERTs (fewer, larger parts).
+  const events = createInsertCoalescer({
+    write: (body) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body),
+  });
+
   return {
     async handle(batch: ConsumedBatch): Promise<void> {
-      const lines: string[] = [];
+      const rows = new TsvRows();
+      const { topic } = batch;
+      const records = batch.records.length;
       const letters: DeadLetter[] = [];
       const changed = new Map<string, CountKey>();
       for (const rec of batch.records) {
@@ -86,7 +97,7 @@ export function createCountProcessor(deps: CountProcessorDeps) {
           try {
             day = localDay(read.record.event.occurred_at);
           } catch (err) {
-            // The contract's date-time pattern admits a few impossible dates (2026-02-30).
+            // Only reachable for trusted records (not re-checked here): an unreadable time is poison.
             read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: ${(err as Error).message}` };
           }
         }
@@ -99,29 +110,8 @@ export function createCountProcessor(deps: CountProcessorDeps) {
         const syndromes = deps.classify(ev);
         const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
         const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-        // Column order of EVENT_COLUMNS.
-        lines.push(
-          [
-            tsvString(ev.hospital_id),
-            tsvString(ev.event_id),
-            ev.schema,
-            ev.occurred_at,
-            day,
-            ev.commune_code,
-            tsvString(ev.patient_key),
-            ev.sex,
-            tsvNumber(ev.age_years),
-            enc?.setting ?? '',
-            tsvArray(enc?.diagnoses ?? []),
-            tsvString(enc?.chief_complaint ?? ''),
-            tsvNumber(enc?.temperature_c),
-            lab?.test_code ?? '',
-            lab?.result ?? '',
-            tsvArray(syndromes),
-            parsed.received_at,
-            String(rec.offset),
-          ].join('\t'),
-        );
+        // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
+        rows.push(`${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${ev.occurred_at}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${parsed.received_at}\t${rec.offset}\n`);
         for (const syndrome of syndromes) {
           const k = `${syndrome}|${ev.commune_code}|${day}`;
           if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
@@ -129,20 +119,18 @@ export function createCountProcessor(deps: CountProcessorDeps) {
       }
       const end = writeSeconds.startTimer();
       try {
-        if (lines.length > 0) {
-          await deps.store.command({ query: `INSERT INTO events (${EVENT_COLUMNS}) FORMAT TabSeparated\n${lines.join('\n')}\n` });
-        }
+        if (rows.rows > 0) await events.insert(rows.bytes());
       } catch (err) {
         throw new AppError('STORE_UNAVAILABLE', 'writing events to ClickHouse failed', { cause: err });
       }
       end();
       if (letters.length > 0) {
         await deps.deadLetters.record(letters, deps.clock.now());
-        poison.inc({ topic: batch.topic }, letters.length);
+        poison.inc({ topic }, letters.length);
       }
-      processed.inc({ topic: batch.topic }, lines.length);
-      batchSize.observe(batch.records.length);
-      deps.log.debug({ topic: batch.topic, records: batch.records.length, cells: changed.size }, 'batch processed');
+      processed.inc({ topic }, rows.rows);
+      batchSize.observe(records);
+      deps.log.debug({ topic, records, cells: changed.size }, 'batch processed');
       deps.onCountsChanged([...changed.values()]);
     },
   };

@@ -29,3 +29,36 @@ export function tsvArray(items: readonly string[]): string {
   if (items.length === 0) return '[]';
   return `[${items.map((i) => `'${i.replace(QUOTED_ALL, (c) => (c === "'" ? "\\'" : ESCAPES[c]!))}'`).join(',')}]`;
 }
+
+/**
+ * TabSeparated rows accumulated as UTF-8 bytes in one growing buffer. The bytes live outside
+ * the JavaScript heap, so a batch waiting for its INSERT adds nothing for the garbage collector
+ * to copy, where a string of its rows (or their concatenation) would survive into the old
+ * generation; and the engine takes the buffer as it is (platform/clickhouse.ts insertTsv).
+ */
+export class TsvRows {
+  private buf: Buffer;
+  private used = 0;
+  rows = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Appends one complete row (its fields already encoded, ending in a newline). */
+  push(row: string): void {
+    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
+    if (this.used + row.length * 3 > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + row.length * 3));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    this.used += this.buf.write(row, this.used, 'utf8');
+    this.rows++;
+  }
+
+  /** The rows written so far (a view, not a copy). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.used);
+  }
+}

@@ -1,7 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Admin, Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription } from './types.ts';
+import type { ConsumedRecord, SubscribeOptions, Subscription } from './types.ts';
 import type { BatchScope } from './kafka-dead-letter.ts';
 import type { KafkaMetrics } from './kafka-metrics.ts';
 import { committedOffsets, endOffsets, lagOf, tpKey, type OffsetMap } from './kafka-topics.ts';
@@ -75,12 +75,22 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
 
   // Partitions assigned since the last join whose committed offset is not verified yet.
   const unverified = new Set<string>();
+  let generation = 0;
+  // Per partition: the previous batch's store write and commit, still running (see `handle`).
+  const tails = new Map<string, Promise<void>>();
+  // Per partition: where reading must start again after a batch was handed back but its tail
+  // ended without committing (partition lost, consumer closing).
+  const resumeAt = new Map<string, number>();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     metrics.rebalances.inc();
     const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, parts]) => parts.map((partition) => ({ topic, partition })));
     log.info({ group: opts.group, member: payload.memberId, assigned: assigned.length }, 'joined consumer group');
     unverified.clear();
     for (const a of assigned) unverified.add(tpKey(a.topic, a.partition));
+    // A new assignment reads from the group's committed offsets again (kafkajs resets its
+    // positions on every join), so earlier resume points no longer apply.
+    generation++;
+    resumeAt.clear();
     committer.assign(assigned);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -89,9 +99,31 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     else deps.onFatal(payload.error);
   });
 
+  /**
+   * kafkajs fetches again only once every batch of the last fetch was handed back, and with
+   * one broker it does not fetch while batches are handled. So a batch is handed back as soon
+   * as its records are read (the handler's synchronous part: parse, classify, encode) and its
+   * fetch position resolved; its store write and offset commit (its "tail") go on while the
+   * next fetch is under way. Each partition has at most one tail: its next batch waits for
+   * it, so commits stay in order and memory stays bounded. When a tail ends without
+   * committing, later batches of that partition are refused and the partition is read again
+   * from the uncommitted batch (`resumeAt`), so an offset is never committed past records
+   * whose effects are not in the store.
+   */
   const handle = async (ctx: EachBatchPayload): Promise<void> => {
     const { batch } = ctx;
     if (batch.messages.length === 0) return;
+    const k = tpKey(batch.topic, batch.partition);
+    await tails.get(k);
+    const resume = resumeAt.get(k);
+    if (resume !== undefined) {
+      if (Number(batch.messages[0]!.offset) > resume) {
+        if (!closed) consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(resume) });
+        return;
+      }
+      resumeAt.delete(k);
+    }
+    if (closed || !ctx.isRunning() || ctx.isStale()) return;
     // A rebalance seen by a heartbeat ends the batch uncommitted rather than holding up the group.
     let revoked = false;
     const lost = () => revoked || closed || !ctx.isRunning() || ctx.isStale();
@@ -100,33 +132,66 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
         if (isOwnershipLost(err)) revoked = true;
       });
     }, heartbeatMs);
-    try {
-      const size = opts.maxBatchRecords ?? batch.messages.length;
-      for (let from = 0; from < batch.messages.length; from += size) {
-        const done = await handleChunk(ctx, batch, from, Math.min(from + size, batch.messages.length), lost);
-        if (!done) return;
+    const joined = generation;
+    let handBack!: () => void;
+    const handedBack = new Promise<void>((resolve) => (handBack = resolve));
+    const tail = (async (): Promise<void> => {
+      try {
+        const size = opts.maxBatchRecords ?? batch.messages.length;
+        for (let from = 0; from < batch.messages.length; from += size) {
+          const to = Math.min(from + size, batch.messages.length);
+          const last = to === batch.messages.length;
+          const outcome = await handleChunk(ctx, batch, from, to, lost, last ? handBack : undefined);
+          if (outcome === 'committed') continue;
+          // Handed back but not committed: read again from this chunk on.
+          if (outcome === 'lost' && last && joined === generation) resumeAt.set(k, Number(batch.messages[from]!.offset));
+          return;
+        }
+      } finally {
+        clearInterval(beat);
+        handBack();
       }
-    } finally {
-      clearInterval(beat);
-    }
+    })().catch((err: unknown) => deps.onFatal(err as Error));
+    tails.set(k, tail);
+    void tail.then(() => {
+      if (tails.get(k) === tail) tails.delete(k);
+    });
+    await handedBack;
   };
 
-  /** Handles and commits messages [from, to) of a batch; false if the partition was lost first. */
-  const handleChunk = async (ctx: EachBatchPayload, batch: Batch, from: number, to: number, lost: () => boolean): Promise<boolean> => {
+  /**
+   * Handles and commits messages [from, to) of a batch. `lost`: the partition was lost (or the
+   * consumer closed) first; `skipped`: the group had committed past them already. `onRead`, if
+   * given, is called once the handler has read the records, and the batch's fetch position is
+   * then resolved at once rather than after the commit.
+   */
+  const handleChunk = async (
+    ctx: EachBatchPayload,
+    batch: Batch,
+    from: number,
+    to: number,
+    lost: () => boolean,
+    onRead?: () => void,
+  ): Promise<'committed' | 'lost' | 'skipped'> => {
     const logical = deps.toLogical(batch.topic);
     const messages = batch.messages.slice(from, to);
-    const records: ConsumedRecord[] = messages.map((m) => ({
-      topic: logical,
-      partition: batch.partition,
-      offset: Number(m.offset),
-      key: m.key ? m.key.toString('utf8') : '',
-      value: m.value ? m.value.toString('utf8') : '',
-    }));
+    const count = messages.length;
+    // Decoded per attempt, not kept: while the batch's write and commit finish, only the raw
+    // messages stay alive (for dead letters' original bytes).
+    const readRecords = (): ConsumedRecord[] =>
+      messages.map((m) => ({
+        topic: logical,
+        partition: batch.partition,
+        offset: Number(m.offset),
+        key: m.key ? m.key.toString('utf8') : '',
+        value: m.value ? m.value.toString('utf8') : '',
+      }));
     // The last chunk also covers control records kafkajs filtered out after the last message.
-    const nextOffset = to === batch.messages.length ? Number(batch.lastOffset()) + 1 : Number(messages[messages.length - 1]!.offset) + 1;
-    const consumed: ConsumedBatch = { topic: logical, partition: batch.partition, records, nextOffset };
-    const firstOffset = records[0]!.offset;
-    if (!(await verifyStart(batch.topic, batch.partition, firstOffset, lost))) return false;
+    const nextOffset = to === batch.messages.length ? Number(batch.lastOffset()) + 1 : Number(messages[count - 1]!.offset) + 1;
+    const high = Number(batch.highWatermark);
+    const firstOffset = Number(messages[0]!.offset);
+    const start = await verifyStart(batch.topic, batch.partition, firstOffset, lost);
+    if (start !== 'ok') return start;
     const scope: BatchScope = {
       letters: [],
       topic: logical,
@@ -138,11 +203,19 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
       },
     };
     deps.hook.onBatchStart();
-    const handled = await retrying('handle', lost, async () => {
+    let attempt: Promise<void> | undefined;
+    const handled = retrying('handle', lost, async () => {
       scope.letters = [];
-      await deps.scope.run(scope, () => opts.handler(consumed));
+      attempt = deps.scope.run(scope, () => opts.handler({ topic: logical, partition: batch.partition, records: readRecords(), nextOffset }));
+      await attempt;
     });
-    if (!handled) return false;
+    if (onRead) {
+      // The handler's synchronous part has run: the records are read. Let kafkajs fetch on from
+      // after this batch while its write and commit finish here.
+      if (attempt) ctx.resolveOffset(String(nextOffset - 1));
+      onRead();
+    }
+    if (!(await handled)) return 'lost';
     deps.hook.onBatchHandled();
     const kind = scope.letters.length > 0 ? 'transaction' : 'offsets';
     const end = metrics.commitSeconds.startTimer({ kind });
@@ -150,16 +223,15 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
       if (kind === 'offsets') await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
       else await committer.commit({ topic: batch.topic, partition: batch.partition, nextOffset, letters: scope.letters, onMidTransaction: () => deps.hook.onMidTransaction() });
     });
-    if (!ok) return false;
+    if (!ok) return 'lost';
     end();
-    ctx.resolveOffset(String(nextOffset - 1));
+    if (!onRead) ctx.resolveOffset(String(nextOffset - 1));
     const k = tpKey(batch.topic, batch.partition);
     committed.set(k, Math.max(committed.get(k) ?? -1, nextOffset));
-    const high = Number(batch.highWatermark);
     ends.set(k, { low: ends.get(k)?.low ?? 0, high: Math.max(ends.get(k)?.high ?? 0, high) });
-    metrics.batchRecords.observe(records.length);
-    metrics.consumed.inc({ topic: logical }, records.length);
-    return true;
+    metrics.batchRecords.observe(count);
+    metrics.consumed.inc({ topic: logical }, count);
+    return 'committed';
   };
 
   /**
@@ -168,22 +240,22 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
    * written, and replay that batch (its dead letters twice). Before the first batch of a newly
    * assigned partition: wait until the partition's transactional id is initialised (the broker
    * completes the previous owner's transaction first), read the committed offset again, and if
-   * it is past this batch, seek there instead of handling the batch. False: do not handle it.
+   * it is past this batch, seek there instead of handling the batch (`skipped`).
    */
-  const verifyStart = async (topic: string, partition: number, firstOffset: number, lost: () => boolean): Promise<boolean> => {
+  const verifyStart = async (topic: string, partition: number, firstOffset: number, lost: () => boolean): Promise<'ok' | 'lost' | 'skipped'> => {
     const k = tpKey(topic, partition);
-    if (!unverified.has(k)) return true;
+    if (!unverified.has(k)) return 'ok';
     let offset = -1;
     const ok = await retrying('commit', lost, async () => {
       await committer.ready(topic, partition);
       offset = (await committedOffsets(deps.admin, opts.group, [topic])).get(k) ?? -1;
     });
-    if (!ok) return false;
+    if (!ok) return 'lost';
     unverified.delete(k);
-    if (offset <= firstOffset) return true;
+    if (offset <= firstOffset) return 'ok';
     log.info({ topic, partition, fetched: firstOffset, committed: offset }, 'offset committed by the previous owner arrived late; skipping to it');
     consumer.seek({ topic, partition, offset: String(offset) });
-    return false;
+    return 'skipped';
   };
 
   /**

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore, type ClickHouseClient } from '../../platform/clickhouse.ts';
-import { tsvArray, tsvNumber, tsvString } from '../../storage/tsv.ts';
+import { createStore, insertTsv, type ClickHouseClient } from '../../platform/clickhouse.ts';
+import { TsvRows, tsvArray, tsvNumber, tsvString } from '../../storage/tsv.ts';
 
 const nasty = ["a\tb", 'line1\nline2', 'back\\slash', "quote'd", 'cr\rlf', 'nul\0', 'Sốt, ho — "đau họng"', '', '\\N'];
 
@@ -17,6 +17,25 @@ describe('TabSeparated encoding', () => {
   it('numbers and nulls', () => {
     expect(tsvNumber(null)).toBe('\\N');
     expect(tsvNumber(38.5)).toBe('38.5');
+  });
+});
+
+describe('TsvRows', () => {
+  it('grows past its first buffer and keeps every byte (multi-byte text included)', () => {
+    const rows = new TsvRows(16);
+    const want: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const row = `${i}\t${tsvString(nasty[i % nasty.length]!)}\t${'đau họng '.repeat(i % 7)}\n`;
+      rows.push(row);
+      want.push(row);
+    }
+    expect(rows.rows).toBe(500);
+    expect(rows.bytes().toString('utf8')).toBe(want.join(''));
+  });
+  it('is empty until a row is pushed', () => {
+    const rows = new TsvRows();
+    expect(rows.rows).toBe(0);
+    expect(rows.bytes().length).toBe(0);
   });
 });
 
@@ -41,5 +60,19 @@ describe('round trip through the real engine', () => {
     expect(rows.map((r) => r.s).sort()).toEqual([...nasty].sort());
     for (const r of rows) expect(r.a).toEqual([r.s, 'x']);
     expect(rows.filter((r) => r.n === null)).toHaveLength(Math.floor(nasty.length / 2));
+  });
+
+  it('insertTsv hands TsvRows bytes to the engine unchanged', async () => {
+    await client.command({ query: 'CREATE TABLE r (s String, a Array(String), n Nullable(Float64)) ENGINE = Memory' });
+    const rows = new TsvRows(8);
+    nasty.forEach((s, i) => rows.push(`${tsvString(s)}\t${tsvArray([s, 'x'])}\t${tsvNumber(i % 2 ? null : i)}\n`));
+    await insertTsv(client, 'r', ['s', 'a', 'n'], rows.bytes());
+    const got = await (await client.query({ query: 'SELECT s, a, n FROM r', format: 'JSONEachRow' })).json<{ s: string; a: string[]; n: number | null }>();
+    expect(got.map((r) => r.s).sort()).toEqual([...nasty].sort());
+    for (const r of got) expect(r.a).toEqual([r.s, 'x']);
+  });
+  it('insertTsv refuses identifiers that are not plain names', async () => {
+    await expect(insertTsv(client, 'r; DROP TABLE r', ['s'], Buffer.from('x\n'))).rejects.toThrow(/invalid identifier/);
+    await expect(insertTsv(client, 'r', ['s) SELECT 1 --'], Buffer.from('x\n'))).rejects.toThrow(/invalid identifier/);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Group commit for INSERTs into one table. Consumers handle several partitions at once; each
+ * batch inserted on its own makes one part per batch, and the engine spends more on the
+ * parts (writing, then merging them) than on the rows: measured on chDB with 300,000 events,
+ * 3,000-row inserts cost 7.5 s of engine CPU, 20,000-row inserts 3.1 s.
+ *
+ * So at most `maxInFlight` INSERTs run at a time, and the rows of every batch that arrives
+ * meanwhile go into the next one, whose size thus follows the load: a lone batch is written
+ * at once, a busy consumer's batches are written together. Each caller's promise settles with
+ * the INSERT that carried its rows: resolved once they are stored, rejected with that
+ * INSERT's error (the caller retries its batch; rows are idempotent in the store, see
+ * schemas/migrations/001_init.sql).
+ */
+export interface InsertCoalescer {
+  /** Adds rows (complete lines in the table's insert format). */
+  insert(body: Buffer): Promise<void>;
+}
+
+export interface InsertCoalescerOptions {
+  /** Writes one body of rows (the callers' bodies, concatenated). */
+  write(body: Buffer): Promise<void>;
+  /** INSERTs in flight at most (default 2: one in the engine while the next is handed over). */
+  maxInFlight?: number;
+}
+
+interface Pending {
+  bodies: Buffer[];
+  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
+export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCoalescer {
+  const maxInFlight = options.maxInFlight ?? 2;
+  let inFlight = 0;
+  let pending: Pending | undefined;
+
+  const flush = (): void => {
+    const batch = pending;
+    if (!batch || inFlight >= maxInFlight) return;
+    pending = undefined;
+    inFlight++;
+    const body = batch.bodies.length === 1 ? batch.bodies[0]! : Buffer.concat(batch.bodies);
+    options.write(body).then(
+      () => {
+        for (const w of batch.waiters) w.resolve();
+      },
+      (err: unknown) => {
+        for (const w of batch.waiters) w.reject(err);
+      },
+    ).finally(() => {
+      inFlight--;
+      flush();
+    });
+  };
+
+  return {
+    insert(body) {
+      return new Promise<void>((resolve, reject) => {
+        pending ??= { bodies: [], waiters: [] };
+        pending.bodies.push(body);
+        pending.waiters.push({ resolve, reject });
+        flush();
+      });
+    },
+  };
+}

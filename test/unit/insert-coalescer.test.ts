@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createInsertCoalescer } from '../../storage/insert-coalescer.ts';
+
+/** A write function under the test's control: each call waits until the test settles it. */
+function controlledWrites() {
+  const calls: { body: string; settle: (err?: Error) => void }[] = [];
+  const write = (body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ body: body.toString(), settle: (err) => (err ? reject(err) : resolve()) });
+    });
+  return { calls, write };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('insert coalescer', () => {
+  it('writes a lone batch at once', async () => {
+    const w = controlledWrites();
+    const c = createInsertCoalescer({ write: w.write, maxInFlight: 1 });
+    const p = c.insert(Buffer.from('a\n'));
+    expect(w.calls.map((x) => x.body)).toEqual(['a\n']);
+    w.calls[0]!.settle();
+    await expect(p).resolves.toBeUndefined();
+  });
+
+  it('joins the batches that arrive while an INSERT is in flight into the next one, in order', async () => {
+    const w = controlledWrites();
+    const c = createInsertCoalescer({ write: w.write, maxInFlight: 1 });
+    const done: string[] = [];
+    const ps = ['a\n', 'b\n', 'c\n', 'd\n'].map((b) => c.insert(Buffer.from(b)).then(() => done.push(b)));
+    expect(w.calls.map((x) => x.body)).toEqual(['a\n']);
+    w.calls[0]!.settle();
+    await tick();
+    expect(done).toEqual(['a\n']);
+    expect(w.calls.map((x) => x.body)).toEqual(['a\n', 'b\nc\nd\n']);
+    w.calls[1]!.settle();
+    await Promise.all(ps);
+    expect(done).toEqual(['a\n', 'b\n', 'c\n', 'd\n']);
+  });
+
+  it('keeps at most maxInFlight INSERTs running', async () => {
+    const w = controlledWrites();
+    const c = createInsertCoalescer({ write: w.write, maxInFlight: 2 });
+    const ps = ['a', 'b', 'c', 'd'].map((b) => c.insert(Buffer.from(b)));
+    expect(w.calls.map((x) => x.body)).toEqual(['a', 'b']);
+    w.calls[1]!.settle();
+    await tick();
+    expect(w.calls.map((x) => x.body)).toEqual(['a', 'b', 'cd']);
+    w.calls[0]!.settle();
+    w.calls[2]!.settle();
+    await Promise.all(ps);
+  });
+
+  it('rejects exactly the callers whose rows were in a failed INSERT; later ones still succeed', async () => {
+    const w = controlledWrites();
+    const c = createInsertCoalescer({ write: w.write, maxInFlight: 1 });
+    const a = c.insert(Buffer.from('a'));
+    const b = c.insert(Buffer.from('b'));
+    const cc = c.insert(Buffer.from('c'));
+    w.calls[0]!.settle();
+    await tick();
+    w.calls[1]!.settle(new Error('engine down'));
+    await expect(a).resolves.toBeUndefined();
+    await expect(b).rejects.toThrow('engine down');
+    await expect(cc).rejects.toThrow('engine down');
+    const d = c.insert(Buffer.from('d'));
+    expect(w.calls.map((x) => x.body)).toEqual(['a', 'bc', 'd']);
+    w.calls[2]!.settle();
+    await expect(d).resolves.toBeUndefined();
+  });
+});
