@@ -5,26 +5,12 @@ import type { ConsumedBatch } from '../platform/event-log/types.ts';
 import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
-import type { LogRecordV1 } from '../schemas/events.ts';
-import { parseLogRecord } from '../schemas/topics.ts';
-import { localDay } from './window.ts';
-import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
 import { insertTsv } from '../platform/clickhouse.ts';
+import type { LogRecordV1 } from '../schemas/events.ts';
 import { createInsertCoalescer } from '../storage/insert-coalescer.ts';
+import { EVENT_COLUMNS, encodeBatch, type CountKey } from './count-batch.ts';
 
-const NONE: readonly string[] = [];
-
-const EVENT_COLUMNS: readonly string[] = [
-  'hospital_id', 'event_id', 'schema', 'occurred_at', 'day', 'commune_code', 'patient_key', 'sex', 'age_years', 'setting',
-  'diagnoses', 'chief_complaint', 'temperature_c', 'test_code', 'result', 'syndromes', 'received_at', 'log_offset',
-];
-
-/** A (syndrome, commune, day) cell whose count may have changed. */
-export interface CountKey {
-  syndrome: string;
-  commune_code: string;
-  day: string;
-}
+export type { CountKey } from './count-batch.ts';
 
 export interface CountProcessorDeps {
   log: Logger;
@@ -76,50 +62,21 @@ export function createCountProcessor(deps: CountProcessorDeps) {
     registers: [deps.metrics],
   });
 
+  const trusted = deps.trustedLog ?? false;
   // Batches of partitions handled at the same time share INSERTs (fewer, larger parts).
   const events = createInsertCoalescer({
-    write: (body) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body),
+    write: (body) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body), maxInFlight: 1,
   });
 
   return {
     async handle(batch: ConsumedBatch): Promise<void> {
-      const rows = new TsvRows();
-      const { topic } = batch;
+      const { topic, partition } = batch;
       const records = batch.records.length;
-      const letters: DeadLetter[] = [];
-      const changed = new Map<string, CountKey>();
-      for (const rec of batch.records) {
-        // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
-        // poison: dead-lettered with its reason, never retried, so it cannot block the log.
-        let read = deps.trustedLog ? readTrusted(rec.value) : parseLogRecord(rec.value);
-        let day = '';
-        if (read.ok) {
-          try {
-            day = localDay(read.record.event.occurred_at);
-          } catch (err) {
-            // Only reachable for trusted records (not re-checked here): an unreadable time is poison.
-            read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: ${(err as Error).message}` };
-          }
-        }
-        if (!read.ok) {
-          letters.push({ source: `${batch.topic}/${batch.partition}/${rec.offset}`, reason_code: read.code, reason: read.reason, raw: rec.value });
-          continue;
-        }
-        const parsed: LogRecordV1 = read.record;
-        const ev = parsed.event;
-        const syndromes = deps.classify(ev);
-        const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
-        const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-        // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
-        rows.push(`${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${ev.occurred_at}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${parsed.received_at}\t${rec.offset}\n`);
-        for (const syndrome of syndromes) {
-          const k = `${syndrome}|${ev.commune_code}|${day}`;
-          if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
-        }
-      }
+      const encoded = encodeBatch(batch.records, { classify: deps.classify, trusted });
+      const letters: DeadLetter[] = encoded.refused.map((r) => ({ source: `${topic}/${partition}/${r.offset}`, reason_code: r.code, reason: r.reason, raw: r.raw }));
       const end = writeSeconds.startTimer();
       try {
-        if (rows.rows > 0) await events.insert(rows.bytes());
+        if (encoded.rows > 0) await events.insert(encoded.tsv);
       } catch (err) {
         throw new AppError('STORE_UNAVAILABLE', 'writing events to ClickHouse failed', { cause: err });
       }
@@ -128,19 +85,10 @@ export function createCountProcessor(deps: CountProcessorDeps) {
         await deps.deadLetters.record(letters, deps.clock.now());
         poison.inc({ topic }, letters.length);
       }
-      processed.inc({ topic }, rows.rows);
+      processed.inc({ topic }, encoded.rows);
       batchSize.observe(records);
-      deps.log.debug({ topic, records, cells: changed.size }, 'batch processed');
-      deps.onCountsChanged([...changed.values()]);
+      deps.log.debug({ topic, records, cells: encoded.changed.length }, 'batch processed');
+      deps.onCountsChanged(encoded.changed);
     },
   };
-}
-
-/** JSON only, for records ingest validated itself before appending (see `trustedLog`). */
-function readTrusted(text: string): ReturnType<typeof parseLogRecord> {
-  try {
-    return { ok: true, record: JSON.parse(text) as LogRecordV1 };
-  } catch (err) {
-    return { ok: false, code: 'RECORD_UNREADABLE', reason: `log record is not JSON: ${(err as Error).message}` };
-  }
 }

@@ -1,0 +1,98 @@
+import type { LogRecordV1 } from '../schemas/events.ts';
+import { parseLogRecord, type LogRecordParse } from '../schemas/topics.ts';
+import { localDay } from './window.ts';
+import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
+
+/** Columns of `events` in the order `encodeBatch` writes them. */
+export const EVENT_COLUMNS: readonly string[] = [
+  'hospital_id', 'event_id', 'schema', 'occurred_at', 'day', 'commune_code', 'patient_key', 'sex', 'age_years', 'setting',
+  'diagnoses', 'chief_complaint', 'temperature_c', 'test_code', 'result', 'syndromes', 'received_at', 'log_offset',
+];
+
+/** A (syndrome, commune, day) cell whose count may have changed. */
+export interface CountKey {
+  syndrome: string;
+  commune_code: string;
+  day: string;
+}
+
+/** A record of the batch that cannot be counted: poison, for the dead-letter store. */
+export interface Refused {
+  /** Offset of the record in its partition. */
+  offset: number;
+  /** The record as read. */
+  raw: string;
+  code: 'RECORD_UNREADABLE' | 'RECORD_INVALID';
+  reason: string;
+}
+
+export interface EncodedBatch {
+  /** The countable records as `events` rows (EVENT_COLUMNS), TabSeparated UTF-8. */
+  tsv: Buffer;
+  rows: number;
+  refused: Refused[];
+  /** Cells whose counts the rows may change, each once. */
+  changed: CountKey[];
+}
+
+export interface EncodeOptions {
+  classify: (event: LogRecordV1['event']) => readonly string[];
+  /**
+   * The records were validated by this process's own ingest (the embedded log): parse JSON
+   * only, without checking the v1 contract a second time.
+   */
+  trusted: boolean;
+}
+
+const NONE: readonly string[] = [];
+
+/**
+ * The per-record work of counting, pure: read each log record (JSON, the v1 contract unless
+ * trusted), window it by local day, classify it, and encode it as an `events` row.
+ */
+export function encodeBatch(records: readonly { value: string; offset: number }[], options: EncodeOptions): EncodedBatch {
+  const rows = new TsvRows(Math.max(64 * 1024, records.length * 320));
+  const refused: Refused[] = [];
+  const changed = new Map<string, CountKey>();
+  for (const rec of records) {
+    // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
+    // poison: refused with its reason, never retried, so it cannot block the log.
+    let read = options.trusted ? readTrusted(rec.value) : parseLogRecord(rec.value);
+    let day = '';
+    if (read.ok) {
+      try {
+        day = localDay(read.record.event.occurred_at);
+      } catch (err) {
+        // Only reachable for trusted records (not re-checked here): an unreadable time is poison.
+        read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: ${(err as Error).message}` };
+      }
+    }
+    if (!read.ok) {
+      refused.push({ offset: rec.offset, raw: rec.value, code: read.code, reason: read.reason });
+      continue;
+    }
+    const parsed = read.record;
+    const ev = parsed.event;
+    const syndromes = options.classify(ev);
+    const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
+    const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
+    // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
+    rows.push(
+      `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${ev.occurred_at}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${parsed.received_at}\t${rec.offset}\n`,
+    );
+    for (const syndrome of syndromes) {
+      const k = `${syndrome}|${ev.commune_code}|${day}`;
+      if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
+    }
+  }
+  return { tsv: rows.bytes(), rows: rows.rows, refused, changed: [...changed.values()] };
+}
+
+/** JSON only, for records ingest validated itself before appending (see `trusted`). */
+function readTrusted(text: string): LogRecordParse {
+  try {
+    return { ok: true, record: JSON.parse(text) as LogRecordV1 };
+  } catch (err) {
+    return { ok: false, code: 'RECORD_UNREADABLE', reason: `log record is not JSON: ${(err as Error).message}` };
+  }
+}
