@@ -17,9 +17,77 @@ export function localDayNumber(epochMs: number, offsetMinutes = VN_OFFSET_MINUTE
 
 /** Local `YYYY-MM-DD` of an RFC 3339 timestamp (its own offset is honoured first). */
 export function localDay(occurredAt: string, offsetMinutes = VN_OFFSET_MINUTES): string {
+  const fast = rfc3339LocalDayNumber(occurredAt, offsetMinutes);
+  if (!Number.isNaN(fast)) return dayString(fast);
   const ms = Date.parse(occurredAt);
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${occurredAt}`);
   return dayString(localDayNumber(ms, offsetMinutes));
+}
+
+/**
+ * The local day number of a timestamp in the one form the event contract allows
+ * (`YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`), by integer arithmetic on its digits; NaN for any
+ * other form or a field out of range, which `localDay` then leaves to Date.parse. It is
+ * called once per event, where Date.parse cost ~1 µs; this takes a tenth of that. Exact:
+ * seconds and fractions never move an instant across a day boundary that the hour and minute
+ * do not, so the day follows from the date and the minutes after the offsets.
+ */
+export function rfc3339LocalDayNumber(s: string, offsetMinutes = VN_OFFSET_MINUTES): number {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return Number.NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59)) return Number.NaN;
+  let i = 19;
+  if (s.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === 20) return Number.NaN;
+  }
+  const c = s.charCodeAt(i);
+  let zone: number;
+  if (c === 90 && i + 1 === n) zone = 0;
+  else if ((c === 43 || c === 45) && i + 6 === n && s.charCodeAt(i + 3) === 58) {
+    const oh = digits(s, i + 1, 2);
+    const om = digits(s, i + 4, 2);
+    if (!(oh <= 23 && om <= 59)) return Number.NaN;
+    zone = (c === 45 ? -1 : 1) * (oh * 60 + om);
+  } else return Number.NaN;
+  return daysFromCivil(y, mo, d) + Math.floor((h * 60 + mi - zone + offsetMinutes) / 1440);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The decimal value of s[from, from + len), NaN unless all digits. */
+function digits(s: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return Number.NaN;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** Monday-based ISO week key `YYYY-Www` of a day number (for weekly series). */

@@ -39,6 +39,9 @@ export function tsvArray(items: readonly string[]): string {
 export class TsvRows {
   private buf: Buffer;
   private used = 0;
+  // Rows are gathered as text and encoded some kilobytes at a time: one native call per
+  // chunk instead of one per row.
+  private pending = '';
   rows = 0;
 
   constructor(initialBytes = 64 * 1024) {
@@ -47,18 +50,27 @@ export class TsvRows {
 
   /** Appends one complete row (its fields already encoded, ending in a newline). */
   push(row: string): void {
-    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
-    if (this.used + row.length * 3 > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + row.length * 3));
-      this.buf.copy(grown, 0, 0, this.used);
-      this.buf = grown;
-    }
-    this.used += this.buf.write(row, this.used, 'utf8');
+    this.pending += row;
     this.rows++;
+    if (this.pending.length >= 16 * 1024) this.encodePending();
   }
 
   /** The rows written so far (a view, not a copy). */
   bytes(): Buffer {
+    this.encodePending();
     return this.buf.subarray(0, this.used);
+  }
+
+  private encodePending(): void {
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
+    if (this.used + text.length * 3 > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + text.length * 3));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
   }
 }

@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import type { Admin, Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ConsumedRecord, SubscribeOptions, Subscription } from './types.ts';
 import type { BatchScope } from './kafka-dead-letter.ts';
@@ -8,6 +8,23 @@ import { committedOffsets, endOffsets, lagOf, tpKey, type OffsetMap } from './ka
 import { createTransactionalCommitter } from './kafka-transactions.ts';
 import { isOwnershipLost, isRetryableFailure } from './kafka-errors.ts';
 import type { TestHook } from './kafka-test-hook.ts';
+
+/** A consumed Kafka message as a log record; the key (processors do not read it) is decoded on use. */
+class KafkaRecord implements ConsumedRecord {
+  readonly offset: number;
+  readonly value: string;
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly message: KafkaMessage,
+  ) {
+    this.offset = Number(message.offset);
+    this.value = message.value ? message.value.toString('utf8') : '';
+  }
+  get key(): string {
+    return this.message.key ? this.message.key.toString('utf8') : '';
+  }
+}
 
 /** Batches per partition handed back to kafkajs whose store write and commit may still run. */
 const PIPELINE_DEPTH = 2;
@@ -200,14 +217,7 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     const count = messages.length;
     // Decoded per attempt, not kept: while the batch's write and commit finish, only the raw
     // messages stay alive (for dead letters' original bytes).
-    const readRecords = (): ConsumedRecord[] =>
-      messages.map((m) => ({
-        topic: logical,
-        partition: batch.partition,
-        offset: Number(m.offset),
-        key: m.key ? m.key.toString('utf8') : '',
-        value: m.value ? m.value.toString('utf8') : '',
-      }));
+    const readRecords = (): ConsumedRecord[] => messages.map((m) => new KafkaRecord(logical, batch.partition, m));
     // The last chunk also covers control records kafkajs filtered out after the last message.
     const nextOffset = to === batch.messages.length ? Number(batch.lastOffset()) + 1 : Number(messages[count - 1]!.offset) + 1;
     const high = Number(batch.highWatermark);

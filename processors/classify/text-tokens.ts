@@ -33,41 +33,46 @@ const PUNCTUATION = /^\p{P}$/u;
  */
 export function tokenize(text: string): Token[] {
   const s = text.normalize('NFD').toLowerCase();
-  const tokens: Token[] = [];
-  let bare = '';
-  let marks = '';
-  let pendingBreak = NO_BREAK;
-
-  const flush = (): void => {
-    if (bare === '') return;
-    const accented = marks !== '';
-    tokens.push({ bare, key: accented ? `${bare}|${marks}` : bare, accented, breakBefore: pendingBreak });
-    bare = '';
-    marks = '';
-    pendingBreak = NO_BREAK;
-  };
-  const addBreak = (kind: number): void => {
-    flush();
-    if (kind > pendingBreak) pendingBreak = kind;
-  };
-
+  const w = new WordBuilder();
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      bare += s[i];
+      w.bare += s[i];
     } else if (c >= COMBINING_FIRST && c <= COMBINING_LAST) {
-      if (bare !== '') marks += s[i];
+      if (w.bare !== '') w.marks += s[i];
     } else if (c === D_STROKE) {
-      bare += 'd';
-      marks += 'đ';
+      w.bare += 'd';
+      w.marks += 'đ';
     } else if (c < 128) {
-      addBreak(c === COMMA ? SOFT_BREAK : STRONG_ASCII.has(c) ? STRONG_BREAK : NO_BREAK);
+      w.addBreak(c === COMMA ? SOFT_BREAK : STRONG_ASCII.has(c) ? STRONG_BREAK : NO_BREAK);
     } else {
       const ch = s[i] ?? '';
-      if (LETTER_OR_DIGIT.test(ch)) bare += ch;
-      else addBreak(PUNCTUATION.test(ch) ? STRONG_BREAK : NO_BREAK);
+      if (LETTER_OR_DIGIT.test(ch)) w.bare += ch;
+      else w.addBreak(PUNCTUATION.test(ch) ? STRONG_BREAK : NO_BREAK);
     }
   }
-  flush();
-  return tokens;
+  w.flush();
+  return w.tokens;
+}
+
+/** The word being read and the tokens so far (a class, not closures: tokenize runs per event). */
+class WordBuilder {
+  tokens: Token[] = [];
+  bare = '';
+  marks = '';
+  pendingBreak = NO_BREAK;
+
+  flush(): void {
+    if (this.bare === '') return;
+    const accented = this.marks !== '';
+    this.tokens.push({ bare: this.bare, key: accented ? `${this.bare}|${this.marks}` : this.bare, accented, breakBefore: this.pendingBreak });
+    this.bare = '';
+    this.marks = '';
+    this.pendingBreak = NO_BREAK;
+  }
+
+  addBreak(kind: number): void {
+    this.flush();
+    if (kind > this.pendingBreak) this.pendingBreak = kind;
+  }
 }

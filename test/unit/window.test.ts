@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayRange, dayString, isoWeek, localDay, localDayNumber, parseDay } from '../../processors/window.ts';
+import { dayRange, dayString, isoWeek, localDay, localDayNumber, parseDay, rfc3339LocalDayNumber } from '../../processors/window.ts';
 
 describe('localDay: the Asia/Ho_Chi_Minh calendar day of an event', () => {
   it.each([
@@ -42,5 +42,37 @@ describe('day arithmetic', () => {
     ['2021-01-03', '2020-W53'],
   ])('isoWeek(%s) = %s', (d, w) => {
     expect(isoWeek(parseDay(d))).toBe(w);
+  });
+});
+
+describe('rfc3339LocalDayNumber: the digits-only fast path of localDay', () => {
+  const viaDate = (s: string, offset = 420) => Math.floor((Date.parse(s) + offset * 60_000) / 86_400_000);
+  it('agrees with Date.parse on 100,000 random contract-form timestamps (offsets, fractions, day and year edges)', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    for (let i = 0; i < 100_000; i++) {
+      const y = 1970 + rand(130);
+      const m = 1 + rand(12);
+      const dim = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      const d = rand(5) === 0 ? dim : 1 + rand(dim);
+      const h = rand(4) === 0 ? [0, 16, 17, 23][rand(4)]! : rand(24);
+      const frac = ['', '.5', '.123', '.999999'][rand(4)];
+      const zone = rand(3) === 0 ? 'Z' : `${rand(2) ? '+' : '-'}${p2(rand(15))}:${p2([0, 30, 45][rand(3)]!)}`;
+      const s = `${y}-${p2(m)}-${p2(d)}T${p2(h)}:${p2(rand(60))}:${p2(rand(60))}${frac}${zone}`;
+      const offset = [420, 0, -300][rand(3)]!;
+      expect(rfc3339LocalDayNumber(s, offset), s).toBe(viaDate(s, offset));
+    }
+  });
+  it.each(['2026-02-29T00:00:00Z', '2026-02-30T00:00:00+07:00', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01 00:00:00Z', '2026-01-01T00:00:00', '2026-01-01T00:00:00.Z', '2026-01-01T00:00:00+0700', '+002026-01-01T00:00:00Z', '2026-01-01t00:00:00z'])(
+    '%s is left to Date.parse (NaN here)',
+    (s) => expect(rfc3339LocalDayNumber(s)).toBeNaN(),
+  );
+  it('localDay still accepts what Date.parse accepts beyond the fast form', () => {
+    expect(localDay('2026-01-01T24:00:00Z')).toBe('2026-01-02');
+    expect(localDay('2026-01-01t10:00:00z')).toBe('2026-01-01');
   });
 });
