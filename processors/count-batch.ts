@@ -51,7 +51,10 @@ const NONE: readonly string[] = [];
  * trusted), window it by local day, classify it, and encode it as an `events` row.
  */
 export function encodeBatch(records: readonly { value: string; offset: number }[], options: EncodeOptions): EncodedBatch {
-  const rows = new TsvRows(Math.max(64 * 1024, records.length * 320));
+  // A row takes about as many bytes as its record's JSON: start there, grow if need be.
+  let size = 0;
+  for (const rec of records) size += rec.value.length;
+  const rows = new TsvRows(Math.max(64 * 1024, size));
   const refused: Refused[] = [];
   const changed = new Map<string, CountKey>();
   for (const rec of records) {

@@ -72,11 +72,12 @@ export function createCountProcessor(deps: CountProcessorDeps) {
     async handle(batch: ConsumedBatch): Promise<void> {
       const { topic, partition } = batch;
       const records = batch.records.length;
-      const encoded = encodeBatch(batch.records, { classify: deps.classify, trusted });
-      const letters: DeadLetter[] = encoded.refused.map((r) => ({ source: `${topic}/${partition}/${r.offset}`, reason_code: r.code, reason: r.reason, raw: r.raw }));
+      // Only the rows' bytes are held while the INSERT runs (the coalescer lets go of them).
+      const { tsv, rows, refused, changed } = encodeBatch(batch.records, { classify: deps.classify, trusted });
+      const letters: DeadLetter[] = refused.map((r) => ({ source: `${topic}/${partition}/${r.offset}`, reason_code: r.code, reason: r.reason, raw: r.raw }));
       const end = writeSeconds.startTimer();
       try {
-        if (encoded.rows > 0) await events.insert(encoded.tsv);
+        if (rows > 0) await events.insert(tsv);
       } catch (err) {
         throw new AppError('STORE_UNAVAILABLE', 'writing events to ClickHouse failed', { cause: err });
       }
@@ -85,10 +86,10 @@ export function createCountProcessor(deps: CountProcessorDeps) {
         await deps.deadLetters.record(letters, deps.clock.now());
         poison.inc({ topic }, letters.length);
       }
-      processed.inc({ topic }, encoded.rows);
+      processed.inc({ topic }, rows);
       batchSize.observe(records);
-      deps.log.debug({ topic, records, cells: encoded.changed.length }, 'batch processed');
-      deps.onCountsChanged(encoded.changed);
+      deps.log.debug({ topic, records, cells: changed.length }, 'batch processed');
+      deps.onCountsChanged(changed);
     },
   };
 }

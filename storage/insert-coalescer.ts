@@ -34,17 +34,19 @@ export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCo
   let pending: Pending | undefined;
 
   const flush = (): void => {
-    const batch = pending;
-    if (!batch || inFlight >= maxInFlight) return;
+    if (!pending || inFlight >= maxInFlight) return;
+    const { bodies, waiters } = pending;
     pending = undefined;
     inFlight++;
-    const body = batch.bodies.length === 1 ? batch.bodies[0]! : Buffer.concat(batch.bodies);
+    // Only the joined body stays referenced while the INSERT runs.
+    const body = bodies.length === 1 ? bodies[0]! : Buffer.concat(bodies);
+    bodies.length = 0;
     options.write(body).then(
       () => {
-        for (const w of batch.waiters) w.resolve();
+        for (const w of waiters) w.resolve();
       },
       (err: unknown) => {
-        for (const w of batch.waiters) w.reject(err);
+        for (const w of waiters) w.reject(err);
       },
     ).finally(() => {
       inFlight--;
