@@ -27,6 +27,13 @@ const { values } = parseArgs({
   options: { events: { type: 'string', default: '300000' }, 'fetch-bytes': { type: 'string', default: String(1 << 20) }, 'idle-seconds': { type: 'string', default: '20' }, 'no-write': { type: 'boolean' } },
 });
 const total = Number(values.events);
+/**
+ * V8 heap settings of the processor process, as README.md recommends for a processor on the
+ * embedded store: a 16 MiB young generation and a 160 MiB old-generation ceiling (its live
+ * heap stays under ~80 MiB; V8 would otherwise let it grow to several times that between
+ * major collections).
+ */
+const PROCESSOR_NODE_FLAGS = (process.env['EWS_BENCH_PROCESSOR_FLAGS'] ?? '--max-semi-space-size=16 --max-old-space-size=160').split(' ').filter(Boolean);
 const fetchBytes = Number(values['fetch-bytes']);
 const say = (s: string) => process.stderr.write(`bench:kafka: ${s}\n`);
 
@@ -62,7 +69,7 @@ try {
   // 3. one processor process
   const procGroup = `${prefix}processors`;
   const procRun = measureGroup(admin, procGroup, total);
-  const proc = spawn(process.execPath, [join(REPO, 'bin/ews.mjs'), 'serve', '--role', 'processor'], {
+  const proc = spawn(process.execPath, [...PROCESSOR_NODE_FLAGS, join(REPO, 'bin/ews.mjs'), 'serve', '--role', 'processor'], {
     cwd: REPO,
     env: {
       PATH: process.env['PATH'] ?? '',

@@ -26,8 +26,18 @@ const QUOTED_ALL = /[\\'\t\n\r\0\b\f]/g;
  * not a second TSV layer.
  */
 export function tsvArray(items: readonly string[]): string {
-  if (items.length === 0) return '[]';
-  return `[${items.map((i) => `'${i.replace(QUOTED_ALL, (c) => (c === "'" ? "\\'" : ESCAPES[c]!))}'`).join(',')}]`;
+  let out = '[';
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    if (k > 0) out += ',';
+    out += NEEDS_QUOTE_ESCAPE.test(i) ? `'${i.replace(QUOTED_ALL, quoteEscape)}'` : `'${i}'`;
+  }
+  return out + ']';
+}
+
+const NEEDS_QUOTE_ESCAPE = /[\\'\t\n\r\0\b\f]/;
+function quoteEscape(c: string): string {
+  return c === "'" ? "\\'" : ESCAPES[c]!;
 }
 
 /**

@@ -20,14 +20,11 @@ export function scanConcepts(tokens: readonly Token[], index: TermIndex, scope: 
   let clauseHits = 0;
   let negatedUntil = -1;
 
-  const closeClause = (): void => {
-    for (let h = 0; h < clauseHits; h++) kept |= hitBits[h] ?? 0;
-    clauseHits = 0;
-  };
-
   for (let i = 0; i < tokens.length; ) {
     if ((tokens[i] as Token).breakBefore !== NO_BREAK) {
-      closeClause();
+      // The clause ends: what it asserted stands.
+      kept |= clauseBits(hitBits, clauseHits);
+      clauseHits = 0;
       negatedUntil = -1;
     }
     const phrase = index.longestAt(tokens, i);
@@ -62,6 +59,11 @@ export function scanConcepts(tokens: readonly Token[], index: TermIndex, scope: 
     }
     i = end;
   }
-  closeClause();
-  return kept;
+  return kept | clauseBits(hitBits, clauseHits);
+}
+
+function clauseBits(hitBits: readonly number[], n: number): number {
+  let bits = 0;
+  for (let h = 0; h < n; h++) bits |= hitBits[h] ?? 0;
+  return bits;
 }
