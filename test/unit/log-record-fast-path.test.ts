@@ -339,16 +339,23 @@ function zodOutput(value: unknown): { ok: true; data: unknown } | { ok: false } 
   return r.success ? { ok: true, data: r.data } : { ok: false };
 }
 
+/** The cases that are JSON, with their parsed values. */
+function readable(cases: readonly Case[]): { c: Case; value: unknown }[] {
+  const out: { c: Case; value: unknown }[] = [];
+  for (const c of cases) {
+    try {
+      out.push({ c, value: JSON.parse(c.text) });
+    } catch {
+      // not JSON: never reaches either check
+    }
+  }
+  return out;
+}
+
 /** Cases where `check` accepts a value that zod refuses or changes: each would be a wrong fast-path answer. */
 function violations(check: Check, cases: readonly Case[]): string[] {
   const out: string[] = [];
-  for (const c of cases) {
-    let value: unknown;
-    try {
-      value = JSON.parse(c.text);
-    } catch {
-      continue;
-    }
+  for (const { c, value } of readable(cases)) {
     if (!check(value)) continue;
     const z = zodOutput(value);
     if (!z.ok) out.push(`${c.name}: accepted, zod refuses`);
@@ -360,13 +367,7 @@ function violations(check: Check, cases: readonly Case[]): string[] {
 /** Cases zod returns unchanged that `check` refuses: each would needlessly take the slow path. */
 function fastPathMisses(check: Check, cases: readonly Case[]): string[] {
   const out: string[] = [];
-  for (const c of cases) {
-    let value: unknown;
-    try {
-      value = JSON.parse(c.text);
-    } catch {
-      continue;
-    }
+  for (const { c, value } of readable(cases)) {
     const z = zodOutput(value);
     if (z.ok && isDeepStrictEqual(z.data, value) && !check(value)) out.push(c.name);
   }
