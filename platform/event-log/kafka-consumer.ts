@@ -153,14 +153,17 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     }
     if (closed || !ctx.isRunning() || ctx.isStale()) return;
     // A rebalance seen by a heartbeat ends the batch uncommitted rather than holding up the group.
+    // So does a new assignment (the group joined again while this batch was in flight): kafkajs
+    // would commit with the new generation even for a partition now owned by another member,
+    // which could move the group's offset back behind that member's progress.
     let revoked = false;
-    const lost = () => revoked || closed || !ctx.isRunning() || ctx.isStale();
+    const joined = generation;
+    const lost = () => revoked || closed || generation !== joined || !ctx.isRunning() || ctx.isStale();
     const beat = setInterval(() => {
       ctx.heartbeat().catch((err: unknown) => {
         if (isOwnershipLost(err)) revoked = true;
       });
     }, heartbeatMs);
-    const joined = generation;
     let handBack!: () => void;
     const handedBack = new Promise<void>((resolve) => (handBack = resolve));
     const tail = (async (): Promise<boolean> => {
