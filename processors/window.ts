@@ -17,22 +17,20 @@ export function localDayNumber(epochMs: number, offsetMinutes = VN_OFFSET_MINUTE
 
 /** Local `YYYY-MM-DD` of an RFC 3339 timestamp (its own offset is honoured first). */
 export function localDay(occurredAt: string, offsetMinutes = VN_OFFSET_MINUTES): string {
-  const fast = rfc3339LocalDayNumber(occurredAt, offsetMinutes);
-  if (!Number.isNaN(fast)) return dayString(fast);
-  const ms = Date.parse(occurredAt);
+  let ms = rfc3339EpochMs(occurredAt);
+  if (Number.isNaN(ms)) ms = Date.parse(occurredAt);
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${occurredAt}`);
   return dayString(localDayNumber(ms, offsetMinutes));
 }
 
 /**
- * The local day number of a timestamp in the one form the event contract allows
- * (`YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`), by integer arithmetic on its digits; NaN for any
- * other form or a field out of range, which `localDay` then leaves to Date.parse. It is
- * called once per event, where Date.parse cost ~1 µs; this takes a tenth of that. Exact:
- * seconds and fractions never move an instant across a day boundary that the hour and minute
- * do not, so the day follows from the date and the minutes after the offsets.
+ * Milliseconds since the epoch of a timestamp in the one form the event contract allows
+ * (`YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`), by integer arithmetic on its digits, exactly as
+ * Date.parse (fractions beyond milliseconds are cut, as Date.parse cuts them); NaN for any
+ * other form or a field out of range, which callers leave to Date.parse. Called twice per
+ * counted event, where Date.parse costs ~1 µs in the processor; this a tenth of that.
  */
-export function rfc3339LocalDayNumber(s: string, offsetMinutes = VN_OFFSET_MINUTES): number {
+export function rfc3339EpochMs(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return Number.NaN;
   const y = digits(s, 0, 4);
@@ -43,10 +41,17 @@ export function rfc3339LocalDayNumber(s: string, offsetMinutes = VN_OFFSET_MINUT
   const sec = digits(s, 17, 2);
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59)) return Number.NaN;
   let i = 19;
+  let frac = 0;
   if (s.charCodeAt(i) === 46) {
     i++;
-    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    let scale = 100;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      frac += (s.charCodeAt(i) - 48) * scale;
+      scale /= 10;
+      i++;
+    }
     if (i === 20) return Number.NaN;
+    frac = Math.floor(frac);
   }
   const c = s.charCodeAt(i);
   let zone: number;
@@ -57,7 +62,7 @@ export function rfc3339LocalDayNumber(s: string, offsetMinutes = VN_OFFSET_MINUT
     if (!(oh <= 23 && om <= 59)) return Number.NaN;
     zone = (c === 45 ? -1 : 1) * (oh * 60 + om);
   } else return Number.NaN;
-  return daysFromCivil(y, mo, d) + Math.floor((h * 60 + mi - zone + offsetMinutes) / 1440);
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi - zone) * 60 + sec) * 1000 + frac;
 }
 
 function isDigit(c: number): boolean {
