@@ -1,6 +1,6 @@
 import type { LogRecordV1 } from '../schemas/events.ts';
 import { parseLogRecord, type LogRecordParse } from '../schemas/topics.ts';
-import { dayString, localDay, localDayNumber, rfc3339EpochMs } from './window.ts';
+import { dayString, localDayNumber, timestampMs } from './window.ts';
 import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
 
 /** Columns of `events` in the order `encodeBatch` writes them. */
@@ -61,29 +61,23 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
     let read = options.trusted ? readTrusted(rec.value) : parseLogRecord(rec.value);
-    let day = '';
-    let occurredMs = Number.NaN;
-    if (read.ok) {
-      try {
-        occurredMs = rfc3339EpochMs(read.record.event.occurred_at);
-        day = Number.isNaN(occurredMs) ? localDay(read.record.event.occurred_at) : dayString(localDayNumber(occurredMs));
-      } catch (err) {
-        // Only reachable for trusted records (not re-checked here): an unreadable time is poison.
-        read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: ${(err as Error).message}` };
-      }
-    }
+    // A trusted record is not re-checked: one without a readable event time is poison all the same.
+    const occurredAt: unknown = read.ok ? (read.record.event as Partial<LogRecordV1['event']> | undefined)?.occurred_at : undefined;
+    const occurredMs = typeof occurredAt === 'string' ? timestampMs(occurredAt) : Number.NaN;
+    if (read.ok && Number.isNaN(occurredMs)) read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: not a timestamp: ${String(occurredAt)}` };
     if (!read.ok) {
       refused.push({ offset: rec.offset, raw: rec.value, code: read.code, reason: read.reason });
       continue;
     }
     const parsed = read.record;
     const ev = parsed.event;
+    const day = dayString(localDayNumber(occurredMs));
     const syndromes = options.classify(ev);
     const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
     const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
     // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
     rows.push(
-      `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${timeField(ev.occurred_at, occurredMs)}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${timeField(parsed.received_at, rfc3339EpochMs(parsed.received_at))}\t${rec.offset}\n`,
+      `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${timeField(ev.occurred_at, occurredMs)}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${timeField(parsed.received_at, timestampMs(parsed.received_at))}\t${rec.offset}\n`,
     );
     for (const syndrome of syndromes) {
       const k = `${syndrome}|${ev.commune_code}|${day}`;
@@ -94,9 +88,9 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
 }
 
 /**
- * A DateTime64(3) field: seconds since the epoch with milliseconds when the timestamp was read
- * (the engine parses that in half the time of an ISO date-time with an offset, ~1 µs per
- * event less for the two fields), else the text as given (the engine reads it best-effort).
+ * A DateTime64(3) field: seconds since the epoch with milliseconds (the engine parses that in
+ * half the time of an ISO date-time with an offset, ~1 µs per event less for the two fields);
+ * the text as given when it was not read or lies before 1970 (the engine reads it best-effort).
  */
 function timeField(text: string, ms: number): string {
   if (!(ms >= 0)) return text;

@@ -64,9 +64,7 @@ export function createCountProcessor(deps: CountProcessorDeps) {
 
   const trusted = deps.trustedLog ?? false;
   // Batches of partitions handled at the same time share INSERTs (fewer, larger parts).
-  const events = createInsertCoalescer({
-    write: (body) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body), maxInFlight: 1,
-  });
+  const events = createInsertCoalescer({ write: (body) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body) });
 
   return {
     async handle(batch: ConsumedBatch): Promise<void> {

@@ -17,17 +17,22 @@ export function localDayNumber(epochMs: number, offsetMinutes = VN_OFFSET_MINUTE
 
 /** Local `YYYY-MM-DD` of an RFC 3339 timestamp (its own offset is honoured first). */
 export function localDay(occurredAt: string, offsetMinutes = VN_OFFSET_MINUTES): string {
-  let ms = rfc3339EpochMs(occurredAt);
-  if (Number.isNaN(ms)) ms = Date.parse(occurredAt);
+  const ms = timestampMs(occurredAt);
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${occurredAt}`);
   return dayString(localDayNumber(ms, offsetMinutes));
+}
+
+/** Milliseconds since the epoch of a timestamp: `rfc3339EpochMs`, else Date.parse; NaN if neither reads it. */
+export function timestampMs(s: string): number {
+  const ms = rfc3339EpochMs(s);
+  return Number.isNaN(ms) ? Date.parse(s) : ms;
 }
 
 /**
  * Milliseconds since the epoch of a timestamp in the one form the event contract allows
  * (`YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)`), by integer arithmetic on its digits, exactly as
  * Date.parse (fractions beyond milliseconds are cut, as Date.parse cuts them); NaN for any
- * other form or a field out of range, which callers leave to Date.parse. Called twice per
+ * other form or a field out of range (`timestampMs` then asks Date.parse). Called twice per
  * counted event, where Date.parse costs ~1 µs in the processor; this a tenth of that.
  */
 export function rfc3339EpochMs(s: string): number {

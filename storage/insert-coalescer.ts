@@ -19,7 +19,10 @@ export interface InsertCoalescer {
 export interface InsertCoalescerOptions {
   /** Writes one body of rows (the callers' bodies, concatenated). */
   write(body: Buffer): Promise<void>;
-  /** INSERTs in flight at most (default 2: one in the engine while the next is handed over). */
+  /**
+   * INSERTs in flight at most. Default 1: with the Kafka consumer's hand-back pipeline the
+   * next batches are read meanwhile anyway, and one at a time makes the largest INSERTs.
+   */
   maxInFlight?: number;
 }
 
@@ -29,7 +32,7 @@ interface Pending {
 }
 
 export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCoalescer {
-  const maxInFlight = options.maxInFlight ?? 2;
+  const maxInFlight = options.maxInFlight ?? 1;
   let inFlight = 0;
   let pending: Pending | undefined;
 

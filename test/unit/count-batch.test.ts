@@ -52,7 +52,8 @@ describe('encodeBatch (read, window, classify, encode)', () => {
     const outOfContract = rec({ ...encounter, age_years: 200 }, 1);
     expect(encodeBatch([outOfContract], { classify: classifyEvent, trusted: true }).rows).toBe(1);
     expect(encodeBatch([outOfContract], { classify: classifyEvent, trusted: false }).rows).toBe(0);
-    const badTime = encodeBatch([rec({ ...encounter, occurred_at: 'yesterday' }, 2), { value: 'nope', offset: 3 }], { classify: classifyEvent, trusted: true });
-    expect(badTime.refused.map((r) => r.code)).toEqual(['RECORD_INVALID', 'RECORD_UNREADABLE']);
+    const badTime = encodeBatch([rec({ ...encounter, occurred_at: 'yesterday' }, 2), { value: 'nope', offset: 3 }, { value: '{"received_at":"x"}', offset: 4 }], { classify: classifyEvent, trusted: true });
+    expect(badTime.refused.map((r) => r.code)).toEqual(['RECORD_INVALID', 'RECORD_UNREADABLE', 'RECORD_INVALID']);
+    expect(badTime.refused[0]!.reason).toMatch(/occurred_at: not a timestamp: yesterday/);
   });
 });
