@@ -8,19 +8,42 @@ import { countDiff, expectedCounts, letterBytes, logMessage, messageBytes, poiso
 import { createStore, type ClickHouseClient } from '../../platform/clickhouse.ts';
 import { migrate, readMigrations } from '../../platform/migrations.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
-import { createKafkaEventLog, type KafkaEventLog } from '../../platform/event-log/kafka.ts';
+import { createKafkaEventLog, type createNetworkGate, type KafkaEventLog } from '../../platform/event-log/kafka.ts';
 import { createCountProcessor } from '../../processors/count-processor.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 import { MIGRATIONS_DIR } from '../../cli/pipeline.ts';
 import { createRng } from '../../simulator/random.ts';
 import { deadLetterV1, TOPICS } from '../../schemas/topics.ts';
 
+export interface GroupTestInput {
+  seed: number;
+  /** Distinct simulated events. */
+  events: number;
+  /** Exact resends of some of them, as a share of `events` (default 0). */
+  resendShare?: number;
+  /** Poison records (not JSON, or breaking the contract), on the encounters topic. */
+  poison: number;
+}
+
+/** The records of a group test by topic: simulated events, resends of some, and poison. */
+export function groupTestInput(input: GroupTestInput, topics: { encounters: string; labs: string }) {
+  const rng = createRng(input.seed);
+  const events = simulatedEvents(input.events, input.seed);
+  const byTopic: Record<string, Message[]> = { [topics.encounters]: [], [topics.labs]: [] };
+  for (const ev of events) byTopic[topicOf(ev, topics)]!.push(logMessage(ev));
+  const resent = Array.from({ length: Math.round(input.events * (input.resendShare ?? 0)) }, () => events[rng.int(events.length)]!);
+  for (const ev of resent) byTopic[topicOf(ev, topics)]!.push(logMessage(ev));
+  const poison = Array.from({ length: input.poison }, (_, i) => poisonMessage(i, events[rng.int(events.length)]!));
+  byTopic[topics.encounters]!.push(...poison);
+  return { events, resent, poison, byTopic };
+}
+
 /**
  * Consumer-group members in one process sharing one embedded store, on topics of their own
- * filled with simulated events and some poison: the scaffolding of the in-process group tests.
- * Members read small batches (32 KiB per partition), so there are many.
+ * filled with `groupTestInput`: the scaffolding of the in-process group tests. Members read
+ * small batches (`fetchBytes` per partition, default 32 KiB), so there are many.
  */
-export async function startGroupTest(name: string, broker: TestBroker, log: Logger, input: { seed: number; events: number; poison: number }) {
+export async function startGroupTest(name: string, broker: TestBroker, log: Logger, input: GroupTestInput & { fetchBytes?: number }) {
   const prefix = `${uniqueName(name)}.`;
   const group = uniqueName(`${name}-group`);
   const topics = { encounters: prefix + TOPICS.encounters, labs: prefix + TOPICS.labs };
@@ -29,12 +52,7 @@ export async function startGroupTest(name: string, broker: TestBroker, log: Logg
   const admin: Admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })) });
-  const rng = createRng(input.seed);
-  const events = simulatedEvents(input.events, input.seed);
-  const byTopic: Record<string, Message[]> = { [topics.encounters]: [], [topics.labs]: [] };
-  for (const ev of events) byTopic[topicOf(ev, topics)]!.push(logMessage(ev));
-  const poison = Array.from({ length: input.poison }, (_, i) => poisonMessage(i, events[rng.int(events.length)]!));
-  byTopic[topics.encounters]!.push(...poison);
+  const { events, resent, poison, byTopic } = groupTestInput(input, topics);
   for (const [topic, messages] of Object.entries(byTopic)) await produceRaw(kafka, topic, messages);
   const store: ClickHouseClient = await createStore({ database: 'ews', dataDir: join(dir, 'clickhouse') });
   await migrate(store, readMigrations(MIGRATIONS_DIR), log);
@@ -44,9 +62,12 @@ export async function startGroupTest(name: string, broker: TestBroker, log: Logg
     group,
     topics,
     admin,
+    store,
+    events,
+    resent,
     produced: Object.values(byTopic).reduce((n, m) => n + m.length, 0),
     /** A member: its event log (subscribe with `group`), count processor, and its group joins so far. */
-    member(memberName: string) {
+    member(memberName: string, gate?: ReturnType<typeof createNetworkGate>) {
       const metrics = createMetricsRegistry({ defaultMetrics: false });
       const eventLog = createKafkaEventLog({
         brokers: broker.brokers.split(','),
@@ -56,8 +77,9 @@ export async function startGroupTest(name: string, broker: TestBroker, log: Logg
         topicPrefix: prefix,
         topics: { partitions: 6 },
         deadLetterTopic: TOPICS.deadletter,
-        consumer: { sessionTimeoutMs: 6000, partitionFetchBytes: 32 * 1024, concurrency: 12, transactionTimeoutMs: 60_000 },
+        consumer: { sessionTimeoutMs: 6000, partitionFetchBytes: input.fetchBytes ?? 32 * 1024, concurrency: 12, transactionTimeoutMs: 60_000 },
         produceTimeoutMs: 10_000,
+        gate,
       });
       logs.push(eventLog);
       const processor = createCountProcessor({ log, metrics, clock: { now: () => Date.now() }, store, deadLetters: eventLog.deadLetters, classify: classifyEvent, onCountsChanged: () => undefined });
