@@ -14,7 +14,7 @@
  * A design that is not positive definite (never the case with positive weights) returns null
  * so the caller can fall back to the QR fit, which handles aliasing the way R does.
  */
-import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse } from './glm-control.ts';
+import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse, pearsonDispersion } from './glm-control.ts';
 
 /** Intercept, optional trend column, and dummies of factor levels 1 … levels − 1 (0 = reference). */
 export interface FactorDesign {
@@ -351,13 +351,7 @@ export function factorTrendT(fit: FactorGlmFit, dispersion: number): { estimate:
   return { estimate, se, t: estimate / se };
 }
 
-/** Σ ω_i·((y_i − μ_i)/μ_i)² / df with caller-chosen weights (see glm-quasipoisson.ts). */
+/** Σ ω_i·((y_i − μ_i)/μ_i)² / df with caller-chosen weights ({@link pearsonDispersion}). */
 export function factorDispersionWithWeights(fit: FactorGlmFit, weights: readonly number[]): number {
-  let sum = 0;
-  fit.y.forEach((y, i) => {
-    const w = weights[i] as number;
-    const mu = Math.max(fit.mu[i] as number, Number.EPSILON);
-    if (w > 0) sum += w * ((y - mu) / mu) ** 2;
-  });
-  return fit.dfResidual > 0 ? sum / fit.dfResidual : Number.NaN;
+  return pearsonDispersion(fit.y, fit.mu, weights, fit.dfResidual);
 }

@@ -3,10 +3,12 @@
  * farringtonFlexible's thresholds depend on where R stops iterating: start at μ = y + 0.1,
  * stop when |dev − dev_old| / (|dev| + 0.1) < 1e-8 (at most 25 iterations), keep the
  * working weights and QR of the last iteration (so hat values, dispersion and standard
- * errors are R's), and clamp μ at machine epsilon as R's log link does.
+ * errors are R's), and clamp μ at machine epsilon as R's log link does. The loop is the
+ * Poisson-family {@link irlsLogLink} of glm-log-link.ts, with prior weights and offset.
  */
-import { hatValues, qrDecompose, qrSolve, quadraticForm, type QrFactorisation } from './householder-qr.ts';
-import { GLM_EPSILON, GLM_MAX_ITERATIONS, logLinkInverse } from './glm-control.ts';
+import { hatValues, quadraticForm, type QrFactorisation } from './householder-qr.ts';
+import { pearsonDispersion } from './glm-control.ts';
+import { irlsLogLink, poissonFamily } from './glm-log-link.ts';
 
 /** Inputs of {@link fitQuasiPoisson}: design columns (each of length n) and the response. */
 export interface GlmInput {
@@ -31,67 +33,24 @@ export interface GlmFit {
 }
 
 
-function deviance(y: readonly number[], mu: readonly number[], w: readonly number[]): number {
-  let dev = 0;
-  for (let i = 0; i < y.length; i++) {
-    const yi = y[i] as number;
-    const mi = mu[i] as number;
-    dev += 2 * (w[i] as number) * (yi > 0 ? yi * Math.log(yi / mi) - (yi - mi) : mi);
-  }
-  return dev;
-}
-
-const linearPredictor = (columns: GlmInput['columns'], beta: readonly number[], offset: readonly number[]) =>
-  offset.map((o, i) => columns.reduce((s, c, j) => s + (c[i] as number) * (beta[j] as number), o));
-
 /** Fits y ~ columns by quasi-Poisson IRLS; throws only on inputs R would also reject. */
 export function fitQuasiPoisson(input: GlmInput): GlmFit {
   const { columns, y } = input;
   const n = y.length;
-  const p = columns.length;
   const prior = input.weights ?? new Array<number>(n).fill(1);
-  const offset = input.offset ?? new Array<number>(n).fill(0);
-  let mu = y.map((v) => v + 0.1);
-  let eta = mu.map(Math.log);
-  let devOld = deviance(y, mu, prior);
-  let coefOld: number[] | null = null;
-  let converged = false;
-  let beta = new Array<number>(p).fill(0);
-  let qr: QrFactorisation | null = null;
-  let working: number[] = [];
-  for (let iter = 0; iter < GLM_MAX_ITERATIONS; iter++) {
-    // Log link: dμ/dη = μ (clamped like μ) and Var(μ) = μ, so the working weight is prior·μ.
-    const muEta = eta.map(logLinkInverse);
-    const sqrtW = muEta.map((m, i) => Math.sqrt(((prior[i] as number) * m * m) / (mu[i] as number)));
-    const z = eta.map(
-      (e, i) => e - (offset[i] as number) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number),
-    );
-    qr = qrDecompose(
-      columns.map((c) => c.map((x, i) => x * (sqrtW[i] as number))),
-      Math.min(1e-7, GLM_EPSILON / 1000),
-    );
-    const next = qrSolve(qr, z.map((v, i) => v * (sqrtW[i] as number)), p);
-    working = sqrtW.map((s) => s * s);
-    if (next.some((b) => !Number.isFinite(b))) break;
-    beta = next;
-    eta = linearPredictor(columns, beta, offset);
-    mu = eta.map(logLinkInverse);
-    let dev = deviance(y, mu, prior);
-    // Step halving towards the previous coefficients when the step diverged (glm.fit).
-    for (let halvings = 0; !Number.isFinite(dev) && coefOld !== null && halvings < GLM_MAX_ITERATIONS; halvings++) {
-      const previous: number[] = coefOld;
-      beta = beta.map((b, j) => (b + (previous[j] as number)) / 2);
-      eta = linearPredictor(columns, beta, offset);
-      mu = eta.map(logLinkInverse);
-      dev = deviance(y, mu, prior);
-    }
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < GLM_EPSILON) {
-      converged = true;
-      break;
-    }
-    devOld = dev;
-    coefOld = beta;
-  }
+  // Start at μ = y + 0.1 (poisson()$initialize) and η = log μ; μ is used as is, not
+  // recomputed as linkinv(η) the way fitLogLinkGlm starts.
+  const mustart = y.map((v) => v + 0.1);
+  const fit = irlsLogLink({
+    columns,
+    y,
+    family: poissonFamily,
+    eta: mustart.map(Math.log),
+    mu: mustart,
+    weights: input.weights,
+    offset: input.offset,
+  });
+  const { converged, coefficients: beta, mu, qr, working } = fit;
   if (qr === null) throw new Error('fitQuasiPoisson: no columns or no iterations');
   // Rows with prior weight 0 carry no information and no residual degree of freedom.
   const dfResidual = prior.filter((v) => v > 0).length - qr.rank;
@@ -128,13 +87,7 @@ export function predictLink(
  * the working weights: what summary.glm reports once a model's `$weights` were replaced.
  */
 export function dispersionWithWeights(fit: GlmFit, weights: readonly number[]): number {
-  let sum = 0;
-  fit.y.forEach((y, i) => {
-    const w = weights[i] as number;
-    const mu = Math.max(fit.mu[i] as number, Number.EPSILON);
-    if (w > 0) sum += w * ((y - mu) / mu) ** 2;
-  });
-  return fit.dfResidual > 0 ? sum / fit.dfResidual : Number.NaN;
+  return pearsonDispersion(fit.y, fit.mu, weights, fit.dfResidual);
 }
 
 /** Coefficient j with its standard error and Student t statistic (R's summary.glm table). */
