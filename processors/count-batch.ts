@@ -1,5 +1,5 @@
 import type { LogRecordV1 } from '../schemas/events.ts';
-import { parseLogRecord, type LogRecordParse } from '../schemas/topics.ts';
+import { parseLogRecord, parseTrustedLogRecord } from '../schemas/topics.ts';
 import { dayString, localDayNumber, timestampMs } from './window.ts';
 import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
 
@@ -60,7 +60,7 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
   for (const rec of records) {
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
-    let read = options.trusted ? readTrusted(rec.value) : parseLogRecord(rec.value);
+    let read = options.trusted ? parseTrustedLogRecord(rec.value) : parseLogRecord(rec.value);
     // A trusted record is not re-checked: one without a readable event time is poison all the same.
     const occurredAt: unknown = read.ok ? (read.record.event as Partial<LogRecordV1['event']> | undefined)?.occurred_at : undefined;
     const occurredMs = typeof occurredAt === 'string' ? timestampMs(occurredAt) : Number.NaN;
@@ -96,13 +96,4 @@ function timeField(text: string, ms: number): string {
   if (!(ms >= 0)) return text;
   const milli = ms % 1000;
   return `${(ms - milli) / 1000}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}`;
-}
-
-/** JSON only, for records ingest validated itself before appending (see `trusted`). */
-function readTrusted(text: string): LogRecordParse {
-  try {
-    return { ok: true, record: JSON.parse(text) as LogRecordV1 };
-  } catch (err) {
-    return { ok: false, code: 'RECORD_UNREADABLE', reason: `log record is not JSON: ${(err as Error).message}` };
-  }
 }
