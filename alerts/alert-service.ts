@@ -26,8 +26,17 @@ export interface AlertServiceDeps {
  */
 export async function createAlertService(deps: AlertServiceDeps) {
   const log = deps.log.child({ module: 'alerts' });
-  const raised = new Counter({ name: 'ews_alerts_raised_total', help: 'Alerts opened', labelNames: ['level', 'syndrome'], registers: [deps.metrics] });
-  const updated = new Counter({ name: 'ews_alerts_updated_total', help: 'Open alerts updated by further alarms', registers: [deps.metrics] });
+  const raised = new Counter({
+    name: 'ews_alerts_raised_total',
+    help: 'Alerts opened',
+    labelNames: ['level', 'syndrome'],
+    registers: [deps.metrics],
+  });
+  const updated = new Counter({
+    name: 'ews_alerts_updated_total',
+    help: 'Open alerts updated by further alarms',
+    registers: [deps.metrics],
+  });
   const deliveries = new Counter({
     name: 'ews_alerts_webhook_deliveries_total',
     help: 'Webhook notification outcomes',
@@ -65,7 +74,10 @@ export async function createAlertService(deps: AlertServiceDeps) {
       for (const c of changes) {
         if (c.type === 'alert.opened') {
           raised.inc({ level: c.alert.level, syndrome: c.alert.syndrome });
-          log.info({ alert_id: c.alert.alert_id, commune_code: c.alert.commune_code, syndrome: c.alert.syndrome, day: c.alert.last_day }, 'alert opened');
+          log.info(
+            { alert_id: c.alert.alert_id, commune_code: c.alert.commune_code, syndrome: c.alert.syndrome, day: c.alert.last_day },
+            'alert opened',
+          );
         } else updated.inc();
         for (const l of listeners) l(c);
         webhook?.notify(c);

@@ -8,10 +8,7 @@ export interface AlertRules {
   minObserved: number;
 }
 
-export type AlertDecision =
-  | { action: 'none' }
-  | { action: 'open'; alert: Alert }
-  | { action: 'update'; alert: Alert };
+export type AlertDecision = { action: 'none' } | { action: 'open'; alert: Alert } | { action: 'update'; alert: Alert };
 
 const rank = { none: 0, yellow: 1, red: 2 } as const;
 

@@ -24,8 +24,26 @@ export interface BacktestDetector {
 
 /** farringtonFlexible controls of the two named settings (R: surveillance 1.20.3 names). */
 export const FARRINGTON_SETTINGS: Readonly<Record<'noufaily' | 'f1996', FarringtonControl>> = {
-  noufaily: { b: 5, w: 3, noPeriods: 10, weightsThreshold: 2.58, pastWeeksNotIncluded: 26, pThresholdTrend: 1, thresholdMethod: 'nbPlugin', alpha: 0.05 },
-  f1996: { b: 5, w: 3, noPeriods: 1, weightsThreshold: 1, pastWeeksNotIncluded: 3, pThresholdTrend: 0.05, thresholdMethod: 'delta', alpha: 0.05 },
+  noufaily: {
+    b: 5,
+    w: 3,
+    noPeriods: 10,
+    weightsThreshold: 2.58,
+    pastWeeksNotIncluded: 26,
+    pThresholdTrend: 1,
+    thresholdMethod: 'nbPlugin',
+    alpha: 0.05,
+  },
+  f1996: {
+    b: 5,
+    w: 3,
+    noPeriods: 1,
+    weightsThreshold: 1,
+    pastWeeksNotIncluded: 3,
+    pThresholdTrend: 0.05,
+    thresholdMethod: 'delta',
+    alpha: 0.05,
+  },
 };
 
 const flags = (points: readonly DetectorPoint[]): boolean[] => points.map((p) => p.alarm === true);

@@ -12,7 +12,10 @@ import type { FarringtonControl } from '../processors/detect/farrington-flexible
 /** True when `Rscript` runs and loads surveillance. */
 export function rSurveillanceAvailable(): boolean {
   try {
-    execFileSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(surveillance)); library(jsonlite)'], { stdio: 'ignore', timeout: 60_000 });
+    execFileSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(surveillance)); library(jsonlite)'], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
     return true;
   } catch {
     return false;

@@ -30,7 +30,11 @@ export const DESIGNS: Readonly<Record<Scenario['unit'], SimulationDesign>> = {
 };
 
 /** A small, fast configuration for tests and smoke runs. */
-export const QUICK: BacktestOptions = { replicates: 2, ks: [3, 10], scenarios: ['w-low-seasonal', 'w-mid-trend-seasonal', 'd-mid-seasonal'] };
+export const QUICK: BacktestOptions = {
+  replicates: 2,
+  ks: [3, 10],
+  scenarios: ['w-low-seasonal', 'w-mid-trend-seasonal', 'd-mid-seasonal'],
+};
 
 export interface DetectorResult {
   readonly detector: string;
@@ -62,13 +66,20 @@ export function runBacktest(options: BacktestOptions = {}): BacktestResult {
   const scenarios = options.scenarios ? all.filter((s) => options.scenarios?.includes(s.name)) : all;
   const unknown = options.scenarios?.filter((n) => !all.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`);
-  const detectors = [...WEEKLY_DETECTORS, ...DAILY_DETECTORS].filter((d) => !options.detectors || options.detectors.includes(`${d.unit}:${d.id}`) || options.detectors.includes(d.id));
+  const detectors = [...WEEKLY_DETECTORS, ...DAILY_DETECTORS].filter(
+    (d) => !options.detectors || options.detectors.includes(`${d.unit}:${d.id}`) || options.detectors.includes(d.id),
+  );
   const tallies = new Map<BacktestDetector, Map<string, Tally>>(detectors.map((d) => [d, new Map()]));
   const weeklySeries: SimulatedSeries[] = [];
   scenarios.forEach((scenario) => {
     const index = all.indexOf(scenario);
     for (let r = 0; r < replicates; r++) {
-      const series = simulateSeries(scenario, DESIGNS[scenario.unit], ks[r % ks.length] as number, createVariates(seriesSeed(seed, index, r)));
+      const series = simulateSeries(
+        scenario,
+        DESIGNS[scenario.unit],
+        ks[r % ks.length] as number,
+        createVariates(seriesSeed(seed, index, r)),
+      );
       if (scenario.unit === 'week') weeklySeries.push(series);
       const range = [series.evaluationFrom, series.observed.length - 1] as const;
       for (const d of detectors) {

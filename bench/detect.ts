@@ -52,17 +52,23 @@ function startWorker(task: WorkerTask): Worker {
 async function phase(unit: 'week' | 'day', series: number, workers: number): Promise<PhaseFigures> {
   const per = Math.ceil(series / workers);
   const pool = Array.from({ length: workers }, (_, w) => startWorker({ unit, from: w * per, to: Math.min(series, (w + 1) * per) }));
-  const ready = pool.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('message', () => resolve());
-    w.once('error', reject);
-  }));
+  const ready = pool.map(
+    (w) =>
+      new Promise<void>((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+      }),
+  );
   await Promise.all(ready);
   const started = performance.now();
-  const done = pool.map((w) => new Promise<WorkerResult>((resolve, reject) => {
-    w.once('message', (m: WorkerResult) => resolve(m));
-    w.once('error', reject);
-    w.postMessage('go');
-  }));
+  const done = pool.map(
+    (w) =>
+      new Promise<WorkerResult>((resolve, reject) => {
+        w.once('message', (m: WorkerResult) => resolve(m));
+        w.once('error', reject);
+        w.postMessage('go');
+      }),
+  );
   const results = await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(pool.map((w) => w.terminate()));

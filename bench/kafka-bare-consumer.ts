@@ -10,7 +10,13 @@ const [brokers, group, expectedArg, fetchBytesArg, ...topics] = process.argv.sli
 const expected = Number(expectedArg);
 const fetchBytes = Number(fetchBytesArg);
 const kafka = new Kafka({ clientId: 'bench-bare', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
-const consumer = kafka.consumer({ groupId: group!, maxBytesPerPartition: fetchBytes, maxBytes: fetchBytes * 8, maxWaitTimeInMs: 500, sessionTimeout: 30_000 });
+const consumer = kafka.consumer({
+  groupId: group!,
+  maxBytesPerPartition: fetchBytes,
+  maxBytes: fetchBytes * 8,
+  maxWaitTimeInMs: 500,
+  sessionTimeout: 30_000,
+});
 await consumer.connect();
 await consumer.subscribe({ topics, fromBeginning: true });
 let messages = 0;

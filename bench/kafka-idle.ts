@@ -26,7 +26,11 @@ const log = createKafkaEventLog({
 await log.ensureTopics([TOPICS.encounters, TOPICS.labs, TOPICS.deadletter]);
 // One append so the producer's connection is open too.
 await log.append(TOPICS.labs, [{ key: 'k', value: '{}' }]);
-const sub = await log.subscribe({ topics: [TOPICS.encounters], group: `${prefix}idle-${fix ? 'fix' : 'nofix'}`, handler: async () => undefined });
+const sub = await log.subscribe({
+  topics: [TOPICS.encounters],
+  group: `${prefix}idle-${fix ? 'fix' : 'nofix'}`,
+  handler: async () => undefined,
+});
 await new Promise((r) => setTimeout(r, 5000));
 const before = process.cpuUsage();
 const t0 = performance.now();

@@ -25,7 +25,13 @@ import { TOPICS } from '../schemas/topics.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '300000' }, runs: { type: 'string', default: '3' }, 'fetch-bytes': { type: 'string', default: String(1 << 20) }, 'idle-seconds': { type: 'string', default: '20' }, 'no-write': { type: 'boolean' } },
+  options: {
+    events: { type: 'string', default: '300000' },
+    runs: { type: 'string', default: '3' },
+    'fetch-bytes': { type: 'string', default: String(1 << 20) },
+    'idle-seconds': { type: 'string', default: '20' },
+    'no-write': { type: 'boolean' },
+  },
 });
 const total = Number(values.events);
 /**
@@ -34,7 +40,9 @@ const total = Number(values.events);
  * heap stays under ~80 MiB; V8 would otherwise let it grow to several times that between
  * major collections).
  */
-const PROCESSOR_NODE_FLAGS = (process.env['EWS_BENCH_PROCESSOR_FLAGS'] ?? '--max-semi-space-size=16 --max-old-space-size=160').split(' ').filter(Boolean);
+const PROCESSOR_NODE_FLAGS = (process.env['EWS_BENCH_PROCESSOR_FLAGS'] ?? '--max-semi-space-size=16 --max-old-space-size=160')
+  .split(' ')
+  .filter(Boolean);
 const fetchBytes = Number(values['fetch-bytes']);
 const say = (s: string) => process.stderr.write(`bench:kafka: ${s}\n`);
 
@@ -52,7 +60,13 @@ try {
   const file = join(dir, 'events.ndjson');
   writeFileSync(file, simulatedNdjson(total));
   say(`${total} events → ews produce (topics ${prefix}*)`);
-  const produced = JSON.parse(await runNode([join(REPO, 'bin/ews.mjs'), 'produce', file, '--json', '--quiet'], { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, EWS_PSEUDONYM_KEY: key })) as {
+  const produced = JSON.parse(
+    await runNode([join(REPO, 'bin/ews.mjs'), 'produce', file, '--json', '--quiet'], {
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      EWS_PSEUDONYM_KEY: key,
+    }),
+  ) as {
     accepted: number;
     seconds: number;
     eventsPerSecond: number;
@@ -68,14 +82,23 @@ try {
     // 2. bare kafkajs consumer
     const bareGroup = `${prefix}bare${r}`;
     const bareRun = measureGroup(admin, bareGroup, total);
-    const bareOut = JSON.parse(await runNode(['--import', 'tsx', join(REPO, 'bench/kafka-bare-consumer.ts'), brokers, bareGroup, String(total), String(fetchBytes), ...topics], {})) as { messages: number; seconds: number };
+    const bareOut = JSON.parse(
+      await runNode(
+        ['--import', 'tsx', join(REPO, 'bench/kafka-bare-consumer.ts'), brokers, bareGroup, String(total), String(fetchBytes), ...topics],
+        {},
+      ),
+    ) as { messages: number; seconds: number };
     const bare = await bareRun;
     bareRuns.push({ perSecond: bare.perSecond, ownClock: bareOut.messages / bareOut.seconds });
-    say(`run ${r}/${runs}: bare kafkajs consumer ${Math.round(bare.perSecond)} records/s (own clock: ${Math.round(bareOut.messages / bareOut.seconds)})`);
+    say(
+      `run ${r}/${runs}: bare kafkajs consumer ${Math.round(bare.perSecond)} records/s (own clock: ${Math.round(bareOut.messages / bareOut.seconds)})`,
+    );
     // 3. one processor process, on a store of its own
     const out = await runProcessor(r);
     procRuns.push(out);
-    say(`run ${r}/${runs}: processor ${Math.round(out.perSecond)} events/s to committed counts, peak RSS ${out.peakRssMb} MB, ${out.stored} events stored`);
+    say(
+      `run ${r}/${runs}: processor ${Math.round(out.perSecond)} events/s to committed counts, peak RSS ${out.peakRssMb} MB, ${out.stored} events stored`,
+    );
   }
   const bare = { perSecond: median(bareRuns.map((x) => x.perSecond)) };
   const bareOwn = median(bareRuns.map((x) => x.ownClock));
@@ -86,7 +109,12 @@ try {
   // 4. idle CPU
   const idleSeconds = values['idle-seconds'];
   const idle = await Promise.all(
-    ['0', '1'].map(async (fix) => JSON.parse(await runNode(['--import', 'tsx', join(REPO, 'bench/kafka-idle.ts'), brokers, `${prefix}idle${fix}.`, fix, idleSeconds], {})) as { fix: boolean; cpuPercent: number }),
+    ['0', '1'].map(
+      async (fix) =>
+        JSON.parse(
+          await runNode(['--import', 'tsx', join(REPO, 'bench/kafka-idle.ts'), brokers, `${prefix}idle${fix}.`, fix, idleSeconds], {}),
+        ) as { fix: boolean; cpuPercent: number },
+    ),
   );
   say(`idle CPU: ${idle.map((i) => `${i.fix ? 'with' : 'without'} fix ${i.cpuPercent.toFixed(2)} %`).join(', ')}`);
 
@@ -113,7 +141,20 @@ try {
   };
   process.stdout.write(JSON.stringify(figures) + '\n');
   if (!values['no-write']) writeSection('kafka', render(figures));
-  await admin.deleteTopics({ topics: [...topics, prefix + TOPICS.deadletter, `${prefix}idle0.${TOPICS.encounters}`, `${prefix}idle0.${TOPICS.labs}`, `${prefix}idle0.${TOPICS.deadletter}`, `${prefix}idle1.${TOPICS.encounters}`, `${prefix}idle1.${TOPICS.labs}`, `${prefix}idle1.${TOPICS.deadletter}`] }).catch(() => undefined);
+  await admin
+    .deleteTopics({
+      topics: [
+        ...topics,
+        prefix + TOPICS.deadletter,
+        `${prefix}idle0.${TOPICS.encounters}`,
+        `${prefix}idle0.${TOPICS.labs}`,
+        `${prefix}idle0.${TOPICS.deadletter}`,
+        `${prefix}idle1.${TOPICS.encounters}`,
+        `${prefix}idle1.${TOPICS.labs}`,
+        `${prefix}idle1.${TOPICS.deadletter}`,
+      ],
+    })
+    .catch(() => undefined);
   process.exitCode = stored === total ? 0 : 1;
 } finally {
   await admin.disconnect();
@@ -221,7 +262,9 @@ function runNode(args: string[], env: Record<string, string>): Promise<string> {
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() ?? '') : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim().split('\n').pop() ?? '') : reject(new Error(`${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -231,7 +274,9 @@ function render(f: Record<string, number>): string {
   return [
     '## Kafka (`npm run bench:kafka`)',
     '',
-    `Machine: ${machineLine()}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (the broker and other work share the 2 cores).`,
+    `Machine: ${machineLine()}; load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')} (the broker and other work share the 2 cores).`,
     '',
     `${n(f['events'])} simulated hospital events through a local Apache Kafka 4.4 broker (single node, 6 partitions per topic) on the same machine. Targets on 2 cores: processor ≥ 50,000 events/s, ratio to a bare kafkajs consumer ≥ 0.5, peak RSS ≤ 512 MB. Throughputs are measured from the broker's side: from the group's first committed progress to zero lag (committed offsets polled every 50 ms).`,
     '',
@@ -248,9 +293,9 @@ function render(f: Record<string, number>): string {
     '',
     `The processor runs with the V8 heap flags README.md recommends for a processor on the embedded store (\`${PROCESSOR_NODE_FLAGS.join(' ')}\`): without them V8 lets its heap grow to several times the ~80 MB it keeps alive, and peak RSS is ~660 MB at ~54k events/s.`,
     '',
-    'Where the processor\'s time goes (per-thread CPU and a V8 profile, 300,000 events, 2026-11-26): ~33 µs of CPU per event in all — ~20 µs on the event loop (JSON.parse of the record ~4.5, the contract check ~1.5 with the ajv fast path, classification ~2, TabSeparated encoding ~2.5, kafkajs decoding ~2.5, garbage collection ~3) and ~13 µs in the ClickHouse engine (parsing, the `events` part, the `syndrome_counts` view, merges). A bare consumer spends ~4 µs per record. On 2 cores that the broker also uses, a ratio of 0.5 would need ~125,000 events/s, i.e. everything in ≤ 16 µs of CPU per event: JSON parsing and the engine\'s insert alone take more. What raised the processor from 30k (2026-11-25) to the figure above, each measured: a batch is handed back to kafkajs once read, so its store write and commit overlap the next fetches (up to two per partition, committed in order); batches of all partitions share INSERTs (fewer parts: merge CPU −80 %); rows built as bytes outside the JS heap and handed to chDB without a copy; `events` columns as plain String (the engine\'s insert work about halved); the contract check compiled with ajv from zod\'s own JSON Schema (zod only for records it refuses); local days from the timestamp\'s digits; fewer allocations per record. A worker thread for the per-record work was tried and dropped: on these 2 cores it added ~100 MB and no throughput.',
+    "Where the processor's time goes (per-thread CPU and a V8 profile, 300,000 events, 2026-11-26): ~33 µs of CPU per event in all — ~20 µs on the event loop (JSON.parse of the record ~4.5, the contract check ~1.5 with the ajv fast path, classification ~2, TabSeparated encoding ~2.5, kafkajs decoding ~2.5, garbage collection ~3) and ~13 µs in the ClickHouse engine (parsing, the `events` part, the `syndrome_counts` view, merges). A bare consumer spends ~4 µs per record. On 2 cores that the broker also uses, a ratio of 0.5 would need ~125,000 events/s, i.e. everything in ≤ 16 µs of CPU per event: JSON parsing and the engine's insert alone take more. What raised the processor from 30k (2026-11-25) to the figure above, each measured: a batch is handed back to kafkajs once read, so its store write and commit overlap the next fetches (up to two per partition, committed in order); batches of all partitions share INSERTs (fewer parts: merge CPU −80 %); rows built as bytes outside the JS heap and handed to chDB without a copy; `events` columns as plain String (the engine's insert work about halved); the contract check compiled with ajv from zod's own JSON Schema (zod only for records it refuses); local days from the timestamp's digits; fewer allocations per record. A worker thread for the per-record work was tried and dropped: on these 2 cores it added ~100 MB and no throughput.",
     '',
-    'Peak RSS: ~217 MB of it are read-only file pages (the chDB engine library 180 MB, the node binary), ~350 MB anonymous: the JS heap (~100 MB), fetched batches in flight (~50 MB: 12 partitions × up to KAFKA_PARTITION_FETCH_BYTES, two fetches deep) and the engine\'s insert and merge memory. Smaller fetches trade throughput for memory (512 KiB: ~525 MB at ~35–42k events/s).',
+    "Peak RSS: ~217 MB of it are read-only file pages (the chDB engine library 180 MB, the node binary), ~350 MB anonymous: the JS heap (~100 MB), fetched batches in flight (~50 MB: 12 partitions × up to KAFKA_PARTITION_FETCH_BYTES, two fetches deep) and the engine's insert and merge memory. Smaller fetches trade throughput for memory (512 KiB: ~525 MB at ~35–42k events/s).",
     '',
   ].join('\n');
 }

@@ -43,7 +43,9 @@ function table(result: BacktestResult, byScenario: boolean): string {
 }
 
 function rTable(rows: readonly RComparison[]): string {
-  const lines = [`${'setting'.padEnd(38)}     FPR ours / R      POD ours / R   delay ours / R   same alarm flags   max rel. upperbound diff   R seconds`];
+  const lines = [
+    `${'setting'.padEnd(38)}     FPR ours / R      POD ours / R   delay ours / R   same alarm flags   max rel. upperbound diff   R seconds`,
+  ];
   for (const c of rows) {
     lines.push(
       `${c.label.padEnd(38)} ${pct(c.ours.fpr)} / ${pct(c.r.fpr)}   ${pct(c.ours.pod)} / ${pct(c.r.pod)}   ${num(c.ours.medianDelay)} / ${num(c.r.medianDelay)}      ${c.identicalAlarms}/${c.timePoints}          ${c.maxRelativeUpperboundDiff.toExponential(1)}              ${c.rSeconds.toFixed(1)}`,
@@ -52,7 +54,13 @@ function rTable(rows: readonly RComparison[]): string {
   return lines.join('\n');
 }
 
-const list = (s: string | undefined): string[] | undefined => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+const list = (s: string | undefined): string[] | undefined =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 
 export async function runBacktestCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -94,7 +102,11 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
   if (wantR && rSurveillanceAvailable()) {
     const first = rSeries[0];
     if (first) {
-      const run = runRFarrington(rSeries.map((s) => s.observed), [first.evaluationFrom, first.observed.length - 1], FARRINGTON_SETTINGS);
+      const run = runRFarrington(
+        rSeries.map((s) => s.observed),
+        [first.evaluationFrom, first.observed.length - 1],
+        FARRINGTON_SETTINGS,
+      );
       comparison = compareWithR(rSeries, run);
     }
   }
@@ -110,7 +122,9 @@ export async function runBacktestCommand(argv: string[]): Promise<number> {
       `FPR on outbreak-free evaluation weeks/days, POD = outbreaks with an alarm while their cases occur, delay in weeks/days.\n\n${table(result, values['by-scenario'] === true)}\n`,
   );
   if (comparison) {
-    process.stdout.write(`\nR surveillance farringtonFlexible on the first ${rSeries.length} weekly series (same series, same settings):\n${rTable(comparison)}\n`);
+    process.stdout.write(
+      `\nR surveillance farringtonFlexible on the first ${rSeries.length} weekly series (same series, same settings):\n${rTable(comparison)}\n`,
+    );
   } else if (wantR) {
     process.stdout.write('\n(R comparison skipped: Rscript with surveillance and jsonlite not found)\n');
   }

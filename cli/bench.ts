@@ -69,7 +69,7 @@ export async function runBench(argv: string[]): Promise<number> {
     const settleStart = performance.now();
     await pipeline.settle();
     const countedSeconds = result.seconds + (performance.now() - settleStart) / 1000;
-    const rs = await pipeline.store.query({ query: "SELECT count() AS n FROM events FINAL", format: 'JSONEachRow' });
+    const rs = await pipeline.store.query({ query: 'SELECT count() AS n FROM events FINAL', format: 'JSONEachRow' });
     const stored = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
     peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
     const figures = {
@@ -120,7 +120,11 @@ function renderIngest(f: Record<string, number>, o: { batch: number; concurrency
   return [
     `## Ingest (\`npm run bench\`)`,
     '',
-    `Machine: ${machineLine()}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' / ')} (other work on this shared machine lowers the figure: runs here have given 8,000–23,600 events/s, 22,500–23,600 when nothing else ran)`,
+    `Machine: ${machineLine()}; load average at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ' / ',
+      )} (other work on this shared machine lowers the figure: runs here have given 8,000–23,600 events/s, 22,500–23,600 when nothing else ran)`,
     '',
     `${f['events']} encounter/lab events from the demo simulator, NDJSON batches of ${o.batch}, ${o.concurrency} requests in flight from a separate client process; each answer comes after the batch is fsynced to the embedded log. Target: ≥ 20,000 events/s on 2 cores.`,
     '',
@@ -139,7 +143,9 @@ export function writeSection(name: string, body: string): void {
   const file = new URL('../BENCHMARKS.md', import.meta.url);
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section names its machine and date.\n\n';
+  let text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section names its machine and date.\n\n';
   const block = `${start}\n${body}${end}\n`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);

@@ -18,18 +18,30 @@ export const configSchema = z.object({
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
   /** Database holding the tables. Default ews. */
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('ews'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('ews'),
   /** Kafka bootstrap servers, `host:port[,host:port…]`; unset → the embedded event log. */
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port…], e.g. 127.0.0.1:9092')
     .optional(),
   /** Client id the Kafka brokers see. Default ews. */
-  KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('ews'),
+  KAFKA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -')
+    .default('ews'),
   /** Prepended to every topic name on the broker (e.g. `bacninh.`); default none. */
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'must be letters, digits, . _ -').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'must be letters, digits, . _ -')
+    .default(''),
   /** Consumer group of the processors. Default ews-processors. */
-  KAFKA_GROUP: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('ews-processors'),
+  KAFKA_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -')
+    .default('ews-processors'),
   /** Partitions of the topics created at start when missing. Default 6. */
   KAFKA_PARTITIONS: envInt(6, 1, 1000),
   /** Replication factor of topics created at start; unset → the broker's default.replication.factor. */

@@ -116,7 +116,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     await loadHistory(pipeline, client, { today, historyDays, model, units, rng, say });
     if (untilAlert && firstAlert) return printFirst(firstAlert);
 
-    say(`live traffic: 1 simulated day every ${daySeconds} s; outbreak of dengue from ${dayString(outbreak.firstDay)} in ${outbreak.communes.join(', ')}`);
+    say(
+      `live traffic: 1 simulated day every ${daySeconds} s; outbreak of dengue from ${dayString(outbreak.firstDay)} in ${outbreak.communes.join(', ')}`,
+    );
     const stop = untilAlert ? first : untilSignal().then(() => undefined);
     await runLive(pipeline, client, clock, { today, daySeconds, model, units, rng, say, stop, maxDays: untilAlert ? maxDays : Infinity });
     if (untilAlert) {
@@ -162,7 +164,11 @@ interface Sim {
 const BATCH = 5000;
 
 /** Sends the history day by day in large NDJSON batches, two requests in flight. */
-async function loadHistory(pipeline: Pipeline, client: ReturnType<typeof createIngestClient>, s: Sim & { historyDays: number }): Promise<void> {
+async function loadHistory(
+  pipeline: Pipeline,
+  client: ReturnType<typeof createIngestClient>,
+  s: Sim & { historyDays: number },
+): Promise<void> {
   if (s.historyDays === 0) return;
   const started = Date.now();
   let buffer: string[] = [];

@@ -24,7 +24,10 @@ export interface KafkaBackbone {
 }
 
 /** Connects to the brokers of KAFKA_BROKERS and creates the missing topics. */
-export async function startKafkaBackbone(config: Readonly<Config>, deps: { log: Logger; metrics: Registry; onFatal?: (err: Error) => void }): Promise<KafkaBackbone> {
+export async function startKafkaBackbone(
+  config: Readonly<Config>,
+  deps: { log: Logger; metrics: Registry; onFatal?: (err: Error) => void },
+): Promise<KafkaBackbone> {
   const brokers = (config.KAFKA_BROKERS ?? '').split(',');
   const eventLog = createKafkaEventLog({
     brokers,

@@ -69,7 +69,8 @@ export async function startPipeline(
 ): Promise<Pipeline> {
   const { log, clock } = deps;
   const role = deps.role ?? 'all';
-  if (role !== 'all' && !config.KAFKA_BROKERS) throw new Error(`--role ${role} needs KAFKA_BROKERS: without Kafka every role shares the embedded log in one process`);
+  if (role !== 'all' && !config.KAFKA_BROKERS)
+    throw new Error(`--role ${role} needs KAFKA_BROKERS: without Kafka every role shares the embedded log in one process`);
   const closers: (() => Promise<void>)[] = [];
   try {
     const metrics = createMetricsRegistry();
@@ -90,7 +91,8 @@ export async function startPipeline(
       kafka = await startKafkaBackbone(config, { log, metrics, ...(deps.onFatal ? { onFatal: deps.onFatal } : {}) });
       closers.push(() => kafka!.close());
     }
-    const eventLog: EventLog = kafka?.eventLog ?? createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }), metrics });
+    const eventLog: EventLog =
+      kafka?.eventLog ?? createEmbeddedLog({ dir: join(config.EWS_DATA_DIR, 'log'), logger: log.child({ module: 'event-log' }), metrics });
     if (!kafka) closers.push(() => eventLog.close());
     const deadLetterTable = createDeadLetterStore(store);
     const ingestDeadLetters: DeadLetterStore = kafka ? kafka.ingestDeadLetters(deadLetterTable) : deadLetterTable;
@@ -120,8 +122,20 @@ export async function startPipeline(
     });
     closers.push(() => alerts.close());
 
-    const ears = { method: config.EWS_EARS_METHOD, baseline: config.EWS_EARS_BASELINE, alpha: config.EWS_EARS_ALPHA, minSigma: config.EWS_EARS_MIN_SIGMA };
-    const detectors = buildDetectors({ spec: config.EWS_DETECTORS, ears, farringtonB: config.EWS_FARRINGTON_B, farringtonAlpha: config.EWS_FARRINGTON_ALPHA, yellowP: config.EWS_YELLOW_P, knownSyndromes: DETECTED_SERIES });
+    const ears = {
+      method: config.EWS_EARS_METHOD,
+      baseline: config.EWS_EARS_BASELINE,
+      alpha: config.EWS_EARS_ALPHA,
+      minSigma: config.EWS_EARS_MIN_SIGMA,
+    };
+    const detectors = buildDetectors({
+      spec: config.EWS_DETECTORS,
+      ears,
+      farringtonB: config.EWS_FARRINGTON_B,
+      farringtonAlpha: config.EWS_FARRINGTON_ALPHA,
+      yellowP: config.EWS_YELLOW_P,
+      knownSyndromes: DETECTED_SERIES,
+    });
     const detect = createDetectService({
       log: log.child({ module: 'detect' }),
       metrics,
@@ -165,7 +179,7 @@ export async function startPipeline(
     if (kafka) {
       if (role !== 'ingest') {
         await kafka.startProcessors((batch) => processor.handle(batch));
-        closers.push(() => kafka!.stopProcessors());
+        closers.push(() => kafka.stopProcessors());
       }
     } else {
       const sub = await eventLog.subscribe({
@@ -180,8 +194,14 @@ export async function startPipeline(
     if ((deps.cronSchedule ?? true) && role !== 'ingest') {
       const onError = (err: unknown) => log.error({ err }, 'scheduled detection failed');
       // Daily: yesterday, the last complete day. Weekly (Mondays): the ISO week that just ended.
-      const daily = cron.schedule(config.EWS_DETECT_CRON, () => void detect.runDay(localDayNumber(clock.now()) - 1).catch(onError), { timezone: 'Asia/Ho_Chi_Minh' });
-      const weekly = cron.schedule(config.EWS_DETECT_WEEKLY_CRON, () => void detect.runWeek(localDayNumber(clock.now()) - 1).catch(onError), { timezone: 'Asia/Ho_Chi_Minh' });
+      const daily = cron.schedule(config.EWS_DETECT_CRON, () => void detect.runDay(localDayNumber(clock.now()) - 1).catch(onError), {
+        timezone: 'Asia/Ho_Chi_Minh',
+      });
+      const weekly = cron.schedule(
+        config.EWS_DETECT_WEEKLY_CRON,
+        () => void detect.runWeek(localDayNumber(clock.now()) - 1).catch(onError),
+        { timezone: 'Asia/Ho_Chi_Minh' },
+      );
       closers.push(async () => {
         await daily.stop();
         await weekly.stop();

@@ -61,7 +61,10 @@ export async function runProduce(argv: string[]): Promise<number> {
   const config = readConfig(process.env);
   if (!config.KAFKA_BROKERS) return usage('KAFKA_BROKERS is not set: ews produce publishes to Kafka');
   const key = pseudonymKey(config);
-  if (!key) return usage(`EWS_PSEUDONYM_KEY is not set and ${join(config.EWS_DATA_DIR, 'pseudonym.key')} does not exist: use the key ews serve uses`);
+  if (!key)
+    return usage(
+      `EWS_PSEUDONYM_KEY is not set and ${join(config.EWS_DATA_DIR, 'pseudonym.key')} does not exist: use the key ews serve uses`,
+    );
 
   const log = createLogger({ level: config.EWS_LOG_LEVEL === 'info' ? 'warn' : config.EWS_LOG_LEVEL });
   const metrics = createMetricsRegistry({ defaultMetrics: false });
@@ -93,7 +96,8 @@ export async function runProduce(argv: string[]): Promise<number> {
           totals.rejected += r.rejected.length;
           totals.bytes += bytes;
           for (const rej of r.rejected) {
-            if (logged++ < 10) log.warn({ line: lineNos[rej.index], event_id: rej.event_id, errors: rej.errors }, 'line rejected (dead-lettered)');
+            if (logged++ < 10)
+              log.warn({ line: lineNos[rej.index], event_id: rej.event_id, errors: rej.errors }, 'line rejected (dead-lettered)');
           }
           progress.update(totals.bytes, totals.lines, totals.accepted, (performance.now() - started) / 1000);
         })
@@ -192,7 +196,9 @@ function createProgress(totalBytes: number, enabled: boolean) {
         lastDraw = now;
         const width = 30;
         const filled = Math.round(frac * width);
-        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${lines.toLocaleString('en')} lines  ${rate} events/s `);
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${lines.toLocaleString('en')} lines  ${rate} events/s `,
+        );
       } else {
         const decile = Math.floor(frac * 10);
         if (decile === lastDecile) return;

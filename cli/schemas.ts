@@ -6,7 +6,9 @@ export const JSON_SCHEMA_DIR = new URL('../schemas/json/', import.meta.url);
 
 /** File name → JSON text of every published JSON Schema. */
 export function renderJsonSchemas(): Record<string, string> {
-  return Object.fromEntries(Object.entries(eventJsonSchemas()).map(([name, schema]) => [`${name}.schema.json`, JSON.stringify(schema, null, 2) + '\n']));
+  return Object.fromEntries(
+    Object.entries(eventJsonSchemas()).map(([name, schema]) => [`${name}.schema.json`, JSON.stringify(schema, null, 2) + '\n']),
+  );
 }
 
 /** `ews schemas [--write]`: print or write the JSON Schema export of the event contract. */

@@ -18,7 +18,10 @@ Options:
 Configured by environment variables (README.md, .env.example). Stops cleanly on SIGINT/SIGTERM.`;
 
 export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, role: { type: 'string', default: 'all' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h' }, role: { type: 'string', default: 'all' } },
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -22,7 +22,10 @@ export interface DashboardDeps {
   /** Every series id that can be queried (syndromes, lab series, denominators). */
   seriesIds: readonly string[];
   /** Computes expected value and threshold over a daily series for the chart. */
-  thresholds: (series: readonly number[], firstIndex: number) => { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
+  thresholds: (
+    series: readonly number[],
+    firstIndex: number,
+  ) => { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
   today: () => string;
 }
 
@@ -40,7 +43,8 @@ function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S>
 
 function checkRange(from: string, to: string): void {
   const span = parseDay(to) - parseDay(from);
-  if (span < 0) throw new AppError('BAD_QUERY', 'to: must not be before from', { details: [{ path: 'to', message: 'must not be before from' }] });
+  if (span < 0)
+    throw new AppError('BAD_QUERY', 'to: must not be before from', { details: [{ path: 'to', message: 'must not be before from' }] });
   if (span > MAX_RANGE_DAYS) throw new AppError('BAD_QUERY', `to: range is limited to ${MAX_RANGE_DAYS} days`);
 }
 
@@ -54,13 +58,23 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   app.get('/v1/counts', async (req) => {
     const q = parseQuery(z.object({ syndrome: seriesEnum, from: day, to: day, commune: commune.optional() }), req.query);
     checkRange(q.from, q.to);
-    const rows = await readCounts(deps.store, { syndromes: [q.syndrome], communes: q.commune ? [q.commune] : undefined, from: q.from, to: q.to }, communeCodes);
+    const rows = await readCounts(
+      deps.store,
+      { syndromes: [q.syndrome], communes: q.commune ? [q.commune] : undefined, from: q.from, to: q.to },
+      communeCodes,
+    );
     return { rows };
   });
 
   app.get('/v1/series', async (req) => {
     const q = parseQuery(
-      z.object({ syndrome: seriesEnum, commune: commune, from: day.optional(), to: day.optional(), days: z.coerce.number().int().min(1).max(MAX_RANGE_DAYS).default(90) }),
+      z.object({
+        syndrome: seriesEnum,
+        commune: commune,
+        from: day.optional(),
+        to: day.optional(),
+        days: z.coerce.number().int().min(1).max(MAX_RANGE_DAYS).default(90),
+      }),
       req.query,
     );
     const to = q.to ?? deps.today();
@@ -75,7 +89,9 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       syndrome: q.syndrome,
       commune_code: q.commune,
       algorithm: t.algorithm,
-      points: rows.slice(30).map((r, i) => ({ date: r.date, count: r.count, expected: t.expected[i] ?? null, threshold: t.upperbound[i] ?? null })),
+      points: rows
+        .slice(30)
+        .map((r, i) => ({ date: r.date, count: r.count, expected: t.expected[i] ?? null, threshold: t.upperbound[i] ?? null })),
     };
   });
 

@@ -29,7 +29,7 @@ export function createDedupIndex(options: { capacity: number }): DedupIndex {
       b ^= b >>> 15;
     }
     // 0 marks an empty slot, so keys hash into 1..2^32-1 on the first lane.
-    return [(a >>> 0) || 1, b >>> 0];
+    return [a >>> 0 || 1, b >>> 0];
   };
 
   return {

@@ -93,7 +93,10 @@ export function createIngestService(deps: IngestDeps) {
             details: v.errors,
             raw: item.raw,
           });
-          rejected.inc({ schema: schemaLabel(schema), reason: v.errors[0]?.message.startsWith('unknown commune') ? 'unknown_commune' : 'validation' });
+          rejected.inc({
+            schema: schemaLabel(schema),
+            reason: v.errors[0]?.message.startsWith('unknown commune') ? 'unknown_commune' : 'validation',
+          });
           return;
         }
         const ev = v.event;

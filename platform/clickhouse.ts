@@ -43,7 +43,9 @@ export async function createStore(options: StoreOptions): Promise<ClickHouseClie
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}` });
   // chDB ignores the client's `database` option; its session keeps the default set by USE.
   await client.command({ query: `USE ${quoteIdent(options.database)}` });
-  EMBEDDED.set(client, (table, columns, body) => session.rawInsert({ table, columns, format: 'TabSeparated', values: body }).then(() => undefined));
+  EMBEDDED.set(client, (table, columns, body) =>
+    session.rawInsert({ table, columns, format: 'TabSeparated', values: body }).then(() => undefined),
+  );
   return client;
 }
 

@@ -6,10 +6,7 @@ import { AppError } from './errors.ts';
  * A bad value stops start-up with a message naming the variable and why it is wrong.
  * Only this module reads `process.env` (the composition root passes it in).
  */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined>,
-): Readonly<z.output<S>> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): Readonly<z.output<S>> {
   // Empty strings mean "not set": shells and .env files often export VAR= to clear a value.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
@@ -19,16 +16,14 @@ export function loadConfig<S extends z.ZodType>(
       details: result.error.issues.map((i) => ({ variable: i.path.join('.'), message: i.message })),
     });
   }
-  return Object.freeze(result.data) as Readonly<z.output<S>>;
+  return Object.freeze(result.data);
 }
 
 /** Integer environment value with bounds. */
-export const envInt = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+export const envInt = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 /** Float environment value with bounds. */
-export const envNumber = (def: number, min: number, max: number) =>
-  z.coerce.number().min(min).max(max).default(def);
+export const envNumber = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
 
 /** Boolean environment value: true/false/1/0/yes/no. */
 export const envBool = (def: boolean) =>

@@ -21,7 +21,10 @@ export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
     // pino's Logger and fastify's FastifyBaseLogger differ only in optional members.
     // Fastify logs every request at info: its child logger starts at warn, so nothing is
     // logged per request (STYLE.md: nothing per-event above debug).
-    loggerInstance: options.logger.child({ module: 'http' }, { level: options.logger.levelVal > 40 ? options.logger.level : 'warn' }) as unknown as FastifyBaseLogger,
+    loggerInstance: options.logger.child(
+      { module: 'http' },
+      { level: options.logger.levelVal > 40 ? options.logger.level : 'warn' },
+    ) as unknown as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
   });
@@ -52,10 +55,16 @@ export function toAppError(err: unknown, bodyLimit?: number): AppError {
   const e = err as FastifyError;
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('BODY_TOO_LARGE', `request body is larger than the limit of ${bodyLimit ?? 'the server\'s'} bytes; send smaller batches`);
+      return new AppError(
+        'BODY_TOO_LARGE',
+        `request body is larger than the limit of ${bodyLimit ?? "the server's"} bytes; send smaller batches`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type: send application/json (an array of events) or application/x-ndjson (one event per line)');
+      return new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'unsupported Content-Type: send application/json (an array of events) or application/x-ndjson (one event per line)',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('BODY_EMPTY', 'request body is empty');
     case 'FST_ERR_VALIDATION':

@@ -5,8 +5,24 @@ import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
 
 /** Columns of `events` in the order `encodeBatch` writes them. */
 export const EVENT_COLUMNS: readonly string[] = [
-  'hospital_id', 'event_id', 'schema', 'occurred_at', 'day', 'commune_code', 'patient_key', 'sex', 'age_years', 'setting',
-  'diagnoses', 'chief_complaint', 'temperature_c', 'test_code', 'result', 'syndromes', 'received_at', 'log_offset',
+  'hospital_id',
+  'event_id',
+  'schema',
+  'occurred_at',
+  'day',
+  'commune_code',
+  'patient_key',
+  'sex',
+  'age_years',
+  'setting',
+  'diagnoses',
+  'chief_complaint',
+  'temperature_c',
+  'test_code',
+  'result',
+  'syndromes',
+  'received_at',
+  'log_offset',
 ];
 
 /** A (syndrome, commune, day) cell whose count may have changed. */
@@ -64,7 +80,8 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
     // A trusted record is not re-checked: one without a readable event time is poison all the same.
     const occurredAt: unknown = read.ok ? (read.record.event as Partial<LogRecordV1['event']> | undefined)?.occurred_at : undefined;
     const occurredMs = typeof occurredAt === 'string' ? timestampMs(occurredAt) : Number.NaN;
-    if (read.ok && Number.isNaN(occurredMs)) read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: not a timestamp: ${String(occurredAt)}` };
+    if (read.ok && Number.isNaN(occurredMs))
+      read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: not a timestamp: ${String(occurredAt)}` };
     if (!read.ok) {
       refused.push({ offset: rec.offset, raw: rec.value, code: read.code, reason: read.reason });
       continue;

@@ -72,7 +72,12 @@ export function createCountProcessor(deps: CountProcessorDeps) {
       const records = batch.records.length;
       // Only the rows' bytes are held while the INSERT runs (the coalescer lets go of them).
       const { tsv, rows, refused, changed } = encodeBatch(batch.records, { classify: deps.classify, trusted });
-      const letters: DeadLetter[] = refused.map((r) => ({ source: `${topic}/${partition}/${r.offset}`, reason_code: r.code, reason: r.reason, raw: r.raw }));
+      const letters: DeadLetter[] = refused.map((r) => ({
+        source: `${topic}/${partition}/${r.offset}`,
+        reason_code: r.code,
+        reason: r.reason,
+        raw: r.raw,
+      }));
       const end = writeSeconds.startTimer();
       try {
         if (rows > 0) await events.insert(tsv);

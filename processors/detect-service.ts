@@ -39,7 +39,12 @@ export interface DetectServiceDeps {
  * `detection_runs`.
  */
 export function createDetectService(deps: DetectServiceDeps) {
-  const runs = new Counter({ name: 'ews_processors_detection_runs_total', help: 'Detection runs by trigger and outcome', labelNames: ['trigger', 'outcome'], registers: [deps.metrics] });
+  const runs = new Counter({
+    name: 'ews_processors_detection_runs_total',
+    help: 'Detection runs by trigger and outcome',
+    labelNames: ['trigger', 'outcome'],
+    registers: [deps.metrics],
+  });
   const duration = new Histogram({
     name: 'ews_processors_detection_run_seconds',
     help: 'Duration of one detection run',
@@ -47,7 +52,12 @@ export function createDetectService(deps: DetectServiceDeps) {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     registers: [deps.metrics],
   });
-  const signalsTotal = new Counter({ name: 'ews_processors_signals_total', help: 'Signals produced, by level', labelNames: ['level'], registers: [deps.metrics] });
+  const signalsTotal = new Counter({
+    name: 'ews_processors_signals_total',
+    help: 'Signals produced, by level',
+    labelNames: ['level'],
+    registers: [deps.metrics],
+  });
 
   const detectable = new Set(deps.syndromes);
   const provinces = [...new Set(deps.provinceOf.values())].sort();
@@ -64,7 +74,11 @@ export function createDetectService(deps: DetectServiceDeps) {
       const [syndrome, area] = k.split('|') as [string, string];
       return { syndrome, area };
     });
-    const series = await readSeries(deps.store, pairs, plan.readFrom, plan.readTo, { granularity: d.granularity, area: d.area, provinceOf: deps.provinceOf });
+    const series = await readSeries(deps.store, pairs, plan.readFrom, plan.readTo, {
+      granularity: d.granularity,
+      area: d.area,
+      provinceOf: deps.provinceOf,
+    });
     const out: Signal[] = [];
     let sinceYield = 0;
     for (const [key, periods] of plan.targets) {
@@ -115,7 +129,17 @@ export function createDetectService(deps: DetectServiceDeps) {
       if (scanDay !== undefined && deps.scanner) signals.push(...(await deps.scanner.scanDay(scanDay, deps.syndromes)));
       if (signals.length > 0) {
         const at = new Date(startedAt).toISOString();
-        await deps.store.insert({ table: 'signals', format: 'JSONEachRow', values: signals.map((s) => ({ ...s, cluster_communes: s.cluster_communes ?? [], cluster_days: s.cluster_days ?? 0, params: JSON.stringify(s.params), detected_at: at })) });
+        await deps.store.insert({
+          table: 'signals',
+          format: 'JSONEachRow',
+          values: signals.map((s) => ({
+            ...s,
+            cluster_communes: s.cluster_communes ?? [],
+            cluster_days: s.cluster_days ?? 0,
+            params: JSON.stringify(s.params),
+            detected_at: at,
+          })),
+        });
         for (const s of signals) signalsTotal.inc({ level: s.level });
         await deps.onSignals(signals);
       }
@@ -138,7 +162,8 @@ export function createDetectService(deps: DetectServiceDeps) {
             trigger,
             started_at: new Date(startedAt).toISOString(),
             finished_at: new Date(deps.clock.now()).toISOString(),
-            series_evaluated: todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
+            series_evaluated:
+              todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
             signals: signals.length,
             alarms: signals.filter((s) => s.alarm).length,
             errors: error ? 1 : 0,
@@ -154,17 +179,22 @@ export function createDetectService(deps: DetectServiceDeps) {
     const today = localDayNumber(deps.clock.now());
     // Weekly series are evaluated when their week is complete (the Monday run): a partial week
     // always looks low.
-    return deps.detectors.filter((d) => d.granularity === 'day').map((d) => {
-      const cells: ChangedCell[] = keys.map((k) => ({
-        syndrome: k.syndrome,
-        area: d.area === 'province' ? (deps.provinceOf.get(k.commune_code) ?? '') : k.commune_code,
-        period: periodOfDay(parseDay(k.day), d.granularity),
-      }));
-      const current = periodOfDay(today, d.granularity);
-      const horizon = current - periodOfDay(today - deps.horizonDays, d.granularity);
-      const mine = d.syndromes ? new Set(d.syndromes) : detectable;
-      return [d, planEvaluation(cells, { current, horizon, influence: d.influence, history: d.history, isDetectable: (s) => mine.has(s) })];
-    });
+    return deps.detectors
+      .filter((d) => d.granularity === 'day')
+      .map((d) => {
+        const cells: ChangedCell[] = keys.map((k) => ({
+          syndrome: k.syndrome,
+          area: d.area === 'province' ? (deps.provinceOf.get(k.commune_code) ?? '') : k.commune_code,
+          period: periodOfDay(parseDay(k.day), d.granularity),
+        }));
+        const current = periodOfDay(today, d.granularity);
+        const horizon = current - periodOfDay(today - deps.horizonDays, d.granularity);
+        const mine = d.syndromes ? new Set(d.syndromes) : detectable;
+        return [
+          d,
+          planEvaluation(cells, { current, horizon, influence: d.influence, history: d.history, isDetectable: (s) => mine.has(s) }),
+        ];
+      });
   };
 
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
@@ -206,7 +236,12 @@ export function createDetectService(deps: DetectServiceDeps) {
     /** Evaluates every weekly series on the ISO week holding `dayNumber` (the scheduled weekly run). */
     runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {
       return enqueue(() =>
-        run(trigger, deps.detectors.filter((d) => d.granularity === 'week').map((d) => [d, planFullPeriod(seriesOf(d), periodOfDay(dayNumber, 'week'), d.history)])),
+        run(
+          trigger,
+          deps.detectors
+            .filter((d) => d.granularity === 'week')
+            .map((d) => [d, planFullPeriod(seriesOf(d), periodOfDay(dayNumber, 'week'), d.history)]),
+        ),
       );
     },
     /** Resolves once every queued evaluation has finished. */

@@ -77,8 +77,7 @@ export function earsDetector(o: EarsOptions, granularity: Granularity, area: Are
     history,
     influence: history,
     yellowP,
-    evaluate: (series, indices) =>
-      indices.map((i) => (i < history ? none : out(earsC(series, { ...o, range: [i, i] })[0]))),
+    evaluate: (series, indices) => indices.map((i) => (i < history ? none : out(earsC(series, { ...o, range: [i, i] })[0]))),
   };
 }
 
@@ -120,8 +119,34 @@ export function essenceDetector(kind: 'essence' | 'regression' | 'ewma', area: A
 
 /** farringtonFlexible presets: R's defaults (Farrington 1996) and Noufaily et al. (2013). */
 export const FARRINGTON_PRESETS: Record<'farrington1996' | 'noufaily', FarringtonControl> = {
-  farrington1996: { b: 5, w: 3, reweight: true, weightsThreshold: 1, trend: true, pThresholdTrend: 0.05, noPeriods: 1, pastWeeksNotIncluded: 0, thresholdMethod: 'delta', alpha: 0.05, powertrans: '2/3', limit54: [5, 4] },
-  noufaily: { b: 5, w: 3, reweight: true, weightsThreshold: 2.58, trend: true, pThresholdTrend: 1, noPeriods: 10, pastWeeksNotIncluded: 26, thresholdMethod: 'nbPlugin', alpha: 0.05, powertrans: '2/3', limit54: [5, 4] },
+  farrington1996: {
+    b: 5,
+    w: 3,
+    reweight: true,
+    weightsThreshold: 1,
+    trend: true,
+    pThresholdTrend: 0.05,
+    noPeriods: 1,
+    pastWeeksNotIncluded: 0,
+    thresholdMethod: 'delta',
+    alpha: 0.05,
+    powertrans: '2/3',
+    limit54: [5, 4],
+  },
+  noufaily: {
+    b: 5,
+    w: 3,
+    reweight: true,
+    weightsThreshold: 2.58,
+    trend: true,
+    pThresholdTrend: 1,
+    noPeriods: 10,
+    pastWeeksNotIncluded: 26,
+    thresholdMethod: 'nbPlugin',
+    alpha: 0.05,
+    powertrans: '2/3',
+    limit54: [5, 4],
+  },
 };
 
 /**
@@ -129,7 +154,13 @@ export const FARRINGTON_PRESETS: Record<'farrington1996' | 'noufaily', Farringto
  * fewer than `b` years of history, so `b` is lowered to the years available at each evaluated
  * week; with less than one year (plus the window) the week is not evaluated.
  */
-export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: number, alpha: number, area: AreaLevel, yellowP: number): SeriesDetector {
+export function farringtonDetector(
+  preset: keyof typeof FARRINGTON_PRESETS,
+  b: number,
+  alpha: number,
+  area: AreaLevel,
+  yellowP: number,
+): SeriesDetector {
   const control = { ...FARRINGTON_PRESETS[preset], b, alpha };
   const w = control.w ?? 3;
   return {
@@ -137,7 +168,7 @@ export function farringtonDetector(preset: keyof typeof FARRINGTON_PRESETS, b: n
     algorithm: `farrington_${preset}`,
     granularity: 'week',
     area,
-    params: control as Record<string, unknown>,
+    params: control,
     history: b * 52 + w,
     influence: b * 52 + w,
     yellowP,
@@ -173,14 +204,18 @@ export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
       const [, algo, g, area, only] = m as unknown as [string, string, Granularity, AreaLevel, string | undefined];
       const syndromes = only?.split('+');
       for (const s of syndromes ?? []) {
-        if (!o.knownSyndromes.includes(s)) throw new Error(`EWS_DETECTORS: '${entry}' names unknown series '${s}' (known: ${o.knownSyndromes.join(', ')})`);
+        if (!o.knownSyndromes.includes(s))
+          throw new Error(`EWS_DETECTORS: '${entry}' names unknown series '${s}' (known: ${o.knownSyndromes.join(', ')})`);
       }
       let d: SeriesDetector;
       if (algo === 'ears') d = earsDetector(o.ears, g, area, o.yellowP);
       else if ((algo === 'essence' || algo === 'regression' || algo === 'ewma') && g === 'day') d = essenceDetector(algo, area);
       else if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
         d = farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
-      } else throw new Error(`EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, essence|regression|ewma@day/…, farrington@week/…, noufaily@week/…)`);
+      } else
+        throw new Error(
+          `EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, essence|regression|ewma@day/…, farrington@week/…, noufaily@week/…)`,
+        );
       return syndromes ? { ...d, id: `${d.id}:${syndromes.join('+')}`, syndromes } : d;
     });
 }

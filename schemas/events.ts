@@ -17,10 +17,17 @@ export const commonFields = {
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters'),
   occurred_at: rfc3339,
-  commune_code: z.string({ message: 'is required (5-digit administrative code)' }).regex(/^\d{5}$/, 'must be a 5-digit administrative code'),
+  commune_code: z
+    .string({ message: 'is required (5-digit administrative code)' })
+    .regex(/^\d{5}$/, 'must be a 5-digit administrative code'),
   patient_id: z.string({ message: 'is required' }).min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
   sex: z.enum(['male', 'female', 'other', 'unknown'], { message: 'must be one of male, female, other, unknown' }),
-  age_years: z.number({ message: 'must be an integer 0–130' }).int('must be an integer').min(0, 'must be ≥ 0').max(130, 'must be ≤ 130').optional(),
+  age_years: z
+    .number({ message: 'must be an integer 0–130' })
+    .int('must be an integer')
+    .min(0, 'must be ≥ 0')
+    .max(130, 'must be ≤ 130')
+    .optional(),
 };
 
 export const icd10Code = z
@@ -45,7 +52,9 @@ export const labV1 = z
   .object({
     schema: z.literal('ews.lab.v1'),
     ...commonFields,
-    test_code: z.string({ message: 'is required (LOINC code, e.g. 75377-6)' }).regex(/^\d{1,7}-\d$/, 'must be a LOINC code such as 75377-6'),
+    test_code: z
+      .string({ message: 'is required (LOINC code, e.g. 75377-6)' })
+      .regex(/^\d{1,7}-\d$/, 'must be a LOINC code such as 75377-6'),
     result: z.enum(['positive', 'negative', 'indeterminate'], { message: 'must be one of positive, negative, indeterminate' }),
   })
   .strict();

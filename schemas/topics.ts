@@ -43,7 +43,8 @@ export const logRecordV1 = z
   })
   .strict();
 
-export type LogRecordParse = { ok: true; record: LogRecordV1 } | { ok: false; code: 'RECORD_UNREADABLE' | 'RECORD_INVALID'; reason: string };
+export type LogRecordParse =
+  { ok: true; record: LogRecordV1 } | { ok: false; code: 'RECORD_UNREADABLE' | 'RECORD_INVALID'; reason: string };
 
 /**
  * Fast acceptance check for `logRecordV1`: an ajv validator compiled once, at module load,
@@ -125,9 +126,13 @@ function unreadable(err: unknown): LogRecordParse {
 
 function checkWithZod(value: unknown): LogRecordParse {
   const parsed = logRecordV1.safeParse(value);
-  if (parsed.success) return { ok: true, record: parsed.data as LogRecordV1 };
+  if (parsed.success) return { ok: true, record: parsed.data };
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
-  return { ok: false, code: 'RECORD_INVALID', reason: `log record does not match ${TOPICS.encounters}/${TOPICS.labs} v1: ${issues.join('; ')}` };
+  return {
+    ok: false,
+    code: 'RECORD_INVALID',
+    reason: `log record does not match ${TOPICS.encounters}/${TOPICS.labs} v1: ${issues.join('; ')}`,
+  };
 }
 
 /**

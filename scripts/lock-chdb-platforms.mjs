@@ -22,9 +22,13 @@ for (const [name, version] of Object.entries(chdb?.optionalDependencies ?? {})) 
   lock.packages[key] = { version, ...(platforms[name] ?? {}), license: 'Apache-2.0', optional: true };
   added++;
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))),
+);
 // npm orders the lock's keys with localeCompare('en'); sorting by code unit instead made the
 // next `npm install` reorder entries such as string_decoder / string-width.
 lock.packages = sorted;
 writeFileSync(lockUrl, JSON.stringify(lock, null, 2) + '\n');
-console.log(added ? `added ${added} chdb platform entries to package-lock.json` : 'package-lock.json already lists every chdb platform package');
+console.log(
+  added ? `added ${added} chdb platform entries to package-lock.json` : 'package-lock.json already lists every chdb platform package',
+);

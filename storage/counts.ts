@@ -70,7 +70,7 @@ export async function readSeries(
   const firstDay = weekly ? from * 7 - 3 : from;
   const lastDay = weekly ? to * 7 + 3 : to;
   const codes = [...(how.provinceOf?.keys() ?? [])];
-  const areaExpr = how.area === 'province' ? 'transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, \'\')' : 'commune_code';
+  const areaExpr = how.area === 'province' ? "transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, '')" : 'commune_code';
   // Day numbers since 1970-01-01; ISO week numbers as in processors/periods.ts.
   const periodExpr = weekly ? 'intDiv(toUInt32(day) + 3, 7)' : 'toUInt32(day)';
   const rs = await client.query({

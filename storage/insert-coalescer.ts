@@ -44,17 +44,20 @@ export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCo
     // Only the joined body stays referenced while the INSERT runs.
     const body = bodies.length === 1 ? bodies[0]! : Buffer.concat(bodies);
     bodies.length = 0;
-    options.write(body).then(
-      () => {
-        for (const w of waiters) w.resolve();
-      },
-      (err: unknown) => {
-        for (const w of waiters) w.reject(err);
-      },
-    ).finally(() => {
-      inFlight--;
-      flush();
-    });
+    options
+      .write(body)
+      .then(
+        () => {
+          for (const w of waiters) w.resolve();
+        },
+        (err: unknown) => {
+          for (const w of waiters) w.reject(err);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        flush();
+      });
   };
 
   return {

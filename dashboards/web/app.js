@@ -34,7 +34,11 @@
       for (const x of units.filter((y) => y.province_name === prov)) group.appendChild(new Option(`${x.name} (${x.code})`, x.code));
       com.appendChild(group);
     }
-    for (const el of [syn, com, $('days')]) el.addEventListener('change', () => { selectedAlert = null; renderChart(); });
+    for (const el of [syn, com, $('days')])
+      el.addEventListener('change', () => {
+        selectedAlert = null;
+        renderChart();
+      });
     await refresh();
     setInterval(refresh, 5000);
   }
@@ -73,10 +77,15 @@
       ];
       for (const c of cells) {
         const td = document.createElement('td');
-        if (c.startsWith('<span')) td.innerHTML = c; else td.textContent = c;
+        if (c.startsWith('<span')) td.innerHTML = c;
+        else td.textContent = c;
         tr.appendChild(td);
       }
-      tr.addEventListener('click', () => { selectAlert(a); renderChart(); renderAlerts(alerts); });
+      tr.addEventListener('click', () => {
+        selectAlert(a);
+        renderChart();
+        renderAlerts(alerts);
+      });
       body.appendChild(tr);
     }
   }
@@ -96,13 +105,40 @@
     const data = await getJson(`/v1/series?syndrome=${encodeURIComponent(syndrome)}&commune=${commune}&days=${days}`);
     const labels = data.points.map((p) => p.date);
     const datasets = [
-      { type: 'bar', label: 'Số ca · count', data: data.points.map((p) => p.count),
-        backgroundColor: data.points.map((p) => (p.threshold !== null && p.count > p.threshold ? '#c0392b' : '#5b8db8')) },
-      { type: 'line', label: `Ngưỡng · threshold (${data.algorithm})`, data: data.points.map((p) => p.threshold), borderColor: '#e67e22', pointRadius: 0, borderWidth: 2, stepped: true },
-      { type: 'line', label: 'Kỳ vọng · expected', data: data.points.map((p) => p.expected), borderColor: '#7f8c8d', borderDash: [4, 4], pointRadius: 0, borderWidth: 1 },
+      {
+        type: 'bar',
+        label: 'Số ca · count',
+        data: data.points.map((p) => p.count),
+        backgroundColor: data.points.map((p) => (p.threshold !== null && p.count > p.threshold ? '#c0392b' : '#5b8db8')),
+      },
+      {
+        type: 'line',
+        label: `Ngưỡng · threshold (${data.algorithm})`,
+        data: data.points.map((p) => p.threshold),
+        borderColor: '#e67e22',
+        pointRadius: 0,
+        borderWidth: 2,
+        stepped: true,
+      },
+      {
+        type: 'line',
+        label: 'Kỳ vọng · expected',
+        data: data.points.map((p) => p.expected),
+        borderColor: '#7f8c8d',
+        borderDash: [4, 4],
+        pointRadius: 0,
+        borderWidth: 1,
+      },
     ];
     if (!chart) {
-      chart = new Chart($('chart'), { data: { labels, datasets }, options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: 'ca/ngày · cases/day' } } } } });
+      chart = new Chart($('chart'), {
+        data: { labels, datasets },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          scales: { y: { beginAtZero: true, title: { display: true, text: 'ca/ngày · cases/day' } } },
+        },
+      });
     } else {
       chart.data.labels = labels;
       chart.data.datasets = datasets;
@@ -111,5 +147,7 @@
     $('chart-note').textContent = `${unitName(commune)} · ${syndrome} · ${labels[0]} → ${labels[labels.length - 1]}`;
   }
 
-  init().catch((err) => { $('status').textContent = err.message; });
+  init().catch((err) => {
+    $('status').textContent = err.message;
+  });
 })();

@@ -1,4 +1,18 @@
-import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, readSync, renameSync, fstatSync, write, writeFileSync, readFileSync, ftruncateSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  fstatSync,
+  write,
+  writeFileSync,
+  readFileSync,
+  ftruncateSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -79,7 +93,8 @@ export function createEmbeddedLog(options: { dir: string; logger: Logger; metric
       const t = topicFile(topic);
       let text = '';
       for (const r of records) {
-        if (/[\t\n]/.test(r.key) || r.value.includes('\n')) return Promise.reject(new TypeError('log keys hold no tab or newline, values no newline'));
+        if (/[\t\n]/.test(r.key) || r.value.includes('\n'))
+          return Promise.reject(new TypeError('log keys hold no tab or newline, values no newline'));
         text += `${r.key}\t${r.value}\n`;
       }
       return new Promise<void>((resolve, reject) => {
@@ -189,20 +204,20 @@ function readBatch(t: TopicFile, from: number, maxRecords: number): ConsumedBatc
     if (nl < 0) break;
     const tab = buf.indexOf(0x09, pos);
     const split = tab >= 0 && tab < nl ? tab : pos;
-    records.push({ topic: t.topic, partition: 0, offset: from + pos, key: buf.toString('utf8', pos, split), value: buf.toString('utf8', split === pos ? pos : split + 1, nl) });
+    records.push({
+      topic: t.topic,
+      partition: 0,
+      offset: from + pos,
+      key: buf.toString('utf8', pos, split),
+      value: buf.toString('utf8', split === pos ? pos : split + 1, nl),
+    });
     pos = nl + 1;
   }
   if (records.length === 0 && len === MAX_READ_BYTES) throw new Error(`record larger than ${MAX_READ_BYTES} bytes in ${t.topic}`);
   return { topic: t.topic, partition: 0, records, nextOffset: from + pos };
 }
 
-function startConsumer(
-  dir: string,
-  files: TopicFile[],
-  opts: SubscribeOptions,
-  emitter: EventEmitter,
-  log: Logger,
-): Subscription {
+function startConsumer(dir: string, files: TopicFile[], opts: SubscribeOptions, emitter: EventEmitter, log: Logger): Subscription {
   const positions = new Map(files.map((t) => [t.topic, readCommitted(dir, t.topic, opts.group)]));
   const maxRecords = opts.maxBatchRecords ?? 20_000;
   let closed = false;

@@ -112,9 +112,12 @@ function patchIdleCpu(): void {
     if (this.throttleCheckTimeoutId) return;
     const untilUnthrottled = this.throttledUntil - Date.now();
     if (untilUnthrottled <= 0 && this.pending.length === 0) return;
-    this.throttleCheckTimeoutId = setTimeout(() => {
-      this.throttleCheckTimeoutId = null;
-      this.checkPendingRequests();
-    }, Math.max(untilUnthrottled, 10));
+    this.throttleCheckTimeoutId = setTimeout(
+      () => {
+        this.throttleCheckTimeoutId = null;
+        this.checkPendingRequests();
+      },
+      Math.max(untilUnthrottled, 10),
+    );
   };
 }

@@ -241,7 +241,9 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     let attempt: Promise<void> | undefined;
     const handled = retrying('handle', lost, async () => {
       scope.letters = [];
-      attempt = deps.scope.run(scope, () => opts.handler({ topic: logical, partition: batch.partition, records: readRecords(), nextOffset }));
+      attempt = deps.scope.run(scope, () =>
+        opts.handler({ topic: logical, partition: batch.partition, records: readRecords(), nextOffset }),
+      );
       await attempt;
     });
     if (onRead) {
@@ -257,8 +259,16 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     const kind = scope.letters.length > 0 ? 'transaction' : 'offsets';
     const end = metrics.commitSeconds.startTimer({ kind });
     const ok = await retrying('commit', lost, async () => {
-      if (kind === 'offsets') await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
-      else await committer.commit({ topic: batch.topic, partition: batch.partition, nextOffset, letters: scope.letters, onMidTransaction: () => deps.hook.onMidTransaction() });
+      if (kind === 'offsets')
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(nextOffset) }]);
+      else
+        await committer.commit({
+          topic: batch.topic,
+          partition: batch.partition,
+          nextOffset,
+          letters: scope.letters,
+          onMidTransaction: () => deps.hook.onMidTransaction(),
+        });
     });
     if (!ok) return 'lost';
     end();
@@ -279,7 +289,12 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
    * completes the previous owner's transaction first), read the committed offset again, and if
    * it is past this batch, seek there instead of handling the batch (`skipped`).
    */
-  const verifyStart = async (topic: string, partition: number, firstOffset: number, lost: () => boolean): Promise<'ok' | 'lost' | 'skipped'> => {
+  const verifyStart = async (
+    topic: string,
+    partition: number,
+    firstOffset: number,
+    lost: () => boolean,
+  ): Promise<'ok' | 'lost' | 'skipped'> => {
     const k = tpKey(topic, partition);
     if (!unverified.has(k)) return 'ok';
     let offset = -1;
@@ -290,7 +305,10 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
     if (!ok) return 'lost';
     unverified.delete(k);
     if (offset <= firstOffset) return 'ok';
-    log.info({ topic, partition, fetched: firstOffset, committed: offset }, 'offset committed by the previous owner arrived late; skipping to it');
+    log.info(
+      { topic, partition, fetched: firstOffset, committed: offset },
+      'offset committed by the previous owner arrived late; skipping to it',
+    );
     consumer.seek({ topic, partition, offset: String(offset) });
     return 'skipped';
   };
@@ -336,7 +354,12 @@ export async function subscribeKafka(deps: ConsumerShellDeps, opts: SubscribeOpt
 
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: settings.concurrency, eachBatch: handle });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: settings.concurrency,
+    eachBatch: handle,
+  });
   await refreshLag().catch((err: unknown) => log.warn({ err }, 'could not read consumer lag yet'));
   const lagTimer = setInterval(() => void refreshLag().catch(() => undefined), 2000);
   lagTimer.unref();

@@ -1,7 +1,14 @@
 import { isAppError } from '../errors.ts';
 
 /** Broker answers meaning this member or producer no longer owns the partition it works on. */
-const OWNERSHIP_LOST = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+const OWNERSHIP_LOST = new Set([
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+]);
 
 /** Broker answers that no retry can fix: configuration or permissions. */
 const FATAL = new Set([
@@ -18,7 +25,7 @@ type KafkaLikeError = { name?: string; type?: string; cause?: unknown; originalE
 
 function* chain(err: unknown): Generator<KafkaLikeError> {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
-    yield e as KafkaLikeError;
+    yield e;
     e = (e as KafkaLikeError).cause ?? (e as KafkaLikeError).originalError;
   }
 }

@@ -29,8 +29,18 @@ export function kafkaMetrics(registry: Registry): KafkaMetrics {
   const existing = registry.getSingleMetric(NAMES.lag);
   if (existing) return metricsFrom(registry);
   const registers = [registry];
-  new Gauge({ name: NAMES.lag, help: 'Records of the processor group not yet committed, per topic partition (end offset − committed offset)', labelNames: ['topic', 'partition'], registers });
-  new Histogram({ name: NAMES.batchRecords, help: 'Records per consumed batch (one topic partition)', buckets: [1, 10, 100, 500, 1000, 5000, 20000, 50000], registers });
+  new Gauge({
+    name: NAMES.lag,
+    help: 'Records of the processor group not yet committed, per topic partition (end offset − committed offset)',
+    labelNames: ['topic', 'partition'],
+    registers,
+  });
+  new Histogram({
+    name: NAMES.batchRecords,
+    help: 'Records per consumed batch (one topic partition)',
+    buckets: [1, 10, 100, 500, 1000, 5000, 20000, 50000],
+    registers,
+  });
   new Counter({ name: NAMES.consumed, help: 'Records consumed and committed, by topic', labelNames: ['topic'], registers });
   new Counter({
     name: NAMES.deadLetters,
@@ -45,9 +55,19 @@ export function kafkaMetrics(registry: Registry): KafkaMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers,
   });
-  new Histogram({ name: NAMES.produceSeconds, help: 'Time from append to broker acknowledgement (acks=all)', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers });
+  new Histogram({
+    name: NAMES.produceSeconds,
+    help: 'Time from append to broker acknowledgement (acks=all)',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers,
+  });
   new Counter({ name: NAMES.produced, help: 'Records acknowledged by the broker, by topic', labelNames: ['topic'], registers });
-  new Counter({ name: NAMES.retries, help: 'Retries after a failed dependency call: operation=handle (store), commit, produce', labelNames: ['operation'], registers });
+  new Counter({
+    name: NAMES.retries,
+    help: 'Retries after a failed dependency call: operation=handle (store), commit, produce',
+    labelNames: ['operation'],
+    registers,
+  });
   new Counter({ name: NAMES.rebalances, help: 'Consumer group (re)joins of this process', registers });
   return metricsFrom(registry);
 }

@@ -102,7 +102,10 @@ export function createGroupProducer(kafka: Kafka, deps: { log: Logger; metrics: 
         let bytes = 0;
         for (const m of messages) bytes += byteLength(m.value) + byteLength(m.key ?? null) + 70;
         const p: Pending = { topic, messages, bytes, resolve, reject, settled: false };
-        const timer = setTimeout(() => settle(p, new AppError('LOG_UNAVAILABLE', `Kafka did not acknowledge within ${deps.timeoutMs} ms`)), deps.timeoutMs);
+        const timer = setTimeout(
+          () => settle(p, new AppError('LOG_UNAVAILABLE', `Kafka did not acknowledge within ${deps.timeoutMs} ms`)),
+          deps.timeoutMs,
+        );
         timer.unref();
         const done = () => clearTimeout(timer);
         p.resolve = () => (done(), resolve());

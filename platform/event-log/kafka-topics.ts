@@ -30,7 +30,10 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], spec
   const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
   for (const t of meta.topics) {
     if (t.partitions.length !== spec.partitions) {
-      log.warn({ topic: t.name, partitions: t.partitions.length, configured: spec.partitions }, 'existing Kafka topic has another partition count than KAFKA_PARTITIONS; left unchanged');
+      log.warn(
+        { topic: t.name, partitions: t.partitions.length, configured: spec.partitions },
+        'existing Kafka topic has another partition count than KAFKA_PARTITIONS; left unchanged',
+      );
     }
   }
 }

@@ -90,7 +90,12 @@ export function createTransactionalCommitter(deps: {
       const wanted = new Set(partitions.map((p) => key(p.topic, p.partition)));
       for (const k of [...producers.keys()]) if (!wanted.has(k)) void drop(k);
       for (const p of partitions) {
-        open(p.topic, p.partition).catch((err: unknown) => deps.log.warn({ err, topic: p.topic, partition: p.partition }, 'could not initialise the transactional producer yet; will retry on the next commit'));
+        open(p.topic, p.partition).catch((err: unknown) =>
+          deps.log.warn(
+            { err, topic: p.topic, partition: p.partition },
+            'could not initialise the transactional producer yet; will retry on the next commit',
+          ),
+        );
       }
     },
     async ready(topic, partition) {

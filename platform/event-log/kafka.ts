@@ -62,7 +62,13 @@ export function createKafkaEventLog(options: KafkaLogOptions): KafkaEventLog {
   const prefix = options.topicPrefix ?? '';
   const toPhysical = (topic: string) => prefix + topic;
   const toLogical = (topic: string) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic);
-  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger: log, gate: options.gate, idleCpuFix: options.idleCpuFix ?? true });
+  const kafka = createKafkaClient({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    logger: log,
+    gate: options.gate,
+    idleCpuFix: options.idleCpuFix ?? true,
+  });
   const metrics = kafkaMetrics(options.metrics);
   const producer = createGroupProducer(kafka, { log, metrics, timeoutMs: options.produceTimeoutMs });
   const admin = kafka.admin();

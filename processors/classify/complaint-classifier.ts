@@ -1,10 +1,6 @@
 import { AppError } from '../../platform/errors.ts';
 import type { ComplaintRule } from '../../schemas/code-tables/chief-complaint-rules.ts';
-import type {
-  ComplaintConcept,
-  ComplaintCues,
-  ComplaintTerm,
-} from '../../schemas/code-tables/chief-complaint-terms.ts';
+import type { ComplaintConcept, ComplaintCues, ComplaintTerm } from '../../schemas/code-tables/chief-complaint-terms.ts';
 import { scanConcepts } from './complaint-scanner.ts';
 import { compileRules } from './complaint-rules.ts';
 import type { SyndromeBits } from './syndrome-bits.ts';

@@ -20,7 +20,7 @@ export function scanConcepts(tokens: readonly Token[], index: TermIndex, scope: 
   let clauseHits = 0;
   let negatedUntil = -1;
 
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     if ((tokens[i] as Token).breakBefore !== NO_BREAK) {
       // The clause ends: what it asserted stands.
       kept |= clauseBits(hitBits, clauseHits);

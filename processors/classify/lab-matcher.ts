@@ -8,10 +8,7 @@ const LOINC_SHAPE = /^\d{1,7}-\d$/;
 /** Series of one lab result: the test's series when positive, none otherwise. */
 export type LabMatcher = (lab: LabInput) => readonly LabSeriesId[];
 
-export function compileLabMatcher(
-  entries: readonly LoincPathogenEntry[],
-  knownSeries: readonly LabSeriesId[],
-): LabMatcher {
+export function compileLabMatcher(entries: readonly LoincPathogenEntry[], knownSeries: readonly LabSeriesId[]): LabMatcher {
   const known = new Set(knownSeries);
   const byCode = new Map<string, readonly LabSeriesId[]>();
   entries.forEach((e, i) => {

@@ -1,12 +1,7 @@
 import { COMPLAINT_RULES, FEVER_THRESHOLD_C } from '../../schemas/code-tables/chief-complaint-rules.ts';
 import { COMPLAINT_CONCEPTS, COMPLAINT_CUES } from '../../schemas/code-tables/chief-complaint-terms.ts';
 import { ICD10_SYNDROME_ANCHORS, type Icd10Anchor } from '../../schemas/code-tables/icd10-syndromes.ts';
-import {
-  LAB_SERIES,
-  LOINC_PATHOGEN_TESTS,
-  type LabSeriesId,
-  type LoincPathogenEntry,
-} from '../../schemas/code-tables/loinc-pathogens.ts';
+import { LAB_SERIES, LOINC_PATHOGEN_TESTS, type LabSeriesId, type LoincPathogenEntry } from '../../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 import type { ComplaintTables } from './complaint-classifier.ts';
 import type { SyndromeId } from './types.ts';

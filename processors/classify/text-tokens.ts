@@ -65,7 +65,12 @@ class WordBuilder {
   flush(): void {
     if (this.bare === '') return;
     const accented = this.marks !== '';
-    this.tokens.push({ bare: this.bare, key: accented ? `${this.bare}|${this.marks}` : this.bare, accented, breakBefore: this.pendingBreak });
+    this.tokens.push({
+      bare: this.bare,
+      key: accented ? `${this.bare}|${this.marks}` : this.bare,
+      accented,
+      breakBefore: this.pendingBreak,
+    });
     this.bare = '';
     this.marks = '';
     this.pendingBreak = NO_BREAK;

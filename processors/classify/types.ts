@@ -30,9 +30,7 @@ export interface LabInput {
 }
 
 /** An event of either v1 schema, told apart by `schema`. */
-export type EventInput =
-  | (EncounterInput & { readonly schema: 'ews.encounter.v1' })
-  | (LabInput & { readonly schema: 'ews.lab.v1' });
+export type EventInput = (EncounterInput & { readonly schema: 'ews.encounter.v1' }) | (LabInput & { readonly schema: 'ews.lab.v1' });
 
 /** Setting and age, the encounter context some anchors and rules depend on. */
 export interface EncounterContext {

@@ -9,14 +9,7 @@ import { assertFiniteSeries, invalidField } from './errors.ts';
 import { fitLogLinkGlm, poissonFamily, predictResponse } from './glm-log-link.ts';
 import type { DetectorPoint, IndexRange } from './types.ts';
 
-export type CusumTransform =
-  | 'standard'
-  | 'rossi'
-  | 'anscombe'
-  | 'anscombe2nd'
-  | 'pearsonNegBin'
-  | 'anscombeNegBin'
-  | 'none';
+export type CusumTransform = 'standard' | 'rossi' | 'anscombe' | 'anscombe2nd' | 'pearsonNegBin' | 'anscombeNegBin' | 'none';
 
 /** Control of {@link cusum}; names and defaults as R's `control` list. */
 export interface CusumControl {

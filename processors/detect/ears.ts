@@ -91,10 +91,7 @@ export function earsC(observed: readonly number[], control: EarsControl): Detect
       points.push(c3Point(observed, t, baseline, minSigma, z));
       continue;
     }
-    const ref =
-      method === 'C1'
-        ? reference(observed, t - baseline, t - 1, minSigma)
-        : c2Reference(observed, t, baseline, minSigma);
+    const ref = method === 'C1' ? reference(observed, t - baseline, t - 1, minSigma) : c2Reference(observed, t, baseline, minSigma);
     const upperbound = ref.mean + z * ref.sigma;
     const score = ref.sigma > 0 ? (y - ref.mean) / ref.sigma : null;
     points.push({

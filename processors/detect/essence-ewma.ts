@@ -90,10 +90,16 @@ export function essenceEwma(observed: readonly number[], options: EwmaOptions = 
   const { baseline, guard, first, from, to } = resolveEssence(observed, options, false);
   const w1 = options.w1 ?? 0.4;
   const w2 = options.w2 ?? 0.9;
-  for (const [w, field] of [[w1, 'w1'], [w2, 'w2']] as const) {
+  for (const [w, field] of [
+    [w1, 'w1'],
+    [w2, 'w2'],
+  ] as const) {
     if (!(w > 0 && w < 1)) throw invalidField(field, 'must be in (0, 1)');
   }
-  const smoothers: Smoother[] = [{ w: w1, z: observed[0] as number }, { w: w2, z: observed[0] as number }];
+  const smoothers: Smoother[] = [
+    { w: w1, z: observed[0] as number },
+    { w: w2, z: observed[0] as number },
+  ];
   for (let i = 1; i < first; i++) for (const s of smoothers) s.z = s.w * (observed[i] as number) + (1 - s.w) * s.z;
   const points: EssencePoint[] = [];
   const quantiles = options.quantiles ?? createTQuantileTable();

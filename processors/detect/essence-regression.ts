@@ -6,7 +6,15 @@
  * σ = max(s·√((L + 7)(L − 4) / (L(L − 7))), 1.01 / t₀.₉₅,ₗ₋₈), and p = P(t_{L−8} > stat).
  */
 import { assertFiniteSeries, invalidField } from './errors.ts';
-import { baselineWindow, levelOf, resolveEssence, createTQuantileTable, type EssenceOptions, type EssencePoint, type TQuantileTable } from './essence-common.ts';
+import {
+  baselineWindow,
+  levelOf,
+  resolveEssence,
+  createTQuantileTable,
+  type EssenceOptions,
+  type EssencePoint,
+  type TQuantileTable,
+} from './essence-common.ts';
 import { lmFit } from './lm-fit.ts';
 import { ptUpper } from './student-t.ts';
 

@@ -14,14 +14,7 @@ import {
   fitFactorQuasiPoisson,
   type FactorGlmFit,
 } from './glm-factor-quasipoisson.ts';
-import {
-  coefficientT,
-  dispersionWithWeights,
-  fitQuasiPoisson,
-  glmHatValues,
-  predictLink,
-  type GlmFit,
-} from './glm-quasipoisson.ts';
+import { coefficientT, dispersionWithWeights, fitQuasiPoisson, glmHatValues, predictLink, type GlmFit } from './glm-quasipoisson.ts';
 import { studentTwoSidedP } from './special-functions.ts';
 
 export interface FarringtonModelOptions {

@@ -38,11 +38,7 @@ export function farringtonThreshold(
   const e = EXPONENT[transform];
   // sd of Y^e by the delta method: e·μ₀^(e−1)·√(μ₀τ).
   const sd =
-    transform === 'none'
-      ? Math.sqrt(mu0 * tau)
-      : transform === '1/2'
-        ? Math.sqrt(tau / 4)
-        : Math.sqrt((4 / 9) * mu0 ** (1 / 3) * tau);
+    transform === 'none' ? Math.sqrt(mu0 * tau) : transform === '1/2' ? Math.sqrt(tau / 4) : Math.sqrt((4 / 9) * mu0 ** (1 / 3) * tau);
   const z = qnorm(1 - alpha);
   const a = (mu0 ** e - z * sd) ** (1 / e);
   const b = (mu0 ** e + z * sd) ** (1 / e);

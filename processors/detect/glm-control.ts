@@ -21,12 +21,7 @@ export function logLinkInverse(eta: number): number {
  * quasi-Poisson fit whose `$weights` were replaced by `weights`. Shared by the QR and the
  * factor-design fits of farringtonFlexible.
  */
-export function pearsonDispersion(
-  y: readonly number[],
-  mu: ArrayLike<number>,
-  weights: readonly number[],
-  dfResidual: number,
-): number {
+export function pearsonDispersion(y: readonly number[], mu: ArrayLike<number>, weights: readonly number[], dfResidual: number): number {
   let sum = 0;
   for (let i = 0; i < y.length; i++) {
     const w = weights[i] as number;

@@ -86,7 +86,16 @@ interface Rows {
  * XᵀWX and XᵀWz for the factor design (trend centred in `tc`, null without trend), into
  * `a` (p × p) and `b`.
  */
-function normalEquations(r: Rows, eta: Float64Array, mu: Float64Array, exactSlope: boolean, working: Float64Array, a: number[], b: number[], p: number): void {
+function normalEquations(
+  r: Rows,
+  eta: Float64Array,
+  mu: Float64Array,
+  exactSlope: boolean,
+  working: Float64Array,
+  a: number[],
+  b: number[],
+  p: number,
+): void {
   const { tc, group, y, prior, offset } = r;
   a.fill(0);
   b.fill(0);
@@ -271,7 +280,7 @@ export function fitFactorQuasiPoisson(input: FactorGlmInput): FactorGlmFit | nul
     factor = a;
     const next = choleskySolve(a, b, p);
     let finite = true;
-    for (let j = 0; j < p; j++) if (!Number.isFinite(next[j] as number)) finite = false;
+    for (let j = 0; j < p; j++) if (!Number.isFinite(next[j])) finite = false;
     if (!finite) break;
     beta = next;
     let dev = update(rows, beta, eta, mu);

@@ -59,7 +59,6 @@ export interface LogLinkGlmFit {
   readonly dfResidual: number;
 }
 
-
 /** η = offset + Σⱼ βⱼ·columnⱼ, accumulated column by column (offset 0 when absent). */
 function linearPredictor(
   columns: LogLinkGlmInput['columns'],
@@ -76,12 +75,7 @@ function linearPredictor(
 }
 
 /** Σ wᵢ·d(yᵢ, μᵢ) with prior weights w (all 1 when absent). */
-function deviance(
-  family: LogLinkFamily,
-  y: readonly number[],
-  mu: readonly number[],
-  prior: readonly number[] | undefined,
-): number {
+function deviance(family: LogLinkFamily, y: readonly number[], mu: readonly number[], prior: readonly number[] | undefined): number {
   let dev = 0;
   for (let i = 0; i < y.length; i++) {
     const d = family.unitDeviance(y[i] as number, mu[i] as number);
@@ -142,14 +136,16 @@ export function irlsLogLink(input: IrlsInput): IrlsResult {
       const w = prior ? (prior[i] as number) : 1;
       return Math.sqrt((w * m * m) / family.variance(mu[i] as number));
     });
-    const z = eta.map(
-      (e, i) => (offset ? e - (offset[i] as number) : e) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number),
-    );
+    const z = eta.map((e, i) => (offset ? e - (offset[i] as number) : e) + ((y[i] as number) - (mu[i] as number)) / (muEta[i] as number));
     qr = qrDecompose(
       columns.map((c) => c.map((x, i) => x * (sqrtW[i] as number))),
       Math.min(1e-7, GLM_EPSILON / 1000),
     );
-    const next = qrSolve(qr, z.map((v, i) => v * (sqrtW[i] as number)), p);
+    const next = qrSolve(
+      qr,
+      z.map((v, i) => v * (sqrtW[i] as number)),
+      p,
+    );
     working = sqrtW.map((s) => s * s);
     if (next.some((b) => !Number.isFinite(b))) break;
     beta = next;

@@ -32,7 +32,6 @@ export interface GlmFit {
   readonly dispersion: number;
 }
 
-
 /** Fits y ~ columns by quasi-Poisson IRLS; throws only on inputs R would also reject. */
 export function fitQuasiPoisson(input: GlmInput): GlmFit {
   const { columns, y } = input;
@@ -72,12 +71,7 @@ export const glmHatValues = (fit: GlmFit): number[] => hatValues(fit.qr);
  * √(dispersion · xᵀ(RᵀR)⁻¹x), as R's predict.glm(se.fit = TRUE, type = "link"). `dispersion`
  * defaults to the fit's own (summary.glm's).
  */
-export function predictLink(
-  fit: GlmFit,
-  x: readonly number[],
-  offset = 0,
-  dispersion = fit.dispersion,
-): { eta: number; se: number } {
+export function predictLink(fit: GlmFit, x: readonly number[], offset = 0, dispersion = fit.dispersion): { eta: number; se: number } {
   const eta = x.reduce((s, v, j) => s + v * (fit.coefficients[j] as number), offset);
   return { eta, se: Math.sqrt(dispersion * quadraticForm(fit.qr, x)) };
 }
@@ -91,11 +85,7 @@ export function dispersionWithWeights(fit: GlmFit, weights: readonly number[]): 
 }
 
 /** Coefficient j with its standard error and Student t statistic (R's summary.glm table). */
-export function coefficientT(
-  fit: GlmFit,
-  j: number,
-  dispersion = fit.dispersion,
-): { estimate: number; se: number; t: number } {
+export function coefficientT(fit: GlmFit, j: number, dispersion = fit.dispersion): { estimate: number; se: number; t: number } {
   const unit = fit.coefficients.map((_, i) => (i === j ? 1 : 0));
   const se = Math.sqrt(dispersion * quadraticForm(fit.qr, unit));
   const estimate = fit.coefficients[j] as number;

@@ -85,13 +85,7 @@ export function poissonInterceptGlr(x: Int32Array, mu0: ArrayLike<number>, o: In
 }
 
 /** Poisson LR CUSUM for a known intercept change κ = theta (C: lr_cusum). */
-export function poissonLrCusum(
-  x: Int32Array,
-  mu0: ArrayLike<number>,
-  kappa: number,
-  cARL: number,
-  returnCases: boolean,
-): ChartRun {
+export function poissonLrCusum(x: Int32Array, mu0: ArrayLike<number>, kappa: number, cARL: number, returnCases: boolean): ChartRun {
   const lx = x.length;
   const value = new Float64Array(lx);
   const cases = returnCases ? new Float64Array(lx) : null;

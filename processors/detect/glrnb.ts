@@ -188,9 +188,7 @@ export function glrnb(series: GlrnbSeries, control: GlrnbControl = {}): Detector
     xm10 = segment[run.alarmAt] as number;
     done += count;
     if (done >= length) break;
-    mu0 = model?.refit
-      ? estimateGlrnbBaseline(observed, frequency, o.from + done, o.to, model, usedAlpha).mu0
-      : mu0.slice(count);
+    mu0 = model?.refit ? estimateGlrnbBaseline(observed, frequency, o.from + done, o.to, model, usedAlpha).mu0 : mu0.slice(count);
   }
   return Array.from({ length }, (_, i) => {
     const u = upper[i] as number;

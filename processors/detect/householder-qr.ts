@@ -56,9 +56,7 @@ export function qrDecompose(columns: readonly (readonly number[])[], tol: number
   }
   const rank = Math.min(k, n);
   // Column j of `work` now holds R's column j above the diagonal.
-  const r = Array.from({ length: rank }, (_, i) =>
-    Array.from({ length: rank }, (_, j) => (j >= i ? (work[j]?.[i] ?? 0) : 0)),
-  );
+  const r = Array.from({ length: rank }, (_, i) => Array.from({ length: rank }, (_, j) => (j >= i ? (work[j]?.[i] ?? 0) : 0)));
   return { rank, pivot, r, reflectors, n };
 }
 

@@ -8,11 +8,7 @@ import type { FarringtonControl } from './farrington-flexible.ts';
 import { asArray, asBoolean, asControl, asNumber, asString, rejectUnknownKeys, type JsonObject } from './json-fields.ts';
 
 /** `{ [key]: read(value) }` when the key is present and not null, else `{}`. */
-function optional<K extends string, T>(
-  obj: JsonObject,
-  key: K,
-  read: (v: unknown, path: string) => T,
-): { [P in K]?: T } {
+function optional<K extends string, T>(obj: JsonObject, key: K, read: (v: unknown, path: string) => T): { [P in K]?: T } {
   const v = obj[key];
   return v === undefined || v === null ? {} : ({ [key]: read(v, `control.${key}`) } as { [P in K]?: T });
 }

@@ -44,11 +44,7 @@ class WeightTree {
  * `communeTotals` are the commune totals over the whole study period, `dayTotals` the totals
  * of the last H days (oldest first).
  */
-export function permutedWindow(
-  communeTotals: ArrayLike<number>,
-  dayTotals: ArrayLike<number>,
-  random: UniformRandom,
-): Int32Array[] {
+export function permutedWindow(communeTotals: ArrayLike<number>, dayTotals: ArrayLike<number>, random: UniformRandom): Int32Array[] {
   const pool = new WeightTree(communeTotals);
   let remaining = 0;
   for (let z = 0; z < communeTotals.length; z++) remaining += communeTotals[z] as number;

@@ -128,7 +128,8 @@ function resolve(counts: readonly (readonly number[])[], zones: readonly (readon
     if (row.some((v) => v < 0 || !Number.isInteger(v))) throw invalidField(`counts[${d}]`, 'counts must be integers ≥ 0');
   });
   zones.forEach((zone, i) => {
-    if (zone[0] !== i || zone.some((z) => !(z >= 0 && z < n))) throw invalidField(`zones[${i}]`, `must start with ${i} and hold positions < ${n}`);
+    if (zone[0] !== i || zone.some((z) => !(z >= 0 && z < n)))
+      throw invalidField(`zones[${i}]`, `must start with ${i} and hold positions < ${n}`);
   });
   const H = Math.min(o.maxDays ?? 7, D);
   const replications = o.replications ?? 999;

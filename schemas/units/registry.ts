@@ -142,7 +142,7 @@ const CODE_RE = /^\d{5}$/;
 const PROVINCE_CODE_RE = /^\d{2}$/;
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const INTEGER_RE = /^\d+$/;
-// eslint-disable-next-line no-control-regex
+ 
 const PRINTABLE_ASCII_RE = /^[\x20-\x7e]+$/;
 
 function parseDegrees(raw: string, line: number, column: 'lat' | 'lon'): number {
@@ -184,7 +184,15 @@ export function parseUnitsCsv(text: string): Unit[] {
       throw new UnitsCsvError(line, undefined, `expected ${UNITS_CSV_HEADER.length} fields, got ${fields.length}`);
     }
     const [code, name, nameAscii, type, provinceCode, provinceName, lat, lon, population] = fields as [
-      string, string, string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
 
     if (!CODE_RE.test(code)) throw new UnitsCsvError(line, 'code', `expected a 5-digit code, got ${JSON.stringify(code)}`);

@@ -24,7 +24,12 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
       if (d % 3 === 0) events.push(encounter({ event_id: `q${d}`, occurred_at: `${day}T08:00:00+07:00` }));
     }
     for (let i = 0; i < 9; i++) events.push(encounter({ event_id: `s${i}`, occurred_at: '2026-11-20T09:00:00+07:00' }));
-    await p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+    await p.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(events),
+    });
     await p.settle();
     expect(p.alerts.openAlerts()).toHaveLength(1);
     browser = await launchBrowser();
@@ -49,10 +54,16 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     // The chart follows the selected alert: Chart.js has drawn the series and its threshold.
     await expect.poll(() => page.locator('#chart-note').textContent(), { timeout: 10_000 }).toContain('dengue');
     const datasets = await page.evaluate(() => {
-      const chart = (globalThis as unknown as { Chart: { getChart(el: Element): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }).Chart.getChart(document.getElementById('chart')!);
+      const chart = (
+        globalThis as unknown as { Chart: { getChart(el: Element): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }
+      ).Chart.getChart(document.getElementById('chart')!);
       return chart.data.datasets.map((d) => ({ label: d.label, max: Math.max(...d.data.filter((x): x is number => x !== null)) }));
     });
-    expect(datasets.map((d) => d.label)).toEqual([expect.stringContaining('count'), expect.stringContaining('threshold'), expect.stringContaining('expected')]);
+    expect(datasets.map((d) => d.label)).toEqual([
+      expect.stringContaining('count'),
+      expect.stringContaining('threshold'),
+      expect.stringContaining('expected'),
+    ]);
     expect(datasets[0]!.max).toBe(9);
     expect(datasets[1]!.max).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/dashboard.png' });

@@ -22,14 +22,22 @@ export interface PrivateBroker {
 export function privateBroker(): PrivateBroker {
   const port = 19_100 + 2 * Math.floor(Math.random() * 400);
   const runDir = mkdtempSync(join(tmpdir(), 'ews-kafka-'));
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), KAFKA_RUN_DIR: runDir, KAFKA_STOP_TIMEOUT: '20' };
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(port + 1),
+    KAFKA_RUN_DIR: runDir,
+    KAFKA_STOP_TIMEOUT: '20',
+  };
   const run = (script: string) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn('bash', [join(REPO, 'scripts/kafka', script)], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} (port ${port}) exited with ${code}: ${out.slice(-2000)}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${script} (port ${port}) exited with ${code}: ${out.slice(-2000)}`)),
+      );
     });
   return {
     brokers: `127.0.0.1:${port}`,

@@ -32,7 +32,8 @@ export function logMessage(ev: SimEvent): Message {
 }
 
 /** Topic of an event by its schema. */
-export const topicOf = (ev: SimEvent, topics: { encounters: string; labs: string }) => (ev['schema'] === 'ews.lab.v1' ? topics.labs : topics.encounters);
+export const topicOf = (ev: SimEvent, topics: { encounters: string; labs: string }) =>
+  ev['schema'] === 'ews.lab.v1' ? topics.labs : topics.encounters;
 
 /**
  * Poison messages of every kind a processor must survive: not JSON, truncated JSON, JSON of
@@ -122,7 +123,8 @@ export const NAIVE_COUNTS_SQL = [
 ];
 
 /** The original bytes a dead letter carries, hex-encoded (raw is text or base64). */
-export const letterBytes = (l: { raw: string; raw_encoding: 'utf8' | 'base64' }) => Buffer.from(l.raw, l.raw_encoding === 'base64' ? 'base64' : 'utf8').toString('hex');
+export const letterBytes = (l: { raw: string; raw_encoding: 'utf8' | 'base64' }) =>
+  Buffer.from(l.raw, l.raw_encoding === 'base64' ? 'base64' : 'utf8').toString('hex');
 /** A message value's bytes, hex-encoded. */
 export const messageBytes = (m: Message) => (m.value === null ? '' : Buffer.from(m.value).toString('hex'));
 

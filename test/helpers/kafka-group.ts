@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { produceRaw, readAll, testKafka, uniqueName, type TestBroker } from './kafka.ts';
-import { countDiff, expectedCounts, letterBytes, logMessage, messageBytes, poisonMessage, simulatedEvents, storedCounts, topicOf } from './kafka-data.ts';
+import {
+  countDiff,
+  expectedCounts,
+  letterBytes,
+  logMessage,
+  messageBytes,
+  poisonMessage,
+  simulatedEvents,
+  storedCounts,
+  topicOf,
+} from './kafka-data.ts';
 import { createStore, type ClickHouseClient } from '../../platform/clickhouse.ts';
 import { migrate, readMigrations } from '../../platform/migrations.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
@@ -51,7 +61,10 @@ export async function startGroupTest(name: string, broker: TestBroker, log: Logg
   const kafka: Kafka = testKafka(broker.brokers);
   const admin: Admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })),
+  });
   const { events, resent, poison, byTopic } = groupTestInput(input, topics);
   for (const [topic, messages] of Object.entries(byTopic)) await produceRaw(kafka, topic, messages);
   const store: ClickHouseClient = await createStore({ database: 'ews', dataDir: join(dir, 'clickhouse') });
@@ -77,13 +90,27 @@ export async function startGroupTest(name: string, broker: TestBroker, log: Logg
         topicPrefix: prefix,
         topics: { partitions: 6 },
         deadLetterTopic: TOPICS.deadletter,
-        consumer: { sessionTimeoutMs: 6000, partitionFetchBytes: input.fetchBytes ?? 32 * 1024, concurrency: 12, transactionTimeoutMs: 60_000 },
+        consumer: {
+          sessionTimeoutMs: 6000,
+          partitionFetchBytes: input.fetchBytes ?? 32 * 1024,
+          concurrency: 12,
+          transactionTimeoutMs: 60_000,
+        },
         produceTimeoutMs: 10_000,
         gate,
       });
       logs.push(eventLog);
-      const processor = createCountProcessor({ log, metrics, clock: { now: () => Date.now() }, store, deadLetters: eventLog.deadLetters, classify: classifyEvent, onCountsChanged: () => undefined });
-      const joins = async () => (await metrics.getSingleMetric('ews_kafka_consumer_rebalances_total')!.get()).values.reduce((n, v) => n + v.value, 0);
+      const processor = createCountProcessor({
+        log,
+        metrics,
+        clock: { now: () => Date.now() },
+        store,
+        deadLetters: eventLog.deadLetters,
+        classify: classifyEvent,
+        onCountsChanged: () => undefined,
+      });
+      const joins = async () =>
+        (await metrics.getSingleMetric('ews_kafka_consumer_rebalances_total')!.get()).values.reduce((n, v) => n + v.value, 0);
       return { eventLog, processor, joins };
     },
     /** Differences between the stored counts and those of the distinct events (none expected). */

@@ -12,4 +12,3 @@ const store = await createStore({ database: 'ews', dataDir: dataDir! });
 await migrate(store, readMigrations(MIGRATIONS_DIR), createLogger({ level: 'silent' }));
 for (const query of statements) await store.command({ query });
 await store.close();
-

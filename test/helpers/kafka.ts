@@ -37,7 +37,10 @@ export function testBroker(): Promise<TestBroker | { unavailable: string }> {
       return { brokers: `${container.getHost()}:${container.getMappedPort(9093)}`, origin: 'testcontainers' as const };
     }
     const r = spawnSync('bash', [`${REPO}/scripts/kafka/start.sh`], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
-    if (r.status !== 0) return { unavailable: `scripts/kafka/start.sh failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-5).join(' | ')}` };
+    if (r.status !== 0)
+      return {
+        unavailable: `scripts/kafka/start.sh failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-5).join(' | ')}`,
+      };
     return { brokers: `127.0.0.1:${process.env['KAFKA_PORT'] ?? '9092'}`, origin: 'local broker (scripts/kafka/start.sh)' as const };
   })();
   return cached;
@@ -81,7 +84,13 @@ export async function produceRaw(kafka: Kafka, topic: string, messages: Message[
   }
 }
 
-type RawRecord = { offset: string; key: Buffer | null; value: Buffer | null; isControlRecord?: boolean; batchContext: { producerId: string; inTransaction: boolean } };
+type RawRecord = {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  isControlRecord?: boolean;
+  batchContext: { producerId: string; inTransaction: boolean };
+};
 interface RawCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -103,7 +112,10 @@ interface RawCluster {
  * and applies the markers itself: a transactional record counts when its producer's next
  * marker in the partition is a commit.
  */
-export async function readAll(kafka: Kafka, topic: string): Promise<{ key: string | null; value: string; partition: number; offset: string }[]> {
+export async function readAll(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ key: string | null; value: string; partition: number; offset: string }[]> {
   const createCluster = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   if (!createCluster) throw new Error('kafkajs internals changed: readAll needs its Cluster (kafkajs 2.2.4)');
   const cluster = (kafka as unknown as Record<symbol, (o: object) => RawCluster>)[createCluster]!({ allowAutoTopicCreation: false });
@@ -115,12 +127,15 @@ export async function readAll(kafka: Kafka, topic: string): Promise<{ key: strin
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
-    const leaders = cluster.findLeaderForPartitions(topic, ends.map((e) => e.partition));
+    const leaders = cluster.findLeaderForPartitions(
+      topic,
+      ends.map((e) => e.partition),
+    );
     for (const e of ends) {
       const leader = Object.entries(leaders).find(([, ps]) => ps.includes(e.partition))![0];
       const broker = await cluster.findBroker({ nodeId: leader });
       const open = new Map<string, RawRecord[]>();
-      for (let next = Number(e.low); next < Number(e.high); ) {
+      for (let next = Number(e.low); next < Number(e.high);) {
         const res = await broker.fetch({
           replicaId: -1,
           isolationLevel: 0,
@@ -134,7 +149,9 @@ export async function readAll(kafka: Kafka, topic: string): Promise<{ key: strin
           if (m.isControlRecord) {
             // Marker key: version INT16, type INT16 (0 abort, 1 commit).
             const commit = m.key?.readInt16BE(2) === 1;
-            for (const r of open.get(k) ?? []) if (commit) out.push({ key: r.key?.toString() ?? null, value: r.value?.toString() ?? '', partition: e.partition, offset: r.offset });
+            for (const r of open.get(k) ?? [])
+              if (commit)
+                out.push({ key: r.key?.toString() ?? null, value: r.value?.toString() ?? '', partition: e.partition, offset: r.offset });
             open.delete(k);
           } else if (m.batchContext.inTransaction) open.set(k, [...(open.get(k) ?? []), m]);
           else out.push({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition: e.partition, offset: m.offset });

@@ -10,7 +10,9 @@ import type { Clock } from '../../platform/clock.ts';
  * A real one-process pipeline (chDB + embedded log) in a fresh temporary directory, without
  * listening: tests talk to it through `app.inject()`.
  */
-export async function startTestPipeline(options: { env?: Record<string, string>; clock?: Clock; dir?: string } = {}): Promise<Pipeline & { dir: string; cleanup(): Promise<void> }> {
+export async function startTestPipeline(
+  options: { env?: Record<string, string>; clock?: Clock; dir?: string } = {},
+): Promise<Pipeline & { dir: string; cleanup(): Promise<void> }> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ews-test-'));
   const config = readConfig({ EWS_DATA_DIR: dir, EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key', ...options.env });
   const pipeline = await startPipeline(config, {

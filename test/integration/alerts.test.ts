@@ -17,7 +17,12 @@ const day = (date: string, n: number, prefix = date) =>
   Array.from({ length: n }, (_, i) => encounter({ event_id: `${prefix}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
 
 const post = async (events: unknown[]) => {
-  const res = await p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  const res = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
   expect(res.statusCode).toBe(200);
   await p.settle();
 };
@@ -44,7 +49,20 @@ afterAll(async () => {
 
 describe('alerts from EARS alarms', () => {
   it('a quiet baseline raises no alert', async () => {
-    const days = ['2026-11-08', '2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'];
+    const days = [
+      '2026-11-08',
+      '2026-11-09',
+      '2026-11-10',
+      '2026-11-11',
+      '2026-11-12',
+      '2026-11-13',
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+    ];
     await post(days.flatMap((d, i) => day(d, i % 2)));
     expect(changes).toHaveLength(0);
   });
@@ -53,7 +71,15 @@ describe('alerts from EARS alarms', () => {
     await post(day('2026-11-20', 9));
     expect(changes.map((c) => c.type)).toEqual(['alert.opened']);
     const a = changes[0]!.alert;
-    expect(a).toMatchObject({ commune_code: '09187', syndrome: 'dengue', status: 'open', level: 'red', last_day: '2026-11-20', observed: 9, algorithm: 'ears_c2' });
+    expect(a).toMatchObject({
+      commune_code: '09187',
+      syndrome: 'dengue',
+      status: 'open',
+      level: 'red',
+      last_day: '2026-11-20',
+      observed: 9,
+      algorithm: 'ears_c2',
+    });
     expect(a.threshold).toBeGreaterThan(a.expected!);
     expect(a.observed).toBeGreaterThan(a.threshold!);
     const res = await p.app.inject({ url: '/v1/alerts?status=open' });
@@ -78,12 +104,18 @@ describe('alerts from EARS alarms', () => {
 
   it('the scheduled daily run evaluates every series and records the run', async () => {
     await p.detect.runDay(Math.floor(Date.parse('2026-11-21T00:00:00Z') / 86_400_000));
-    const rs = await p.store.query({ query: "SELECT trigger, series_evaluated, errors FROM detection_runs WHERE trigger = 'schedule_daily'", format: 'JSONEachRow' });
+    const rs = await p.store.query({
+      query: "SELECT trigger, series_evaluated, errors FROM detection_runs WHERE trigger = 'schedule_daily'",
+      format: 'JSONEachRow',
+    });
     const runs = await rs.json<{ series_evaluated: number; errors: number }>();
     expect(runs).toHaveLength(1);
     // Every commune × series by EARS, plus one space-time scan per series.
     expect(Number(runs[0]!.series_evaluated)).toBe(203 * 15 + 15);
-    const evaluated = await p.store.query({ query: "SELECT count() AS n FROM signals FINAL WHERE day = '2026-11-21'", format: 'JSONEachRow' });
+    const evaluated = await p.store.query({
+      query: "SELECT count() AS n FROM signals FINAL WHERE day = '2026-11-21'",
+      format: 'JSONEachRow',
+    });
     // Only the series with cases that day produce signals (an empty day cannot alarm).
     expect(Number((await evaluated.json<{ n: string }>())[0]!.n)).toBe(1);
     expect(Number(runs[0]!.errors)).toBe(0);

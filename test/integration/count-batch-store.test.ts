@@ -28,12 +28,27 @@ describe('encodeBatch rows in the real `events` table', () => {
     ['2026-06-30T17:00:00Z', '2026-11-26T01:02:03Z'],
     ['2026-07-01T01:00:00.987654-05:30', '2026-11-26T01:02:03.1+07:00'],
   ])('occurred_at %s and received_at %s keep their instants (to the millisecond) and local day', async (occurred, received) => {
-    const event = { schema: 'ews.encounter.v1', event_id: `E-${occurred}`, hospital_id: 'H1', occurred_at: occurred, commune_code: '09187', patient_key: 'pk', sex: 'male', setting: 'outpatient', diagnoses: ["J11'1"], chief_complaint: 'ho\tsốt' };
-    const out = encodeBatch([{ value: JSON.stringify({ event, received_at: received }), offset: 7 }], { classify: classifyEvent, trusted: true });
+    const event = {
+      schema: 'ews.encounter.v1',
+      event_id: `E-${occurred}`,
+      hospital_id: 'H1',
+      occurred_at: occurred,
+      commune_code: '09187',
+      patient_key: 'pk',
+      sex: 'male',
+      setting: 'outpatient',
+      diagnoses: ["J11'1"],
+      chief_complaint: 'ho\tsốt',
+    };
+    const out = encodeBatch([{ value: JSON.stringify({ event, received_at: received }), offset: 7 }], {
+      classify: classifyEvent,
+      trusted: true,
+    });
     await insertTsv(store, 'events', EVENT_COLUMNS, out.tsv);
     const [row] = await (
       await store.query({
-        query: 'SELECT toUnixTimestamp64Milli(occurred_at) AS o, toUnixTimestamp64Milli(received_at) AS r, toString(day) AS day, diagnoses, chief_complaint, log_offset FROM events WHERE event_id = {id:String}',
+        query:
+          'SELECT toUnixTimestamp64Milli(occurred_at) AS o, toUnixTimestamp64Milli(received_at) AS r, toString(day) AS day, diagnoses, chief_complaint, log_offset FROM events WHERE event_id = {id:String}',
         query_params: { id: event.event_id },
         format: 'JSONEachRow',
       })

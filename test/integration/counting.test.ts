@@ -57,7 +57,12 @@ describe('counting per commune, syndrome and local day', () => {
 
   it('a resent event counts once, also when it differs only in transport (NDJSON vs JSON)', async () => {
     await post([encounter({ event_id: 'c1', occurred_at: '2026-11-24T08:00:00+07:00', diagnoses: ['A90'] })]);
-    await p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(encounter({ event_id: 'c2', occurred_at: '2026-11-23T23:30:00Z', diagnoses: ['A91', 'R50.9'] })) });
+    await p.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: JSON.stringify(encounter({ event_id: 'c2', occurred_at: '2026-11-23T23:30:00Z', diagnoses: ['A91', 'R50.9'] })),
+    });
     await p.settle();
     expect((await counts('dengue'))['2026-11-24']).toBe(3);
   });
@@ -101,6 +106,9 @@ describe('exactly-once effect across a crash and replay', () => {
 
 /** Physical rows in `events` before merges, to prove a replay happened. */
 async function rawRows(): Promise<number> {
-  const rs = await p.store.query({ query: 'SELECT count() AS n FROM events SETTINGS do_not_merge_across_partitions_select_final = 0', format: 'JSONEachRow' });
+  const rs = await p.store.query({
+    query: 'SELECT count() AS n FROM events SETTINGS do_not_merge_across_partitions_select_final = 0',
+    format: 'JSONEachRow',
+  });
   return Number((await rs.json<{ n: string }>())[0]!.n);
 }

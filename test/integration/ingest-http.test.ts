@@ -15,7 +15,10 @@ const post = (payload: string, contentType = 'application/json') =>
   p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
 
 async function deadLetters(): Promise<{ reason_code: string; reason: string; raw: string; event_id: string; raw_truncated: boolean }[]> {
-  const rs = await p.store.query({ query: 'SELECT reason_code, reason, raw, event_id, raw_truncated FROM dead_letters ORDER BY received_at', format: 'JSONEachRow' });
+  const rs = await p.store.query({
+    query: 'SELECT reason_code, reason, raw, event_id, raw_truncated FROM dead_letters ORDER BY received_at',
+    format: 'JSONEachRow',
+  });
   return rs.json();
 }
 
@@ -31,7 +34,10 @@ describe('POST /v1/events', () => {
     expect((await post(body, 'application/x-ndjson')).json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     expect((await post(body, 'application/x-ndjson')).json()).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
     // The same event twice in one body counts once.
-    expect((await post(JSON.stringify([encounter({ event_id: 'B3' }), encounter({ event_id: 'B3' })]))).json()).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect((await post(JSON.stringify([encounter({ event_id: 'B3' }), encounter({ event_id: 'B3' })]))).json()).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+    });
   });
 
   it.each([
@@ -76,14 +82,19 @@ describe('POST /v1/events', () => {
   });
 
   it('rejects non-objects inside the array', async () => {
-    const body = (await post(JSON.stringify([1, 'x', null, []]))).json() as { rejected: { index: number; errors: { message: string }[] }[] };
+    const body = (await post(JSON.stringify([1, 'x', null, []]))).json() as {
+      rejected: { index: number; errors: { message: string }[] }[];
+    };
     expect(body.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     expect(body.rejected[0]!.errors[0]!.message).toMatch(/JSON object/);
   });
 
   it('refuses one bad NDJSON line but keeps the rest', async () => {
     const body = `${JSON.stringify(encounter({ event_id: 'N1' }))}\n{not json\n${JSON.stringify(encounter({ event_id: 'N2' }))}\n`;
-    const res = (await post(body, 'application/x-ndjson')).json() as { accepted: number; rejected: { index: number; errors: { message: string }[] }[] };
+    const res = (await post(body, 'application/x-ndjson')).json() as {
+      accepted: number;
+      rejected: { index: number; errors: { message: string }[] }[];
+    };
     expect(res.accepted).toBe(2);
     expect(res.rejected).toHaveLength(1);
     expect(res.rejected[0]!.errors[0]!.message).toMatch(/line 2 is not valid JSON/);
@@ -120,12 +131,18 @@ describe('POST /v1/events', () => {
 
   it('never stores or logs the raw patient identifier', async () => {
     await p.settle();
-    const rs = await p.store.query({ query: "SELECT count() AS n, countIf(patient_key = 'PATIENT-123' OR position(patient_key, 'PATIENT') > 0) AS raw FROM events", format: 'JSONEachRow' });
+    const rs = await p.store.query({
+      query: "SELECT count() AS n, countIf(patient_key = 'PATIENT-123' OR position(patient_key, 'PATIENT') > 0) AS raw FROM events",
+      format: 'JSONEachRow',
+    });
     const [row] = await rs.json<{ n: string; raw: string }>();
     expect(Number(row!.n)).toBeGreaterThan(0);
     expect(Number(row!.raw)).toBe(0);
     // Negative control: the check above would see a raw identifier if one were stored.
-    const probe = await p.store.query({ query: "SELECT countIf(position(x, 'PATIENT') > 0) AS raw FROM (SELECT 'PATIENT-123' AS x)", format: 'JSONEachRow' });
+    const probe = await p.store.query({
+      query: "SELECT countIf(position(x, 'PATIENT') > 0) AS raw FROM (SELECT 'PATIENT-123' AS x)",
+      format: 'JSONEachRow',
+    });
     expect(Number((await probe.json<{ raw: string }>())[0]!.raw)).toBe(1);
   });
 });

@@ -21,15 +21,26 @@ beforeAll(async () => {
     for (let k = 0; k < 3; k++) {
       const u = units[(d * 7 + k * 31) % units.length]!;
       if (cluster.includes(u.code)) continue;
-      events.push(encounter({ event_id: `bg-${d}-${k}`, commune_code: u.code, occurred_at: `${dayString(d)}T09:00:00+07:00`, diagnoses: ['A09'] }));
+      events.push(
+        encounter({ event_id: `bg-${d}-${k}`, commune_code: u.code, occurred_at: `${dayString(d)}T09:00:00+07:00`, diagnoses: ['A09'] }),
+      );
     }
   }
   // The last three days: two cases a day in each of four neighbouring communes — no commune
   // series is unusual on its own (too few cases to alert), together they are a cluster.
   for (let d = today - 2; d <= today; d++) {
-    for (const c of cluster) for (let i = 0; i < 2; i++) events.push(encounter({ event_id: `cl-${d}-${c}-${i}`, commune_code: c, occurred_at: `${dayString(d)}T10:00:00+07:00`, diagnoses: ['A09'] }));
+    for (const c of cluster)
+      for (let i = 0; i < 2; i++)
+        events.push(
+          encounter({ event_id: `cl-${d}-${c}-${i}`, commune_code: c, occurred_at: `${dayString(d)}T10:00:00+07:00`, diagnoses: ['A09'] }),
+        );
   }
-  const res = await p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  const res = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
   expect(res.json()).toMatchObject({ accepted: events.length });
   await p.settle();
 });
@@ -47,12 +58,21 @@ describe('daily space-time permutation scan', () => {
     const opened = changes.filter((c) => c.type === 'alert.opened').map((c) => c.alert);
     expect(opened).toHaveLength(1);
     const a = opened[0]!;
-    expect(a).toMatchObject({ area_level: 'cluster', syndrome: 'acute_diarrhoea', algorithm: 'space_time_permutation_scan', level: 'red', last_day: '2026-11-20' });
+    expect(a).toMatchObject({
+      area_level: 'cluster',
+      syndrome: 'acute_diarrhoea',
+      algorithm: 'space_time_permutation_scan',
+      level: 'red',
+      last_day: '2026-11-20',
+    });
     const expected = ['09187', ...p.units.neighbours('09187', 3).map((u) => u.code)];
     for (const c of expected) expect(a.cluster_communes).toContain(c);
     expect(a.observed).toBeGreaterThanOrEqual(24);
     expect(a.p_value).toBeLessThanOrEqual(0.01);
-    const rs = await p.store.query({ query: "SELECT cluster_communes, cluster_days FROM signals FINAL WHERE algorithm = 'space_time_permutation_scan' AND alarm", format: 'JSONEachRow' });
+    const rs = await p.store.query({
+      query: "SELECT cluster_communes, cluster_days FROM signals FINAL WHERE algorithm = 'space_time_permutation_scan' AND alarm",
+      format: 'JSONEachRow',
+    });
     const rows = await rs.json<{ cluster_communes: string[]; cluster_days: number }>();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.cluster_days).toBeGreaterThanOrEqual(3);

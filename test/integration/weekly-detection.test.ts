@@ -23,10 +23,22 @@ beforeAll(async () => {
     const n = w === lastWeek ? 40 : 2 + (w % 2);
     for (let i = 0; i < n; i++) {
       const commune = i % 2 === 0 ? '09187' : '09190';
-      events.push(encounter({ event_id: `w${w}-${i}`, commune_code: commune, occurred_at: `${dayString(monday + (i % 7))}T10:00:00+07:00`, diagnoses: ['A90'] }));
+      events.push(
+        encounter({
+          event_id: `w${w}-${i}`,
+          commune_code: commune,
+          occurred_at: `${dayString(monday + (i % 7))}T10:00:00+07:00`,
+          diagnoses: ['A90'],
+        }),
+      );
     }
   }
-  const res = await p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  const res = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
   expect(res.json()).toMatchObject({ accepted: events.length });
   await p.settle();
 });
@@ -37,9 +49,21 @@ afterAll(async () => {
 describe('weekly and province series', () => {
   it('reads exact weekly counts per commune and per province', async () => {
     const provinceOf = new Map(p.units.all().map((u) => [u.code, u.provinceCode]));
-    const communes = await readSeries(p.store, [{ syndrome: 'dengue', area: '09187' }], lastWeek - 1, lastWeek, { granularity: 'week', area: 'commune' });
+    const communes = await readSeries(p.store, [{ syndrome: 'dengue', area: '09187' }], lastWeek - 1, lastWeek, {
+      granularity: 'week',
+      area: 'commune',
+    });
     expect(communes.get('dengue|09187')).toEqual([(2 + ((lastWeek - 1) % 2) + 1) >> 1, 20]);
-    const province = await readSeries(p.store, [{ syndrome: 'dengue', area: '24' }, { syndrome: 'dengue', area: '33' }], lastWeek - 1, lastWeek, { granularity: 'week', area: 'province', provinceOf });
+    const province = await readSeries(
+      p.store,
+      [
+        { syndrome: 'dengue', area: '24' },
+        { syndrome: 'dengue', area: '33' },
+      ],
+      lastWeek - 1,
+      lastWeek,
+      { granularity: 'week', area: 'province', provinceOf },
+    );
     expect(province.get('dengue|24')).toEqual([2 + ((lastWeek - 1) % 2), 40]);
     expect(province.get('dengue|33')).toEqual([0, 0]);
   });
@@ -49,11 +73,27 @@ describe('weekly and province series', () => {
     expect(alarms).toBeGreaterThanOrEqual(2);
     const opened = changes.filter((c) => c.type === 'alert.opened').map((c) => c.alert);
     const province = opened.find((a) => a.area_level === 'province');
-    expect(province).toMatchObject({ commune_code: '24', syndrome: 'dengue', granularity: 'week', algorithm: 'farrington_farrington1996', observed: 40, last_day: dayString(mondayOfWeek(lastWeek)) });
+    expect(province).toMatchObject({
+      commune_code: '24',
+      syndrome: 'dengue',
+      granularity: 'week',
+      algorithm: 'farrington_farrington1996',
+      observed: 40,
+      last_day: dayString(mondayOfWeek(lastWeek)),
+    });
     expect(province!.threshold).toBeLessThan(40);
-    expect(opened.find((a) => a.area_level === 'commune' && a.commune_code === '09187')).toMatchObject({ algorithm: 'farrington_noufaily', observed: 20 });
+    expect(opened.find((a) => a.area_level === 'commune' && a.commune_code === '09187')).toMatchObject({
+      algorithm: 'farrington_noufaily',
+      observed: 20,
+    });
     // Only series with cases that week are evaluated: dengue in Bắc Ninh's province and two communes.
-    const rs = await p.store.query({ query: "SELECT area_level, count() AS n FROM signals FINAL WHERE granularity = 'week' GROUP BY area_level ORDER BY area_level", format: 'JSONEachRow' });
-    expect(await rs.json()).toEqual([{ area_level: 'commune', n: 2 }, { area_level: 'province', n: 1 }]);
+    const rs = await p.store.query({
+      query: "SELECT area_level, count() AS n FROM signals FINAL WHERE granularity = 'week' GROUP BY area_level ORDER BY area_level",
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([
+      { area_level: 'commune', n: 2 },
+      { area_level: 'province', n: 1 },
+    ]);
   });
 });

@@ -16,7 +16,17 @@ const encounter = {
   chief_complaint: 'sốt cao',
   temperature_c: 39.5,
 };
-const lab = { schema: 'ews.lab.v1', event_id: 'L1', hospital_id: 'H2', occurred_at: '2026-07-01T17:30:00Z', commune_code: '09187', patient_key: 'pk', sex: 'male', test_code: '75377-6', result: 'positive' };
+const lab = {
+  schema: 'ews.lab.v1',
+  event_id: 'L1',
+  hospital_id: 'H2',
+  occurred_at: '2026-07-01T17:30:00Z',
+  commune_code: '09187',
+  patient_key: 'pk',
+  sex: 'male',
+  test_code: '75377-6',
+  result: 'positive',
+};
 const rec = (event: unknown, offset: number) => ({ value: JSON.stringify({ event, received_at: '2026-07-02T00:00:00.000Z' }), offset });
 const columns = (line: string) => Object.fromEntries(line.split('\t').map((v, i) => [EVENT_COLUMNS[i], v]));
 
@@ -26,9 +36,27 @@ describe('encodeBatch (read, window, classify, encode)', () => {
     expect(out.rows).toBe(2);
     expect(out.refused).toEqual([]);
     const [a, b] = out.tsv.toString('utf8').trimEnd().split('\n').map(columns);
-    expect(a).toMatchObject({ hospital_id: 'H\\t1', event_id: 'E1', day: '2026-07-01', syndromes: "['dengue']", diagnoses: "['A90']", chief_complaint: 'sốt cao', temperature_c: '39.5', test_code: '', log_offset: '10' });
+    expect(a).toMatchObject({
+      hospital_id: 'H\\t1',
+      event_id: 'E1',
+      day: '2026-07-01',
+      syndromes: "['dengue']",
+      diagnoses: "['A90']",
+      chief_complaint: 'sốt cao',
+      temperature_c: '39.5',
+      test_code: '',
+      log_offset: '10',
+    });
     // 17:30Z is 00:30 the next day in Vietnam.
-    expect(b).toMatchObject({ event_id: 'L1', day: '2026-07-02', age_years: '\\N', setting: '', test_code: '75377-6', result: 'positive', log_offset: '11' });
+    expect(b).toMatchObject({
+      event_id: 'L1',
+      day: '2026-07-02',
+      age_years: '\\N',
+      setting: '',
+      test_code: '75377-6',
+      result: 'positive',
+      log_offset: '11',
+    });
   });
 
   it('names each changed cell once', () => {
@@ -38,8 +66,18 @@ describe('encodeBatch (read, window, classify, encode)', () => {
 
   it.each([
     ['not JSON', '{"event":', 'RECORD_UNREADABLE', /not JSON/],
-    ['a contract break, named by field', JSON.stringify({ event: { ...encounter, age_years: 200 }, received_at: '2026-07-02T00:00:00Z' }), 'RECORD_INVALID', /event\.age_years/],
-    ['an unknown schema', JSON.stringify({ event: { ...encounter, schema: 'x' }, received_at: '2026-07-02T00:00:00Z' }), 'RECORD_INVALID', /schema/],
+    [
+      'a contract break, named by field',
+      JSON.stringify({ event: { ...encounter, age_years: 200 }, received_at: '2026-07-02T00:00:00Z' }),
+      'RECORD_INVALID',
+      /event\.age_years/,
+    ],
+    [
+      'an unknown schema',
+      JSON.stringify({ event: { ...encounter, schema: 'x' }, received_at: '2026-07-02T00:00:00Z' }),
+      'RECORD_INVALID',
+      /schema/,
+    ],
   ])('refuses %s with its reason and raw text, and still encodes the rest', (_name, value, code, reason) => {
     const out = encodeBatch([{ value, offset: 5 }, rec(encounter, 6)], { classify: classifyEvent, trusted: false });
     expect(out.rows).toBe(1);
@@ -52,7 +90,10 @@ describe('encodeBatch (read, window, classify, encode)', () => {
     const outOfContract = rec({ ...encounter, age_years: 200 }, 1);
     expect(encodeBatch([outOfContract], { classify: classifyEvent, trusted: true }).rows).toBe(1);
     expect(encodeBatch([outOfContract], { classify: classifyEvent, trusted: false }).rows).toBe(0);
-    const badTime = encodeBatch([rec({ ...encounter, occurred_at: 'yesterday' }, 2), { value: 'nope', offset: 3 }, { value: '{"received_at":"x"}', offset: 4 }], { classify: classifyEvent, trusted: true });
+    const badTime = encodeBatch(
+      [rec({ ...encounter, occurred_at: 'yesterday' }, 2), { value: 'nope', offset: 3 }, { value: '{"received_at":"x"}', offset: 4 }],
+      { classify: classifyEvent, trusted: true },
+    );
     expect(badTime.refused.map((r) => r.code)).toEqual(['RECORD_INVALID', 'RECORD_UNREADABLE', 'RECORD_INVALID']);
     expect(badTime.refused[0]!.reason).toMatch(/occurred_at: not a timestamp: yesterday/);
   });

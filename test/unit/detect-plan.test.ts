@@ -32,19 +32,29 @@ describe('which periods to re-evaluate when counts change', () => {
   });
   it('a scheduled run covers every series on one period', () => {
     const plan = planFullPeriod(['a|1', 'b|2'], 100, 10);
-    expect(plan).toEqual({ targets: new Map([['a|1', [100]], ['b|2', [100]]]), readFrom: 90, readTo: 100 });
+    expect(plan).toEqual({
+      targets: new Map([
+        ['a|1', [100]],
+        ['b|2', [100]],
+      ]),
+      readFrom: 90,
+      readTo: 100,
+    });
   });
 });
 
 describe('weekly periods', () => {
-  it.each(['2026-11-23', '2026-11-25', '2026-11-29', '2021-01-04', '2020-12-31', '1970-01-01'])('week of %s starts on its ISO Monday', (d) => {
-    const w = weekOfDay(parseDay(d));
-    const monday = firstDayOf(w, 'week');
-    expect(new Date(monday * 86_400_000).getUTCDay()).toBe(1);
-    expect(monday).toBeLessThanOrEqual(parseDay(d));
-    expect(lastDayOf(w, 'week')).toBeGreaterThanOrEqual(parseDay(d));
-    expect(isoWeek(monday)).toBe(isoWeek(parseDay(d)));
-  });
+  it.each(['2026-11-23', '2026-11-25', '2026-11-29', '2021-01-04', '2020-12-31', '1970-01-01'])(
+    'week of %s starts on its ISO Monday',
+    (d) => {
+      const w = weekOfDay(parseDay(d));
+      const monday = firstDayOf(w, 'week');
+      expect(new Date(monday * 86_400_000).getUTCDay()).toBe(1);
+      expect(monday).toBeLessThanOrEqual(parseDay(d));
+      expect(lastDayOf(w, 'week')).toBeGreaterThanOrEqual(parseDay(d));
+      expect(isoWeek(monday)).toBe(isoWeek(parseDay(d)));
+    },
+  );
   it('consecutive weeks are consecutive integers across a 53-week year', () => {
     expect(weekOfDay(parseDay('2021-01-04')) - weekOfDay(parseDay('2020-12-28'))).toBe(1);
     expect(periodOfDay(parseDay('2026-11-25'), 'day')).toBe(parseDay('2026-11-25'));

@@ -41,7 +41,14 @@ describe('embedded durable log', () => {
   it('appends durably (group-committed) and delivers every record once, in order', async () => {
     const dir = tmp();
     const log = createEmbeddedLog({ dir, logger });
-    await Promise.all(Array.from({ length: 10 }, (_, b) => log.append('t', Array.from({ length: 10 }, (_, j) => rec(b * 10 + j)))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, b) =>
+        log.append(
+          't',
+          Array.from({ length: 10 }, (_, j) => rec(b * 10 + j)),
+        ),
+      ),
+    );
     await log.close();
     const seen = await consumeAll(dir, 'g', 100);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
@@ -51,7 +58,10 @@ describe('embedded durable log', () => {
   it('resumes a group from its committed offset after a restart', async () => {
     const dir = tmp();
     const log = createEmbeddedLog({ dir, logger });
-    await log.append('t', Array.from({ length: 20 }, (_, i) => rec(i)));
+    await log.append(
+      't',
+      Array.from({ length: 20 }, (_, i) => rec(i)),
+    );
     await log.close();
     expect(await consumeAll(dir, 'g', 20)).toHaveLength(20);
     const again = createEmbeddedLog({ dir, logger });
@@ -65,7 +75,10 @@ describe('embedded durable log', () => {
   it('retries a failing batch without skipping it and commits only after success', async () => {
     const dir = tmp();
     const log = createEmbeddedLog({ dir, logger });
-    await log.append('t', Array.from({ length: 5 }, (_, i) => rec(i)));
+    await log.append(
+      't',
+      Array.from({ length: 5 }, (_, i) => rec(i)),
+    );
     await log.close();
     let failures = 0;
     const seen = await consumeAll(dir, 'g', 5, async () => {

@@ -22,12 +22,13 @@ interface Case {
   text: string;
 }
 
-const pseudonym = (hospital: string, patient: string) => createHmac('sha256', 'fast-path-test-key').update(`${hospital}\u0000${patient}`).digest('base64url');
+const pseudonym = (hospital: string, patient: string) =>
+  createHmac('sha256', 'fast-path-test-key').update(`${hospital}\u0000${patient}`).digest('base64url');
 
 /** A simulated event as ingest writes it on the log. */
 function logged(ev: Record<string, unknown>, receivedAt = '2026-11-25T05:00:00.123Z'): Obj {
   const { patient_id, ...rest } = ev;
-  return { event: { ...rest, patient_key: pseudonym(String(rest['hospital_id']), String(patient_id)) } as Obj, received_at: receivedAt };
+  return { event: { ...rest, patient_key: pseudonym(String(rest['hospital_id']), String(patient_id)) }, received_at: receivedAt };
 }
 
 const fullEncounter: Obj = {
@@ -188,7 +189,22 @@ const ICD_CODES: string[] = [
   '',
   '   ',
 ];
-const LOINC_CODES: string[] = ['75377-6', '1-0', '1234567-8', '12345678-9', '-6', '75377-', '75377-66', '75377_6', ' 75377-6', '75377-6 ', '75377-6\n', '７5377-6', 'a-1', '1--1'];
+const LOINC_CODES: string[] = [
+  '75377-6',
+  '1-0',
+  '1234567-8',
+  '12345678-9',
+  '-6',
+  '75377-',
+  '75377-66',
+  '75377_6',
+  ' 75377-6',
+  '75377-6 ',
+  '75377-6\n',
+  '７5377-6',
+  'a-1',
+  '1--1',
+];
 const COMMUNES: string[] = ['09187', '00000', '9187', '091870', '0918a', ' 09187', '09187\n', '０９１８７', '', '0918٧'];
 const AGES: [string, string][] = [
   ['0', '0'],
@@ -204,7 +220,19 @@ const AGES: [string, string][] = [
   ['9007199254740993', '9007199254740993'],
   ['"5"', '"5"'],
 ];
-const TEMPERATURES: string[] = ['25', '45', '24.9', '45.1', '37.5', '25.000000001', '44.999999999', '24.999999999999999', '-0', '1e1', '"37"'];
+const TEMPERATURES: string[] = [
+  '25',
+  '45',
+  '24.9',
+  '45.1',
+  '37.5',
+  '25.000000001',
+  '44.999999999',
+  '24.999999999999999',
+  '-0',
+  '1e1',
+  '"37"',
+];
 const ENUMS: Record<string, string[]> = {
   sex: ['male', 'female', 'other', 'unknown', 'Male', 'MALE', ' male', 'm', ''],
   setting: ['outpatient', 'emergency', 'inpatient', 'telehealth', 'Outpatient', 'icu', ''],
@@ -261,7 +289,10 @@ function mutations(label: string, base: Obj): Case[] {
     for (const [pn, s] of [...lengthProbes(max), ...lengthProbes(max + 1), ...lengthProbes(max - 1)]) {
       add(`event.${key} ${pn} ${s.length} units`, json(withEvent(base, (e) => void (e[key] = s))));
     }
-    add(`event.${key} = 64 astral + 1 (≤128 code points)`, json(withEvent(base, (e) => void (e[key] = '😀'.repeat(Math.ceil((max + 1) / 2))))));
+    add(
+      `event.${key} = 64 astral + 1 (≤128 code points)`,
+      json(withEvent(base, (e) => void (e[key] = '😀'.repeat(Math.ceil((max + 1) / 2))))),
+    );
     add(`event.${key} lone surrogate`, json(withEvent(base, (e) => void (e[key] = '\ud800'))));
     add(`event.${key} = " "`, json(withEvent(base, (e) => void (e[key] = ' '))));
   }
@@ -273,7 +304,8 @@ function mutations(label: string, base: Obj): Case[] {
   add('extra top-level __proto__', json(base).replace(/^\{/, '{"__proto__":{"x":1},'));
   add('extra event.__proto__', json(base).replace('"event":{', '"event":{"__proto__":{"x":1},'));
   add('empty event.__proto__', json(base).replace('"event":{', '"event":{"__proto__":{},'));
-  for (const [k, v] of Object.entries(isLab ? ENCOUNTER_ONLY : LAB_ONLY)) add(`other schema's field event.${k}`, json(withEvent(base, (e) => void (e[k] = v as Json))));
+  for (const [k, v] of Object.entries(isLab ? ENCOUNTER_ONLY : LAB_ONLY))
+    add(`other schema's field event.${k}`, json(withEvent(base, (e) => void (e[k] = v as Json))));
   // Duplicate keys in the JSON text (the last one wins for both paths).
   add('duplicate received_at', json(base).replace(/\}$/, `,"received_at":"2026-11-20T02:31:07Z"}`));
   // The discriminator.
@@ -299,9 +331,17 @@ function mutations(label: string, base: Obj): Case[] {
       add(`event.diagnoses = [${json(c)}]`, json(withEvent(base, (e) => void (e['diagnoses'] = [c]))));
       add(`event.diagnoses = ["A90", ${json(c)}]`, json(withEvent(base, (e) => void (e['diagnoses'] = ['A90', c]))));
     }
-    for (const n of [49, 50, 51]) add(`event.diagnoses × ${n}`, json(withEvent(base, (e) => void (e['diagnoses'] = Array.from({ length: n }, (_, i) => `A${String(i).padStart(2, '0')}`)))));
-    add('event.diagnoses × 50, one padded', json(withEvent(base, (e) => void (e['diagnoses'] = [...Array.from({ length: 49 }, () => 'A90'), ' J11 ']))));
-    for (const bad of [5, null, ['A90'], { code: 'A90' }]) add(`event.diagnoses = ["A90", ${json(bad)}]`, json(withEvent(base, (e) => void (e['diagnoses'] = ['A90', bad]))));
+    for (const n of [49, 50, 51])
+      add(
+        `event.diagnoses × ${n}`,
+        json(withEvent(base, (e) => void (e['diagnoses'] = Array.from({ length: n }, (_, i) => `A${String(i).padStart(2, '0')}`)))),
+      );
+    add(
+      'event.diagnoses × 50, one padded',
+      json(withEvent(base, (e) => void (e['diagnoses'] = [...Array.from({ length: 49 }, () => 'A90'), ' J11 ']))),
+    );
+    for (const bad of [5, null, ['A90'], { code: 'A90' }])
+      add(`event.diagnoses = ["A90", ${json(bad)}]`, json(withEvent(base, (e) => void (e['diagnoses'] = ['A90', bad]))));
     for (const t of TEMPERATURES) add(`event.temperature_c = ${t}`, rawEventField(base, 'temperature_c', t));
   }
   for (const [an, raw] of AGES) add(`event.age_years = ${an}`, rawEventField(base, 'age_years', raw));
@@ -327,7 +367,10 @@ const STRUCTURAL: Case[] = [
   ['empty text', ''],
 ].map(([name, text]) => ({ name: `structural: ${name}`, text: text! }));
 
-const SIMULATED: Case[] = simulatedEvents(400, 7).map((e, i) => ({ name: `simulated ${i} (${String(e['schema'])})`, text: json(logged(e)) }));
+const SIMULATED: Case[] = simulatedEvents(400, 7).map((e, i) => ({
+  name: `simulated ${i} (${String(e['schema'])})`,
+  text: json(logged(e)),
+}));
 const VALID: Case[] = [...BASES.map(([n, b]) => ({ name: n, text: json(b) })), ...SIMULATED];
 const CASES: Case[] = [...BASES.flatMap(([n, b]) => mutations(n, b)), ...STRUCTURAL];
 
@@ -462,12 +505,22 @@ describe('parseLogRecord fast path (ajv check compiled from zod’s JSON Schema)
     const schema = z.toJSONSchema(logRecordV1, { io: 'input' }) as Record<string, unknown>;
     const quiet = { log: () => {}, warn: () => {}, error: () => {} };
     const compile = (s: Record<string, unknown>, options: Record<string, unknown> = {}): Check =>
-      new Ajv2020({ strict: true, unicode: false, unicodeRegExp: false, formats: { 'date-time': true }, logger: quiet, ...options }).compile(s);
+      new Ajv2020({
+        strict: true,
+        unicode: false,
+        unicodeRegExp: false,
+        formats: { 'date-time': true },
+        logger: quiet,
+        ...options,
+      }).compile(s);
     /** The exported schema without any `keyword`. */
-    const withoutKeyword = (keyword: string) => JSON.parse(JSON.stringify(schema), (k: string, v: unknown) => (k === keyword ? undefined : v)) as Record<string, unknown>;
+    const withoutKeyword = (keyword: string) =>
+      JSON.parse(JSON.stringify(schema), (k: string, v: unknown) => (k === keyword ? undefined : v)) as Record<string, unknown>;
     /** The exported schema with every `pattern` for which `drop` holds removed. */
     const withoutPatterns = (drop: (pattern: string) => boolean) =>
-      JSON.parse(JSON.stringify(schema), (k: string, v: unknown) => (k === 'pattern' && typeof v === 'string' && drop(v) ? undefined : v)) as Record<string, unknown>;
+      JSON.parse(JSON.stringify(schema), (k: string, v: unknown) =>
+        k === 'pattern' && typeof v === 'string' && drop(v) ? undefined : v,
+      ) as Record<string, unknown>;
 
     it('the real check has no violations (baseline)', () => {
       expect(violations(acceptsLogRecordV1, [...VALID, ...CASES])).toEqual([]);
@@ -487,7 +540,10 @@ describe('parseLogRecord fast path (ajv check compiled from zod’s JSON Schema)
     });
 
     it('a check that takes "integer" as "number" would let fractional ages through', () => {
-      const found = violations(compile(JSON.parse(JSON.stringify(schema).replaceAll('"integer"', '"number"')) as Record<string, unknown>), CASES);
+      const found = violations(
+        compile(JSON.parse(JSON.stringify(schema).replaceAll('"integer"', '"number"')) as Record<string, unknown>),
+        CASES,
+      );
       expect(found).toContain('lab: event.age_years = 1.5: accepted, zod refuses');
     });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildDetectors, earsDetector, farringtonDetector } from '../../processors/series-detectors.ts';
 import { earsC } from '../../processors/detect/ears.ts';
 
-const base = { ears: { method: 'C2' as const, baseline: 7, alpha: 0.001, minSigma: 1 }, farringtonB: 5, farringtonAlpha: 0.01, yellowP: 0.01, knownSyndromes: ['ili', 'dengue'] };
+const base = {
+  ears: { method: 'C2' as const, baseline: 7, alpha: 0.001, minSigma: 1 },
+  farringtonB: 5,
+  farringtonAlpha: 0.01,
+  yellowP: 0.01,
+  knownSyndromes: ['ili', 'dengue'],
+};
 
 describe('detector configuration (EWS_DETECTORS)', () => {
   it('builds the documented default', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createStore, insertTsv, type ClickHouseClient } from '../../platform/clickhouse.ts';
 import { TsvRows, tsvArray, tsvNumber, tsvString } from '../../storage/tsv.ts';
 
-const nasty = ["a\tb", 'line1\nline2', 'back\\slash', "quote'd", 'cr\rlf', 'nul\0', 'Sốt, ho — "đau họng"', '', '\\N'];
+const nasty = ['a\tb', 'line1\nline2', 'back\\slash', "quote'd", 'cr\rlf', 'nul\0', 'Sốt, ho — "đau họng"', '', '\\N'];
 
 describe('TabSeparated encoding', () => {
   it.each([
@@ -67,7 +67,9 @@ describe('round trip through the real engine', () => {
     const rows = new TsvRows(8);
     nasty.forEach((s, i) => rows.push(`${tsvString(s)}\t${tsvArray([s, 'x'])}\t${tsvNumber(i % 2 ? null : i)}\n`));
     await insertTsv(client, 'r', ['s', 'a', 'n'], rows.bytes());
-    const got = await (await client.query({ query: 'SELECT s, a, n FROM r', format: 'JSONEachRow' })).json<{ s: string; a: string[]; n: number | null }>();
+    const got = await (
+      await client.query({ query: 'SELECT s, a, n FROM r', format: 'JSONEachRow' })
+    ).json<{ s: string; a: string[]; n: number | null }>();
     expect(got.map((r) => r.s).sort()).toEqual([...nasty].sort());
     for (const r of got) expect(r.a).toEqual([r.s, 'x']);
   });

@@ -65,7 +65,12 @@ describe.skipIf(!shared)('broker stopped and restarted during consumption', () =
     const lagAtStop = p.lag();
     // While the broker is down a hospital's post is refused (503), not acknowledged.
     const post = () =>
-      p!.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify([encounter({ event_id: 'during-outage', occurred_at: '2025-06-01T09:00:00+07:00' })]) });
+      p!.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify([encounter({ event_id: 'during-outage', occurred_at: '2025-06-01T09:00:00+07:00' })]),
+      });
     const refused = await post();
     expect(refused.statusCode).toBe(503);
     expect(refused.json()).toMatchObject({ error: { code: 'LOG_UNAVAILABLE' } });

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
-import { countDiff, expectedCounts, letterBytes, totalOf, logMessage, messageBytes, NAIVE_COUNTS_SQL, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
+import {
+  countDiff,
+  expectedCounts,
+  letterBytes,
+  totalOf,
+  logMessage,
+  messageBytes,
+  NAIVE_COUNTS_SQL,
+  poisonMessage,
+  simulatedEvents,
+  storedCounts,
+  topicOf,
+} from '../../helpers/kafka-data.ts';
 import { runScript, spawnEws, type Child } from '../../helpers/kafka-processes.ts';
 import { createRng } from '../../../simulator/random.ts';
 import { createStore } from '../../../platform/clickhouse.ts';
@@ -51,7 +63,10 @@ describe.skipIf(!broker)('processor killed -9 at any point (crash test)', () => 
     kafka = testKafka(broker!.brokers);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })),
+    });
 
     // Input: distinct events, 5 % of them sent again byte for byte, 1 % poison; shuffled.
     const events = simulatedEvents(DISTINCT, seed);

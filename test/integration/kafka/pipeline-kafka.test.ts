@@ -5,7 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { encounter, lab, startTestPipeline } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
-import { countDiff, expectedCounts, letterBytes, logMessage, messageBytes, onDaysOf, poisonMessage, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
+import {
+  countDiff,
+  expectedCounts,
+  letterBytes,
+  logMessage,
+  messageBytes,
+  onDaysOf,
+  poisonMessage,
+  simulatedEvents,
+  storedCounts,
+  topicOf,
+} from '../../helpers/kafka-data.ts';
 import { spawnEws } from '../../helpers/kafka-processes.ts';
 import { deadLetterV1, TOPICS } from '../../../schemas/topics.ts';
 
@@ -52,7 +63,11 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
 
   it('creates its topics with the configured partitions', async () => {
     const meta = await admin.fetchTopicMetadata({ topics: [...all, topic(TOPICS.deadletter)] });
-    expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [all[0]!]: 6, [all[1]!]: 6, [topic(TOPICS.deadletter)]: 6 });
+    expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({
+      [all[0]!]: 6,
+      [all[1]!]: 6,
+      [topic(TOPICS.deadletter)]: 6,
+    });
   });
 
   it('runs KAFKA_CONSUMERS members of the group in this one process, sharing the partitions', async () => {
@@ -183,7 +198,9 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       await p.settle();
       const expected = expectedCounts(events);
       expect(countDiff(expected, onDaysOf(expected, await storedCounts(p.store)))).toEqual([]);
-      const letters = (await readAll(kafka, topic(TOPICS.deadletter))).map((m) => deadLetterV1.parse(JSON.parse(m.value))).filter((l) => l.source === 'file:upload.ndjson');
+      const letters = (await readAll(kafka, topic(TOPICS.deadletter)))
+        .map((m) => deadLetterV1.parse(JSON.parse(m.value)))
+        .filter((l) => l.source === 'file:upload.ndjson');
       expect(letters.map((l) => l.code).sort()).toEqual(['BODY_UNPARSEABLE', 'VALIDATION_FAILED']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -208,7 +225,11 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       for (let i = 0; i < 200 && !/http:\/\/localhost:\d+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       const url = /http:\/\/localhost:\d+/.exec(out)?.[0];
       expect(url, `${out}\n${child.stderr()}`).toBeDefined();
-      const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([encounter({ event_id: 'role-ingest-1', occurred_at: '2025-03-03T08:00:00+07:00' })]) });
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([encounter({ event_id: 'role-ingest-1', occurred_at: '2025-03-03T08:00:00+07:00' })]),
+      });
       expect(await res.json()).toMatchObject({ accepted: 1 });
       await p.settle();
       const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2025-03-03&to=2025-03-03&commune=09187' });
@@ -224,7 +245,13 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
 
   it('reports consumer lag, batch sizes, dead letters and commit latency in /metrics', async () => {
     const body = (await p.app.inject({ url: '/metrics' })).body;
-    for (const name of ['ews_kafka_consumer_lag_records', 'ews_kafka_consumer_batch_records_count', 'ews_kafka_deadletters_total', 'ews_kafka_commit_seconds_count', 'ews_kafka_produce_seconds_count']) {
+    for (const name of [
+      'ews_kafka_consumer_lag_records',
+      'ews_kafka_consumer_batch_records_count',
+      'ews_kafka_deadletters_total',
+      'ews_kafka_commit_seconds_count',
+      'ews_kafka_produce_seconds_count',
+    ]) {
       expect(body, name).toContain(name);
     }
     expect(body).toMatch(/ews_kafka_deadletters_total\{via="batch"\} [1-9]/);

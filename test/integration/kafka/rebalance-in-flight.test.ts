@@ -20,50 +20,57 @@ describe.skipIf(!broker)('rebalance while handed-back batches are uncommitted', 
   let t: Awaited<ReturnType<typeof startGroupTest>> | undefined;
   afterAll(async () => t?.close());
 
-  it('in-flight batches of revoked partitions are read again, none skipped; counts exact, each poison dead-lettered once', { timeout: 180_000 }, async () => {
-    t = await startGroupTest('infl', broker!, log, { seed: 91, events: 20_000, poison: 60 });
-    const a = t.member('a');
-    const b = t.member('b');
-    // How often each record (topic|partition|offset) was handled, by either member.
-    const handled = new Map<string, number>();
-    const note = (batch: ConsumedBatch) => {
-      for (const r of batch.records) {
-        const k = `${batch.topic}|${batch.partition}|${r.offset}`;
-        handled.set(k, (handled.get(k) ?? 0) + 1);
-      }
-    };
-    let batchesA = 0;
-    let joinB: (() => void) | undefined;
-    const bMayJoin = new Promise<void>((resolve) => (joinB = resolve));
-    const topics = [TOPICS.encounters, TOPICS.labs];
-    await a.eventLog.subscribe({
-      topics,
-      group: t.group,
-      handler: async (batch) => {
-        note(batch);
-        await a.processor.handle(batch);
-        // Slow tails: the batch is written but not yet committed while A reads on.
-        if (++batchesA === 12) joinB?.();
-        if (batchesA < 60) await new Promise((r) => setTimeout(r, 400));
-      },
-    });
-    await bMayJoin;
-    await b.eventLog.subscribe({
-      topics,
-      group: t.group,
-      handler: async (batch) => {
-        note(batch);
-        await b.processor.handle(batch);
-      },
-    });
+  it(
+    'in-flight batches of revoked partitions are read again, none skipped; counts exact, each poison dead-lettered once',
+    { timeout: 180_000 },
+    async () => {
+      t = await startGroupTest('infl', broker!, log, { seed: 91, events: 20_000, poison: 60 });
+      const a = t.member('a');
+      const b = t.member('b');
+      // How often each record (topic|partition|offset) was handled, by either member.
+      const handled = new Map<string, number>();
+      const note = (batch: ConsumedBatch) => {
+        for (const r of batch.records) {
+          const k = `${batch.topic}|${batch.partition}|${r.offset}`;
+          handled.set(k, (handled.get(k) ?? 0) + 1);
+        }
+      };
+      let batchesA = 0;
+      let joinB: (() => void) | undefined;
+      const bMayJoin = new Promise<void>((resolve) => (joinB = resolve));
+      const topics = [TOPICS.encounters, TOPICS.labs];
+      await a.eventLog.subscribe({
+        topics,
+        group: t.group,
+        handler: async (batch) => {
+          note(batch);
+          await a.processor.handle(batch);
+          // Slow tails: the batch is written but not yet committed while A reads on.
+          if (++batchesA === 12) joinB?.();
+          if (batchesA < 60) await new Promise((r) => setTimeout(r, 400));
+        },
+      });
+      await bMayJoin;
+      await b.eventLog.subscribe({
+        topics,
+        group: t.group,
+        handler: async (batch) => {
+          note(batch);
+          await b.processor.handle(batch);
+        },
+      });
 
-    await waitForZeroLag(t.admin, t.group, Object.values(t.topics), 150_000);
-    // Every produced record was handled, and some again after the rebalance took their
-    // partition while their batch was handed back but uncommitted.
-    expect(handled.size).toBe(t.produced);
-    expect([...handled.values()].some((n) => n > 1), 'some in-flight batch was read again').toBe(true);
-    expect(await t.countDiffs()).toEqual([]);
-    const { letters, poison } = await t.deadLetters();
-    expect(letters).toEqual(poison);
-  });
+      await waitForZeroLag(t.admin, t.group, Object.values(t.topics), 150_000);
+      // Every produced record was handled, and some again after the rebalance took their
+      // partition while their batch was handed back but uncommitted.
+      expect(handled.size).toBe(t.produced);
+      expect(
+        [...handled.values()].some((n) => n > 1),
+        'some in-flight batch was read again',
+      ).toBe(true);
+      expect(await t.countDiffs()).toEqual([]);
+      const { letters, poison } = await t.deadLetters();
+      expect(letters).toEqual(poison);
+    },
+  );
 });

@@ -26,44 +26,48 @@ describe.skipIf(!broker)('two processors in one group', () => {
   // The severed member cannot leave its group: the scaffold does not wait on it for long.
   afterAll(async () => t?.close());
 
-  it('sharing one store in one process: one dropped without leaving or committing, the other takes over; counts exact', { timeout: 180_000 }, async () => {
-    // Fetches of 64 KiB: many batches, so the drop happens mid-stream.
-    t = await startGroupTest('two', broker!, log, { seed: 77, events: 30_000, resendShare: 0.05, poison: 150, fetchBytes: 64 * 1024 });
-    for (const query of NAIVE_COUNTS_SQL) await t.store.command({ query });
-    const gateA = createNetworkGate();
-    const a = t.member('a', gateA);
-    const b = t.member('b');
-    let batchesA = 0;
-    let droppedAfterWrite: ConsumedBatch | undefined;
-    const topics = [TOPICS.encounters, TOPICS.labs];
-    await a.eventLog.subscribe({
-      topics,
-      group: t.group,
-      handler: async (batch) => {
-        await a.processor.handle(batch);
-        // The crash: this batch is in the store, and A loses the network before committing it.
-        if (++batchesA === 20 && !gateA.severed) {
-          droppedAfterWrite = batch;
-          gateA.sever();
-        }
-      },
-    });
-    await b.eventLog.subscribe({ topics, group: t.group, handler: (batch) => b.processor.handle(batch) });
+  it(
+    'sharing one store in one process: one dropped without leaving or committing, the other takes over; counts exact',
+    { timeout: 180_000 },
+    async () => {
+      // Fetches of 64 KiB: many batches, so the drop happens mid-stream.
+      t = await startGroupTest('two', broker!, log, { seed: 77, events: 30_000, resendShare: 0.05, poison: 150, fetchBytes: 64 * 1024 });
+      for (const query of NAIVE_COUNTS_SQL) await t.store.command({ query });
+      const gateA = createNetworkGate();
+      const a = t.member('a', gateA);
+      const b = t.member('b');
+      let batchesA = 0;
+      let droppedAfterWrite: ConsumedBatch | undefined;
+      const topics = [TOPICS.encounters, TOPICS.labs];
+      await a.eventLog.subscribe({
+        topics,
+        group: t.group,
+        handler: async (batch) => {
+          await a.processor.handle(batch);
+          // The crash: this batch is in the store, and A loses the network before committing it.
+          if (++batchesA === 20 && !gateA.severed) {
+            droppedAfterWrite = batch;
+            gateA.sever();
+          }
+        },
+      });
+      await b.eventLog.subscribe({ topics, group: t.group, handler: (batch) => b.processor.handle(batch) });
 
-    await waitForZeroLag(t.admin, t.group, Object.values(t.topics), 150_000);
-    expect(gateA.severed, 'A was dropped mid-stream').toBe(true);
-    expect(droppedAfterWrite!.records.length).toBeGreaterThan(0);
+      await waitForZeroLag(t.admin, t.group, Object.values(t.topics), 150_000);
+      expect(gateA.severed, 'A was dropped mid-stream').toBe(true);
+      expect(droppedAfterWrite!.records.length).toBeGreaterThan(0);
 
-    expect(await t.countDiffs()).toEqual([]);
-    // Negative control: without idempotency, the resends and A's replayed batch count twice.
-    const expected = expectedCounts(t.events);
-    const naive = await storedCounts(t.store, 'naive_counts', 'sum(n)');
-    expect(countDiff(expected, naive).length).toBeGreaterThan(0);
-    expect(totalOf(naive)).toBeGreaterThan(totalOf(expectedCounts([...t.events, ...t.resent], { distinct: false })));
-    // The dead-letter topic holds each poison record exactly once.
-    const { letters, poison } = await t.deadLetters();
-    expect(letters).toEqual(poison);
-  });
+      expect(await t.countDiffs()).toEqual([]);
+      // Negative control: without idempotency, the resends and A's replayed batch count twice.
+      const expected = expectedCounts(t.events);
+      const naive = await storedCounts(t.store, 'naive_counts', 'sum(n)');
+      expect(countDiff(expected, naive).length).toBeGreaterThan(0);
+      expect(totalOf(naive)).toBeGreaterThan(totalOf(expectedCounts([...t.events, ...t.resent], { distinct: false })));
+      // The dead-letter topic holds each poison record exactly once.
+      const { letters, poison } = await t.deadLetters();
+      expect(letters).toEqual(poison);
+    },
+  );
 });
 
 /**
@@ -73,7 +77,9 @@ describe.skipIf(!broker)('two processors in one group', () => {
  */
 const clickhouseUrl = process.env['CLICKHOUSE_URL'];
 if (!clickhouseUrl && broker) {
-  process.stderr.write('SKIPPED two-consumers.test.ts "two processor processes": needs a ClickHouse server (CLICKHOUSE_URL); chDB cannot be shared by two processes.\n');
+  process.stderr.write(
+    'SKIPPED two-consumers.test.ts "two processor processes": needs a ClickHouse server (CLICKHOUSE_URL); chDB cannot be shared by two processes.\n',
+  );
 }
 
 describe.skipIf(!broker || !clickhouseUrl)('two processor processes against a ClickHouse server (CLICKHOUSE_URL)', () => {
@@ -92,7 +98,10 @@ describe.skipIf(!broker || !clickhouseUrl)('two processor processes against a Cl
     const kafka = testKafka(broker!.brokers);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [...Object.values(topics), prefix + TOPICS.deadletter].map((topic) => ({ topic, numPartitions: 6 })),
+    });
     const { events, byTopic } = groupTestInput({ seed: 78, events: 50_000, resendShare: 0.05, poison: 250 }, topics);
     for (const [topic, messages] of Object.entries(byTopic)) await produceRaw(kafka, topic, messages);
     const start = () => {
@@ -122,7 +131,13 @@ describe.skipIf(!broker || !clickhouseUrl)('two processor processes against a Cl
     await new Promise((r) => setTimeout(r, 8000));
     first.process.kill('SIGKILL');
     await waitForZeroLag(admin, group, Object.values(topics), 200_000);
-    const store = await createStore({ url: clickhouseUrl, username: process.env['CLICKHOUSE_USER'], password: process.env['CLICKHOUSE_PASSWORD'], database, dataDir: '' });
+    const store = await createStore({
+      url: clickhouseUrl,
+      username: process.env['CLICKHOUSE_USER'],
+      password: process.env['CLICKHOUSE_PASSWORD'],
+      database,
+      dataDir: '',
+    });
     try {
       expect(countDiff(expectedCounts(events), await storedCounts(store))).toEqual([]);
       await store.command({ query: `DROP DATABASE ${database}` });

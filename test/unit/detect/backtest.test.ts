@@ -11,7 +11,14 @@ const series: SimulatedSeries = {
   scenario: 'test',
   observed: new Array<number>(15).fill(3),
   evaluationFrom: 5,
-  outbreak: { start: 7, k: 3, cases: new Map([[7, 2], [8, 1]]) },
+  outbreak: {
+    start: 7,
+    k: 3,
+    cases: new Map([
+      [7, 2],
+      [8, 1],
+    ]),
+  },
   outbreakCases: Array.from({ length: 15 }, (_, i) => i === 7 || i === 8),
 };
 const at = (...weeks: number[]): boolean[] => Array.from({ length: 10 }, (_, i) => weeks.includes(i + 5));
@@ -46,7 +53,14 @@ describe('simulation in the manner of Noufaily et al. (2013)', () => {
     for (let i = 0; i < 300; i++) {
       const s = simulateSeries(scenario, { length: 624, evaluation: 49 }, 5, createVariates(i));
       const { start, cases } = s.outbreak;
-      const mu = Math.exp(scenario.theta + 0.3 * (Math.cos((2 * Math.PI * (start + 1)) / 52) + Math.sin((2 * Math.PI * (start + 1)) / 52) + Math.cos((4 * Math.PI * (start + 1)) / 52) + Math.sin((4 * Math.PI * (start + 1)) / 52)));
+      const mu = Math.exp(
+        scenario.theta +
+          0.3 *
+            (Math.cos((2 * Math.PI * (start + 1)) / 52) +
+              Math.sin((2 * Math.PI * (start + 1)) / 52) +
+              Math.cos((4 * Math.PI * (start + 1)) / 52) +
+              Math.sin((4 * Math.PI * (start + 1)) / 52)),
+      );
       expected += 5 * Math.sqrt(scenario.phi * mu);
       for (const [t, n] of cases) {
         total += n;
@@ -75,7 +89,9 @@ describe('runBacktest (quick preset)', () => {
   const a = runBacktest({ ...QUICK, replicates: 1 });
 
   it('reports every detector of both units with rates in [0, 1]', () => {
-    expect(a.results.map((r) => `${r.unit}:${r.detector}`)).toEqual(expect.arrayContaining(['week:farrington-noufaily', 'week:glrnb', 'week:cusum', 'day:essence-switch', 'day:ears-c2']));
+    expect(a.results.map((r) => `${r.unit}:${r.detector}`)).toEqual(
+      expect.arrayContaining(['week:farrington-noufaily', 'week:glrnb', 'week:cusum', 'day:essence-switch', 'day:ears-c2']),
+    );
     for (const r of a.results) {
       expect(r.overall.fpr).toBeGreaterThanOrEqual(0);
       expect(r.overall.fpr).toBeLessThanOrEqual(1);

@@ -14,10 +14,19 @@ const cases: [string, number[], EarsControl, (number | null)[], (boolean | null)
     'C2 guard band of two days',
     [1, 3, 2, 4, 2, 9, 8, 1, 0, 2, 3, 1],
     { method: 'C2', baseline: 3, range: [5, 11] },
-    [5.0902323061678132, 6.0902323061678132, 6.2349595743155959, 16.141991032983384, 18.03276402263868, 19.47001033465014, 16.47001033465014],
+    [
+      5.0902323061678132, 6.0902323061678132, 6.2349595743155959, 16.141991032983384, 18.03276402263868, 19.47001033465014,
+      16.47001033465014,
+    ],
     [true, true, false, false, false, false, false],
   ],
-  ['C3 all zeros: 0/0 gives NA', Array(12).fill(0), { method: 'C3', baseline: 3, range: [7, 11] }, [null, null, null, null, null], [null, null, null, null, null]],
+  [
+    'C3 all zeros: 0/0 gives NA',
+    Array(12).fill(0),
+    { method: 'C3', baseline: 3, range: [7, 11] },
+    [null, null, null, null, null],
+    [null, null, null, null, null],
+  ],
   [
     'C3 single spike, default alpha 0.025',
     [0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0],
@@ -73,13 +82,13 @@ describe('earsC p-values and scores', () => {
 });
 
 describe('earsC control validation names the field', () => {
-  it.each([
+  it.each<[EarsControl, string]>([
     [{ method: 'C4' } as unknown as EarsControl, 'method'],
-    [{ method: 'C1', baseline: 2 } as EarsControl, 'baseline'],
-    [{ method: 'C1', alpha: 1 } as EarsControl, 'alpha'],
-    [{ method: 'C1', minSigma: -1 } as EarsControl, 'minSigma'],
-    [{ method: 'C2', range: [8, 9] } as EarsControl, 'range'],
-    [{ method: 'C1', range: [7, 10] } as EarsControl, 'range'],
+    [{ method: 'C1', baseline: 2 }, 'baseline'],
+    [{ method: 'C1', alpha: 1 }, 'alpha'],
+    [{ method: 'C1', minSigma: -1 }, 'minSigma'],
+    [{ method: 'C2', range: [8, 9] }, 'range'],
+    [{ method: 'C1', range: [7, 10] }, 'range'],
   ])('%o → %s', (control, field) => {
     expect(() => earsC([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], control)).toThrow(
       expect.objectContaining({ code: 'VALIDATION_FAILED', details: expect.objectContaining({ field }) }),

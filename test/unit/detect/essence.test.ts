@@ -28,7 +28,9 @@ interface EssenceCase {
 }
 
 const DIR = join(import.meta.dirname, '../../fixtures/essence');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (f: string): EssenceCase => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as EssenceCase;
 
 function run(c: EssenceCase): EssencePoint[] {
@@ -40,7 +42,7 @@ function run(c: EssenceCase): EssencePoint[] {
 
 /** Relative difference, with an absolute floor for values near 0 (p-values of 1e-17 and 0). */
 const off = (a: number | null | undefined, b: number | null): number =>
-  a === null || a === undefined || b === null ? (a ?? null) === b ? 0 : Infinity : Math.abs(a - b) / Math.max(Math.abs(b), 1e-9);
+  a === null || a === undefined || b === null ? ((a ?? null) === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-9);
 
 /** Worst disagreement of a run with R's case: numbers (relative), labels (count). */
 function compare(c: EssenceCase, points: EssencePoint[]) {
@@ -53,7 +55,12 @@ function compare(c: EssenceCase, points: EssencePoint[]) {
       labels++;
       return;
     }
-    worst = Math.max(worst, off(p.expected, e.expected[k] ?? null), off(p.score, e.statistic[k] ?? null), off(p.pValue, e.pValue[k] ?? null));
+    worst = Math.max(
+      worst,
+      off(p.expected, e.expected[k] ?? null),
+      off(p.score, e.statistic[k] ?? null),
+      off(p.pValue, e.pValue[k] ?? null),
+    );
     // On a flat baseline R's adjusted R² is rounding noise (0/0); ours is Rnssp's 0 for NaN.
     const { from, length } = baselineWindow(index, c.g, c.B);
     const flat = c.observed.slice(from, from + length).every((v) => v === c.observed[from]);
@@ -82,8 +89,15 @@ describe('negative controls: the comparison catches a broken detector', () => {
   const good = run(c);
   it.each([
     ['a statistic off by 1e-5', (ps: EssencePoint[]) => ps.map((p, k) => (k === 20 ? { ...p, score: (p.score ?? 0) * (1 + 1e-5) } : p))],
-    ['one level changed', (ps: EssencePoint[]) => ps.map((p, k) => (k === 20 ? { ...p, level: p.level === 'red' ? 'blue' as const : 'red' as const } : p))],
-    ['the other detector on one day', (ps: EssencePoint[]) => ps.map((p, k) => (k === 20 ? { ...p, detector: p.detector === 'ewma' ? 'regression' as const : 'ewma' as const } : p))],
+    [
+      'one level changed',
+      (ps: EssencePoint[]) => ps.map((p, k) => (k === 20 ? { ...p, level: p.level === 'red' ? ('blue' as const) : ('red' as const) } : p)),
+    ],
+    [
+      'the other detector on one day',
+      (ps: EssencePoint[]) =>
+        ps.map((p, k) => (k === 20 ? { ...p, detector: p.detector === 'ewma' ? ('regression' as const) : ('ewma' as const) } : p)),
+    ],
   ])('%s', (_label, breakIt) => {
     expect(compare(c, good).labels).toBe(0);
     const broken = compare(c, breakIt(good));

@@ -9,7 +9,11 @@ import { studentTwoSidedP } from '../../../processors/detect/special-functions.t
 describe('farringtonRows = R blocks() minus pastWeeksNotIncluded', () => {
   it('k 300, b 3, w 3, 4 periods, 10 recent weeks left out, weekly', () => {
     const rows = farringtonRows(new Array<number>(300).fill(1), 300, {
-      b: 3, w: 3, frequency: 52, noPeriods: 4, pastWeeksNotIncluded: 10,
+      b: 3,
+      w: 3,
+      frequency: 52,
+      noPeriods: 4,
+      pastWeeksNotIncluded: 10,
     });
     // R: indices 141..289; groups 4×7, 1×15, 2×15, 3×15 per year, the last year cut at 289.
     const year = [...Array(7).fill(4), ...Array(15).fill(1), ...Array(15).fill(2), ...Array(15).fill(3)];
@@ -19,7 +23,11 @@ describe('farringtonRows = R blocks() minus pastWeeksNotIncluded', () => {
 
   it('one period keeps only the windows, and pastWeeksNotIncluded 0 keeps k − w..k − 1', () => {
     const rows = farringtonRows(new Array<number>(120).fill(2), 110, {
-      b: 2, w: 2, frequency: 52, noPeriods: 1, pastWeeksNotIncluded: 0,
+      b: 2,
+      w: 2,
+      frequency: 52,
+      noPeriods: 1,
+      pastWeeksNotIncluded: 0,
     });
     expect(rows.wtime).toEqual([4, 5, 6, 7, 8, 56, 57, 58, 59, 60, 108, 109]);
     expect(rows.response.every((y) => y === 2)).toBe(true);
@@ -36,11 +44,23 @@ describe('thresholds = R algo.farrington.threshold.*', () => {
   // [label, computed, R's lower is not kept; upper, prob, score]
   it.each([
     ['delta 2/3', () => farringtonThreshold(5.3, 0.9, 2.1, '2/3', 0.05, 11), 11.902678334588195, 0.074544139508250035, 0.86328603502316537],
-    ['delta 2/3, negative lower limit', () => farringtonThreshold(0.4, 0.6, 3.5, '2/3', 0.01, 2), 6.0913023220812033, 0.1921038187731901, 0.28113073413659562],
+    [
+      'delta 2/3, negative lower limit',
+      () => farringtonThreshold(0.4, 0.6, 3.5, '2/3', 0.01, 2),
+      6.0913023220812033,
+      0.1921038187731901,
+      0.28113073413659562,
+    ],
     ['delta 1/2', () => farringtonThreshold(5.3, 0.9, 2.1, '1/2', 0.05, 11), 12.507459897348147, 0.088227228577655928, 0.79084727229591811],
     ['delta none', () => farringtonThreshold(5.3, 0.9, 2.1, 'none', 0.05, 11), 10.98367740480573, 0.049514702461303024, 1.0028718370223595],
     ['nbPlugin', () => noufailyThreshold(Math.log(5.3), 0.2, 2.1, 'nbPlugin', 0.05, 11), 12, 0.075385475166521901, 0.90321606417540579],
-    ['muan, φ = 1 (Poisson)', () => noufailyThreshold(Math.log(5.3), 0.2, 1, 'muan', 0.05, 11), 12, 0.12640075747947846, 0.90321606417540579],
+    [
+      'muan, φ = 1 (Poisson)',
+      () => noufailyThreshold(Math.log(5.3), 0.2, 1, 'muan', 0.05, 11),
+      12,
+      0.12640075747947846,
+      0.90321606417540579,
+    ],
   ])('%s', (_label, compute, upper, prob, score) => {
     const th = compute();
     expect(th.upper).toBeCloseTo(upper, 12);

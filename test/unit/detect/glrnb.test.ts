@@ -28,7 +28,15 @@ describe('GLMs behind the estimated baseline, against R', () => {
 
   it('theta.ml at a constant mean', () => {
     const mean = y.reduce((a, b) => a + b, 0) / y.length;
-    expect(rel(thetaMl(y, y.map(() => mean)), 1.6927670665035688)).toBeLessThan(1e-12);
+    expect(
+      rel(
+        thetaMl(
+          y,
+          y.map(() => mean),
+        ),
+        1.6927670665035688,
+      ),
+    ).toBeLessThan(1e-12);
   });
 });
 

@@ -15,7 +15,8 @@ const event = {
   diagnoses: ['A90'],
   patient_key: 'a'.repeat(32),
 };
-const record = (over: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => JSON.stringify({ event: { ...event, ...over }, received_at: '2026-11-20T02:31:07.123Z', ...top });
+const record = (over: Record<string, unknown> = {}, top: Record<string, unknown> = {}) =>
+  JSON.stringify({ event: { ...event, ...over }, received_at: '2026-11-20T02:31:07.123Z', ...top });
 
 describe('log record v1 contract', () => {
   it('accepts what ingest writes', () => {
@@ -50,7 +51,12 @@ describe('Kafka failure classification', () => {
   it.each([
     ['a rebalance', protocol('REBALANCE_IN_PROGRESS'), true, true],
     ['a fenced producer', protocol('INVALID_PRODUCER_EPOCH'), true, true],
-    ['an expired member, wrapped by retries', Object.assign(new Error('retries'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol('UNKNOWN_MEMBER_ID') }), true, true],
+    [
+      'an expired member, wrapped by retries',
+      Object.assign(new Error('retries'), { name: 'KafkaJSNumberOfRetriesExceeded', cause: protocol('UNKNOWN_MEMBER_ID') }),
+      true,
+      true,
+    ],
     ['a broker down', Object.assign(new Error('ECONNREFUSED'), { name: 'KafkaJSConnectionError' }), false, true],
     ['a store down', new AppError('STORE_UNAVAILABLE', 'down'), false, true],
     ['missing permissions', protocol('TOPIC_AUTHORIZATION_FAILED'), false, false],
@@ -63,7 +69,13 @@ describe('Kafka failure classification', () => {
 
 describe('Kafka configuration', () => {
   it('defaults: 6 partitions, group ews-processors, one consumer, 1 MiB fetches', () => {
-    expect(readConfig({ KAFKA_BROKERS: '127.0.0.1:9092' })).toMatchObject({ KAFKA_PARTITIONS: 6, KAFKA_GROUP: 'ews-processors', KAFKA_CONSUMERS: 1, KAFKA_PARTITION_FETCH_BYTES: 1 << 20, KAFKA_TOPIC_PREFIX: '' });
+    expect(readConfig({ KAFKA_BROKERS: '127.0.0.1:9092' })).toMatchObject({
+      KAFKA_PARTITIONS: 6,
+      KAFKA_GROUP: 'ews-processors',
+      KAFKA_CONSUMERS: 1,
+      KAFKA_PARTITION_FETCH_BYTES: 1 << 20,
+      KAFKA_TOPIC_PREFIX: '',
+    });
   });
 
   it('parses the crash-test hook', () => {

@@ -1,6 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { createKafkaDeadLetterStore, encodeDeadLetter, type BatchScope, type DeadLetterMessage } from '../../../platform/event-log/kafka-dead-letter.ts';
+import {
+  createKafkaDeadLetterStore,
+  encodeDeadLetter,
+  type BatchScope,
+  type DeadLetterMessage,
+} from '../../../platform/event-log/kafka-dead-letter.ts';
 import { DEAD_LETTER_RAW_CAP } from '../../../platform/dead-letter.ts';
 import { deadLetterV1 } from '../../../schemas/topics.ts';
 
@@ -16,7 +21,15 @@ describe('dead letter v1 encoding', () => {
     ['empty (tombstone)', null, 'utf8', ''],
   ] as const)('keeps the original bytes of %s', (_name, bytes, encoding, raw) => {
     const d = decode(encodeDeadLetter(letter, at, bytes));
-    expect(d).toMatchObject({ code: 'RECORD_INVALID', source: letter.source, received_at: at, raw, raw_encoding: encoding, raw_truncated: false, raw_bytes: bytes?.length ?? 0 });
+    expect(d).toMatchObject({
+      code: 'RECORD_INVALID',
+      source: letter.source,
+      received_at: at,
+      raw,
+      raw_encoding: encoding,
+      raw_truncated: false,
+      raw_bytes: bytes?.length ?? 0,
+    });
   });
 
   it('caps raw at 64 KiB without cutting a UTF-8 character', () => {
@@ -29,7 +42,10 @@ describe('dead letter v1 encoding', () => {
   });
 
   it('carries the identity and details when known, keyed by hospital', () => {
-    const m = encodeDeadLetter({ ...letter, source: 'http:/v1/events', event_id: 'E1', hospital_id: 'BV-1', details: [{ path: 'sex', message: 'bad' }] }, at);
+    const m = encodeDeadLetter(
+      { ...letter, source: 'http:/v1/events', event_id: 'E1', hospital_id: 'BV-1', details: [{ path: 'sex', message: 'bad' }] },
+      at,
+    );
     expect(m.key).toBe('BV-1');
     expect(decode(m)).toMatchObject({ event_id: 'E1', hospital_id: 'BV-1', details: [{ path: 'sex', message: 'bad' }] });
   });
@@ -45,7 +61,13 @@ describe('Kafka dead-letter store', () => {
 
   it('inside a batch: joins the batch (its commit transaction), with the physical source and original bytes', async () => {
     const { scope, published, store } = setup();
-    const batch: BatchScope = { letters: [], topic: 'ews.encounters.v1', physicalTopic: 'bn.ews.encounters.v1', partition: 3, rawAt: (o) => (o === 42 ? Buffer.from([0xc3]) : undefined) };
+    const batch: BatchScope = {
+      letters: [],
+      topic: 'ews.encounters.v1',
+      physicalTopic: 'bn.ews.encounters.v1',
+      partition: 3,
+      rawAt: (o) => (o === 42 ? Buffer.from([0xc3]) : undefined),
+    };
     await scope.run(batch, async () => {
       await Promise.resolve();
       await store.record([letter], Date.parse(at));

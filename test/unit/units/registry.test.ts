@@ -113,12 +113,7 @@ describe('parseUnitsCsv', () => {
   });
 
   it('handles quoted fields with commas, escaped quotes, CRLF, BOM and blank lines', () => {
-    const text =
-      '\ufeff' +
-      HEADER +
-      '\r\n' +
-      '12345,"Xã ""A"", B","Xa ""A"", B",xa,33,"Hưng Yên",20.5,106.1,"1000"\r\n' +
-      '\r\n';
+    const text = '\ufeff' + HEADER + '\r\n' + '12345,"Xã ""A"", B","Xa ""A"", B",xa,33,"Hưng Yên",20.5,106.1,"1000"\r\n' + '\r\n';
     const [u] = parseUnitsCsv(text);
     expect(u).toMatchObject({ code: '12345', name: 'Xã "A", B', nameAscii: 'Xa "A", B', population: 1000 });
   });
@@ -135,7 +130,12 @@ describe('parseUnitsCsv', () => {
   });
 
   it('rejects a duplicate code naming both lines', () => {
-    expectCsvError(csv(good, '07228,Đa Mai,Da Mai,phuong,24,Bắc Ninh,21.29,106.17,1', good), 4, 'code', /duplicate code 07210 \(first seen on line 2\)/);
+    expectCsvError(
+      csv(good, '07228,Đa Mai,Da Mai,phuong,24,Bắc Ninh,21.29,106.17,1', good),
+      4,
+      'code',
+      /duplicate code 07210 \(first seen on line 2\)/,
+    );
   });
 
   it('rejects other bad fields', () => {
