@@ -29,7 +29,7 @@ await log.append(TOPICS.labs, [{ key: 'k', value: '{}' }]);
 const sub = await log.subscribe({
   topics: [TOPICS.encounters],
   group: `${prefix}idle-${fix ? 'fix' : 'nofix'}`,
-  handler: async () => undefined,
+  handler: () => Promise.resolve(),
 });
 await new Promise((r) => setTimeout(r, 5000));
 const before = process.cpuUsage();

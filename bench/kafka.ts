@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs, { type Admin } from 'kafkajs';
-import { machineLine, writeSection } from '../cli/bench.ts';
+import { machineLine, writeSection } from './report.ts';
 import { createRng } from '../simulator/random.ts';
 import { generateDay } from '../simulator/model.ts';
 import { loadDemoUnits } from '../schemas/units/registry.ts';

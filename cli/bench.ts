@@ -1,12 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
 import { startPipeline } from './pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
+import { machineLine, writeSection } from '../bench/report.ts';
 
 const HELP = `ews bench [ingest] — benchmarks (not tests): results go to BENCHMARKS.md
 
@@ -104,18 +105,6 @@ function runClient(args: string[]): Promise<string> {
   });
 }
 
-/** Machine line for BENCHMARKS.md: CPU model, cores, memory, Node version, date. */
-export function machineLine(): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  let kernel = '';
-  try {
-    kernel = execFileSync('uname', ['-sr']).toString().trim();
-  } catch {
-    kernel = process.platform;
-  }
-  return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${kernel}, Node.js ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 function renderIngest(f: Record<string, number>, o: { batch: number; concurrency: number }): string {
   return [
     `## Ingest (\`npm run bench\`)`,
@@ -136,19 +125,4 @@ function renderIngest(f: Record<string, number>, o: { batch: number; concurrency
     `| peak RSS of the pipeline process | ${f['peakRssMb']} MB |`,
     '',
   ].join('\n');
-}
-
-/** Replaces (or appends) one `<!-- bench:NAME -->` section of BENCHMARKS.md. */
-export function writeSection(name: string, body: string): void {
-  const file = new URL('../BENCHMARKS.md', import.meta.url);
-  const start = `<!-- bench:${name} -->`;
-  const end = `<!-- /bench:${name} -->`;
-  let text = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : '# Benchmarks\n\nWritten by the `npm run bench…` scripts; each section names its machine and date.\n\n';
-  const block = `${start}\n${body}${end}\n`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length + 1) : text + '\n' + block;
-  writeFileSync(file, text);
 }
