@@ -3,6 +3,9 @@
  * quantile must agree with R's to the last few bits: it is Wichura's AS 241 (PPND16),
  * the algorithm R's `qnorm` uses.
  */
+// AS 241's coefficients are kept with every digit Wichura published (as R's qnorm.c has them);
+// the double they round to is the one R uses, which is the point.
+/* eslint-disable no-loss-of-precision */
 import { gammaQ } from './special-functions.ts';
 
 function ratio(r: number, num: readonly number[], den: readonly number[]): number {

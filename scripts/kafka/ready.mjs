@@ -55,7 +55,9 @@ try {
   if (verbose) console.error(`ready.mjs: not ready: ${err.message}`);
   try {
     await admin.disconnect();
-  } catch {}
+  } catch {
+    // Not connected: nothing to close.
+  }
   clearTimeout(timer);
   process.exit(1);
 }

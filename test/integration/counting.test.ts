@@ -14,7 +14,7 @@ const post = (events: unknown[]) =>
 async function counts(syndrome: string, commune = '09187', from = '2026-11-18', to = '2026-11-25') {
   const res = await p.app.inject({ url: `/v1/counts?syndrome=${syndrome}&from=${from}&to=${to}&commune=${commune}` });
   expect(res.statusCode).toBe(200);
-  return Object.fromEntries((res.json() as { rows: { date: string; count: number }[] }).rows.map((r) => [r.date, r.count]));
+  return Object.fromEntries(res.json<{ rows: { date: string; count: number }[] }>().rows.map((r) => [r.date, r.count]));
 }
 
 beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('counting per commune, syndrome and local day', () => {
     expect(Object.keys(c)).toHaveLength(8);
     expect(c['2026-11-18']).toBe(0);
     const all = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-24&to=2026-11-25' });
-    const rows = (all.json() as { rows: unknown[] }).rows;
+    const rows = all.json<{ rows: unknown[] }>().rows;
     expect(rows).toHaveLength(203 * 2);
     expect(rows[0]).toEqual({ commune_code: expect.any(String), date: '2026-11-24', syndrome: 'dengue', count: expect.any(Number) });
   });
@@ -78,7 +78,7 @@ describe('counting per commune, syndrome and local day', () => {
   it('rejects bad query parameters with the field named', async () => {
     const bad = await p.app.inject({ url: '/v1/counts?syndrome=plague&from=2026-11-01&to=2026-13-01' });
     expect(bad.statusCode).toBe(400);
-    const body = bad.json() as { error: { code: string; details: { path: string }[] } };
+    const body = bad.json<{ error: { code: string; details: { path: string }[] } }>();
     expect(body.error.code).toBe('BAD_QUERY');
     expect(body.error.details.map((d) => d.path).sort()).toEqual(['syndrome', 'to']);
   });

@@ -81,8 +81,9 @@ describe('embedded durable log', () => {
     );
     await log.close();
     let failures = 0;
-    const seen = await consumeAll(dir, 'g', 5, async () => {
-      if (failures++ < 2) throw new Error('store down');
+    const seen = await consumeAll(dir, 'g', 5, () => {
+      if (failures++ < 2) return Promise.reject(new Error('store down'));
+      return Promise.resolve();
     });
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     expect(failures).toBe(3);
