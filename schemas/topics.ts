@@ -47,8 +47,9 @@ export type LogRecordParse =
   { ok: true; record: LogRecordV1 } | { ok: false; code: 'RECORD_UNREADABLE' | 'RECORD_INVALID'; reason: string };
 
 /**
- * Fast acceptance check for `logRecordV1`: an ajv validator compiled once, at module load,
- * from the JSON Schema zod itself exports for the contract (draft 2020-12). Invariant that
+ * Fast acceptance check for `logRecordV1`: an ajv validator compiled on first use (not at
+ * import: schemas/ holds contracts, and a process that never reads a log record never pays for
+ * the compile) from the JSON Schema zod itself exports for the contract (draft 2020-12). Invariant that
  * makes the fast path in `parseLogRecord` safe, pinned by test/unit/log-record-fast-path.test.ts:
  * **whenever this accepts a value, zod accepts it too and zod's output deep-equals the value**
  * (ajv is never more lenient than zod, and no zod transform changes an accepted value — the one
@@ -59,29 +60,42 @@ export type LogRecordParse =
  *   (a surrogate pair is one), and a string never has more code points than units, so this is
  *   never more lenient than zod, whichever way zod counts; a string with astral characters that
  *   is over a limit in units but not in code points just takes the zod path. The option is
- *   deprecated in ajv 8 but still honoured; the logger drops only that one notice.
+ *   deprecated in ajv 8 but still honoured; only that one notice is ignored.
  * - `unicodeRegExp: false`: patterns are compiled without the `u` flag, exactly like zod's regexes.
  * - `formats: { 'date-time': true }`: the exported date-time strings also carry zod's own regex as
  *   `pattern`, which is what zod checks; the format name is declared known (strict mode) but adds
  *   no check of its own.
- * - `strict: true`: any other keyword or construct ajv does not understand fails at module load.
+ * - `strict: true`: any other keyword or construct ajv does not understand fails the compile,
+ *   and so does any other warning ajv would print (it throws instead: no console here).
  * Exported for the fast-path tests and benchmarks only; callers use `parseLogRecord`.
  */
-export const acceptsLogRecordV1 = new Ajv2020({
-  strict: true,
-  allErrors: false,
-  unicode: false,
-  unicodeRegExp: false,
-  formats: { 'date-time': true },
-  logger: {
-    log: console.log,
-    warn: (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].startsWith('DEPRECATED: option unicode.')) return;
-      console.warn(...args);
+export function acceptsLogRecordV1(value: unknown): boolean {
+  compiledCheck ??= compileLogRecordCheck();
+  return compiledCheck(value);
+}
+
+let compiledCheck: ((value: unknown) => boolean) | undefined;
+
+function compileLogRecordCheck(): (value: unknown) => boolean {
+  const refuse = (...args: unknown[]): void => {
+    throw new Error(`ajv could not compile the log-record check: ${args.map(String).join(' ')}`);
+  };
+  return new Ajv2020({
+    strict: true,
+    allErrors: false,
+    unicode: false,
+    unicodeRegExp: false,
+    formats: { 'date-time': true },
+    logger: {
+      log: () => undefined,
+      warn: (...args: unknown[]) => {
+        if (typeof args[0] === 'string' && args[0].startsWith('DEPRECATED: option unicode.')) return;
+        refuse(...args);
+      },
+      error: refuse,
     },
-    error: console.error,
-  },
-}).compile(z.toJSONSchema(logRecordV1, { io: 'input' }));
+  }).compile(z.toJSONSchema(logRecordV1, { io: 'input' }));
+}
 
 /**
  * Reads one log record value: JSON, then the `logRecordV1` contract. A record that fails is

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { acceptsLogRecordV1, logRecordV1, parseLogRecord, parseLogRecordWithZod } from '../../schemas/topics.ts';
 import { simulatedEvents } from '../helpers/kafka-data.ts';
@@ -563,5 +563,19 @@ describe('parseLogRecord fast path (ajv check compiled from zod’s JSON Schema)
       expect(violations(() => true, CASES).length).toBeGreaterThan(500);
       expect(fastPathMisses(() => false, VALID)).toHaveLength(VALID.length);
     });
+  });
+
+  it('compiles the check on first use, not when schemas/topics.ts is imported (schemas/ holds contracts only)', async () => {
+    vi.resetModules();
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    try {
+      const fresh = await import('../../schemas/topics.ts');
+      expect(compile).not.toHaveBeenCalled();
+      expect(fresh.parseLogRecord(VALID[0]!.text).ok).toBe(true);
+      expect(fresh.parseLogRecord(VALID[1]!.text).ok).toBe(true);
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 });
