@@ -5,7 +5,9 @@ import type { Measures } from '../backtest/metrics.ts';
 import { rSurveillanceAvailable, runRFarrington } from '../backtest/r-reference.ts';
 import { QUICK, runBacktest, type BacktestOptions, type BacktestResult } from '../backtest/run.ts';
 
-const HELP = `ews backtest — detectors on simulated outbreaks (Noufaily et al. 2013 style)
+const HELP = `ews backtest — detectors on simulated outbreaks (Noufaily et al. 2013 style) / đánh giá thuật toán trên ổ dịch mô phỏng
+
+Usage / Cách dùng: ews backtest [--quick] [--json] [options]
 
 Simulates negative binomial series with trend and seasonality (6 weekly, 3 daily
 scenarios), injects outbreaks of Poisson(k × baseline sd) cases spread by a log-normal
@@ -62,7 +64,7 @@ const list = (s: string | undefined): string[] | undefined =>
         .filter(Boolean)
     : undefined;
 
-export async function runBacktestCommand(argv: string[]): Promise<number> {
+export function runBacktestCommand(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
     options: {

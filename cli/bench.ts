@@ -8,14 +8,19 @@ import { startPipeline } from './pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { machineLine, writeSection } from '../bench/report.ts';
+import { UsageError } from './usage.ts';
 
-const HELP = `ews bench [ingest] — benchmarks (not tests): results go to BENCHMARKS.md
+const HELP = `ews bench — benchmarks (not tests), results written to BENCHMARKS.md / đo hiệu năng, ghi vào BENCHMARKS.md
+
+Usage / Cách dùng: ews bench [ingest|classify|detect] [options]
 
   ingest   events/s accepted through POST /v1/events in NDJSON batches of 500, each answered
            only once durable; then the time until all are counted; peak RSS of the server.
   classify events/s of the syndrome classifier on one core
   detect   national-scale detection (farringtonFlexible weekly, EARS + ESSENCE daily) and R/ours ratio
-Options: --events N (default 200000), --batch N (500), --concurrency N (4), --no-write`;
+Options (ingest): --events N (default 200000), --batch N (500), --concurrency N (4)
+  --no-write   print the figures only, leave BENCHMARKS.md alone
+The Kafka benchmark runs apart: npm run bench:kafka (bench/kafka.ts).`;
 
 export async function runBench(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -53,7 +58,7 @@ export async function runBench(argv: string[]): Promise<number> {
     if (!values['no-write']) writeSection('detect', renderDetect(figures, machineLine()));
     return 0;
   }
-  if (which !== 'ingest') throw new Error(`unknown benchmark '${which}' (ingest, classify)`);
+  if (which !== 'ingest') throw new UsageError(`unknown benchmark '${which}' (ingest, classify, detect)`);
   const total = Number(values.events);
   const batch = Number(values.batch);
   const concurrency = Number(values.concurrency);

@@ -16,7 +16,9 @@ import { generateDay, type Outbreak, type SimUnit } from '../simulator/model.ts'
 import { DEFAULT_TRAFFIC, scheduleTraffic, type Outgoing } from '../simulator/traffic.ts';
 import { createIngestClient } from '../simulator/client.ts';
 
-const HELP = `ews demo — the whole pipeline with simulated hospitals of Bắc Ninh and Hưng Yên
+const HELP = `ews demo — the whole pipeline with simulated hospitals of Bắc Ninh and Hưng Yên / toàn hệ thống với bệnh viện mô phỏng
+
+Usage / Cách dùng: ews demo [--until-alert] [options]
 
 Loads about two years of history through the HTTP API, then sends live traffic in
 accelerated time with an outbreak injected in a few neighbouring communes. Prints the

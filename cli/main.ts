@@ -1,19 +1,32 @@
 import { readFileSync } from 'node:fs';
+import { isAppError } from '../platform/errors.ts';
+import { EXIT_USAGE, UsageError } from './usage.ts';
 
+// One line per command, English / Vietnamese. test/integration/cli/help.test.ts runs
+// `ews COMMAND --help` for every `ews …` line here.
 const HELP = `ews — syndromic-ews, cảnh báo sớm dịch bệnh theo hội chứng / syndromic early warning
 
 Usage / Cách dùng:
-  ews demo [--until-alert] [options]   pipeline + simulated hospitals of Bắc Ninh and Hưng Yên
-  ews serve [--role all|ingest|processor]  the pipeline alone (configured by environment variables)
-  ews produce FILE.ndjson              validate a file of events and publish it to Kafka (KAFKA_BROKERS)
-  ews detect FILE…                     run detectors on R surveillance reference cases (JSON lines out)
-  ews backtest [--quick] [--json]      detectors on simulated outbreaks (FPR, POD, delay; R side by side)
-  ews bench [ingest]                   ingest benchmark; writes BENCHMARKS.md
-  ews schemas [--write]                JSON Schema of the hospital event contract (schemas/json/)
-  ews help                             this text
+  ews demo [--until-alert] [options]
+      pipeline + simulated hospitals of Bắc Ninh and Hưng Yên / toàn hệ thống với bệnh viện mô phỏng
+  ews serve [--role all|ingest|processor]
+      the pipeline alone, configured by environment variables / chạy hệ thống, cấu hình qua biến môi trường
+  ews produce FILE.ndjson
+      validate a file of events and publish it to Kafka / kiểm tra tệp sự kiện và gửi lên Kafka
+  ews detect FILE…
+      detectors on R surveillance reference cases, JSON lines out / chạy thuật toán trên ca tham chiếu của R
+  ews backtest [--quick] [--json]
+      detectors on simulated outbreaks: FPR, POD, delay / đánh giá thuật toán trên ổ dịch mô phỏng
+  ews bench [ingest|classify|detect]
+      benchmarks, written to BENCHMARKS.md / đo hiệu năng, ghi vào BENCHMARKS.md
+  ews schemas [--write]
+      JSON Schema of the hospital event contract / JSON Schema của hợp đồng sự kiện bệnh viện
+  ews help
+      this text / trợ giúp này
 
-Run 'ews COMMAND --help' for a command's options. Configuration: see README.md (environment
-variables such as PORT, EWS_DATA_DIR, CLICKHOUSE_URL, KAFKA_BROKERS, EWS_WEBHOOK_URL).`;
+Run 'ews COMMAND --help' for a command's options / xem tùy chọn: 'ews COMMAND --help'.
+Configuration: environment variables, see README.md and .env.example (PORT, EWS_DATA_DIR,
+CLICKHOUSE_URL, KAFKA_BROKERS, EWS_WEBHOOK_URL, …).`;
 
 /** Dispatches a command; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -27,11 +40,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'produce':
         return await (await import('./produce.ts')).runProduce(rest);
       case 'detect':
-        return await (await import('./detect.ts')).runDetect(rest);
+        return (await import('./detect.ts')).runDetect(rest);
       case 'backtest':
-        return await (await import('./backtest.ts')).runBacktestCommand(rest);
+        return (await import('./backtest.ts')).runBacktestCommand(rest);
       case 'schemas':
-        return await (await import('./schemas.ts')).runSchemas(rest);
+        return (await import('./schemas.ts')).runSchemas(rest);
       case 'bench':
         return await (await import('./bench.ts')).runBench(rest);
       case '--version':
@@ -48,17 +61,26 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       default:
         process.stderr.write(`ews: unknown command '${command}' / lệnh không hợp lệ\n\n${HELP}\n`);
-        return 2;
+        return EXIT_USAGE;
     }
   } catch (err) {
-    const e = err as Error & { code?: string };
-    const message =
-      e.code === 'CONFIG_INVALID'
-        ? e.message
-        : e.code === 'EADDRINUSE'
-          ? `the HTTP port is already in use / cổng HTTP đang bị chiếm: ${e.message}. Set PORT=… (or --port with demo).`
-          : (e.stack ?? String(err));
+    const { message, code } = describeFailure(err, command);
     process.stderr.write(`ews ${command}: ${message}\n`);
-    return 1;
+    return code;
   }
+}
+
+/** What to print for a command that failed, and the exit code: one line for expected mistakes. */
+function describeFailure(err: unknown, command: string | undefined): { message: string; code: number } {
+  const e = err as Error & { code?: string };
+  if (err instanceof UsageError) return { message: e.message, code: EXIT_USAGE };
+  if (isAppError(err) && err.code === 'CONFIG_INVALID') return { message: e.message, code: EXIT_USAGE };
+  if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS_'))
+    return { message: `${e.message} (see 'ews ${command} --help' / xem trợ giúp)`, code: EXIT_USAGE };
+  if (e.code === 'EADDRINUSE')
+    return {
+      message: `the HTTP port is already in use / cổng HTTP đang bị chiếm: ${e.message}. Set PORT=… (or --port with demo).`,
+      code: 1,
+    };
+  return { message: e.stack ?? String(err), code: 1 };
 }

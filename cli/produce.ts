@@ -12,7 +12,9 @@ import { createIngestService, type BodyItem } from '../ingest/ingest-service.ts'
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { createPseudonymiser } from '../ingest/pseudonymise.ts';
 
-const HELP = `ews produce FILE.ndjson — send a file of hospital events to Kafka (a batch upload or a replay)
+const HELP = `ews produce — send a file of hospital events to Kafka (a batch upload or a replay) / gửi tệp sự kiện lên Kafka
+
+Usage / Cách dùng: ews produce [options] FILE.ndjson
 
 Each line goes through the same validation and pseudonymisation as POST /v1/events: valid
 events are published to ews.encounters.v1 / ews.labs.v1 (acks from all in-sync replicas),

@@ -4,6 +4,13 @@ import { eventJsonSchemas } from '../schemas/events.ts';
 
 export const JSON_SCHEMA_DIR = new URL('../schemas/json/', import.meta.url);
 
+const HELP = `ews schemas — JSON Schema of the hospital event contract / JSON Schema của hợp đồng sự kiện bệnh viện
+
+Usage / Cách dùng: ews schemas [--write]
+
+Without options, prints the JSON Schemas of ews.encounter.v1 and ews.lab.v1 (from the zod
+schemas in schemas/events.ts). --write regenerates the files in schemas/json/.`;
+
 /** File name → JSON text of every published JSON Schema. */
 export function renderJsonSchemas(): Record<string, string> {
   return Object.fromEntries(
@@ -12,8 +19,12 @@ export function renderJsonSchemas(): Record<string, string> {
 }
 
 /** `ews schemas [--write]`: print or write the JSON Schema export of the event contract. */
-export async function runSchemas(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { write: { type: 'boolean' } } });
+export function runSchemas(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, write: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
   const files = renderJsonSchemas();
   if (!values.write) {
     process.stdout.write(JSON.stringify(eventJsonSchemas(), null, 2) + '\n');

@@ -8,7 +8,9 @@ import { untilSignal } from './signals.ts';
 
 const ROLES: readonly Role[] = ['all', 'ingest', 'processor'];
 
-const HELP = `ews serve — run the pipeline: ingest, processors, detection, alerts and the API
+const HELP = `ews serve — run the pipeline: ingest, processors, detection, alerts and the API / chạy hệ thống
+
+Usage / Cách dùng: ews serve [--role all|ingest|processor]
 
 Options:
   --role all|ingest|processor   what this process runs (default all). ingest and processor

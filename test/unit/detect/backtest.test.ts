@@ -110,13 +110,13 @@ describe('runBacktest (quick preset)', () => {
 describe('ews backtest --quick --json', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('prints one JSON document with results and no R comparison', async () => {
+  it('prints one JSON document with results and no R comparison', () => {
     let out = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
       return true;
     });
-    expect(await runBacktestCommand(['--quick', '--json', '--replicates', '1'])).toBe(0);
+    expect(runBacktestCommand(['--quick', '--json', '--replicates', '1'])).toBe(0);
     const doc = JSON.parse(out) as { results: unknown[]; r: unknown; seed: number };
     expect(doc.results.length).toBeGreaterThan(5);
     expect(doc.r).toBeNull();

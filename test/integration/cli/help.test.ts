@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, type CliResult } from './cli-process.ts';
+
+// The commands are read from `ews help` itself, so a command added there is checked too.
+let help: CliResult;
+let commands: string[] = [];
+beforeAll(async () => {
+  help = await runCli(['help']);
+  commands = [...help.stdout.matchAll(/^ {2}ews ([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+}, 60_000);
+
+describe('ews COMMAND --help', () => {
+  it('ews help lists the commands', () => {
+    expect(help.code).toBe(0);
+    expect(commands).toEqual(expect.arrayContaining(['demo', 'serve', 'produce', 'detect', 'backtest', 'bench', 'schemas']));
+  });
+
+  it('every listed command answers --help with exit 0 and a usage line, without starting anything', async () => {
+    const results = await Promise.all(commands.map(async (c) => [c, await runCli([c, '--help'])] as const));
+    for (const [c, r] of results) {
+      expect(r.code, `ews ${c} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout, `ews ${c} --help`).toMatch(new RegExp(`^Usage / Cách dùng: ews ${c}\\b`, 'm'));
+      expect(r.stderr, `ews ${c} --help`).toBe('');
+    }
+  }, 120_000);
+
+  it('ews detect --help names only files that exist', async () => {
+    const r = await runCli(['detect', '--help']);
+    const paths = [...r.stdout.matchAll(/\b((?:test|scripts|processors|schemas)\/[\w./-]*[\w/])/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(2);
+    for (const p of paths) expect(existsSync(join(REPO, p)), p).toBe(true);
+  }, 60_000);
+
+  it('an unknown option is one line on stderr and exit 2, not a stack trace', async () => {
+    const r = await runCli(['schemas', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--bogus/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
