@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import { createKafkaEventLog, type KafkaEventLog, type KafkaSubscription } from '../platform/event-log/kafka.ts';
 import type { ConsumedBatch } from '../platform/event-log/types.ts';
-import type { DeadLetterStore } from '../platform/dead-letter.ts';
+import type { DeadLetterStore } from '../schemas/dead-letter.ts';
 import { TOPICS } from '../schemas/topics.ts';
 
 /** The event log on Kafka, as the pipeline's composition root uses it. */

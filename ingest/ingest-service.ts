@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { EventLog, LogRecord } from '../platform/event-log/types.ts';
-import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
+import type { DeadLetter, DeadLetterStore } from '../schemas/dead-letter.ts';
 import type { Clock } from '../platform/clock.ts';
 import { TOPICS } from '../schemas/topics.ts';
 import type { LogRecordV1 } from '../schemas/events.ts';

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ConsumedBatch } from '../platform/event-log/types.ts';
-import type { DeadLetter, DeadLetterStore } from '../platform/dead-letter.ts';
+import type { DeadLetter, DeadLetterStore } from '../schemas/dead-letter.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { insertTsv } from '../platform/clickhouse.ts';

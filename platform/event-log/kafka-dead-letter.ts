@@ -1,6 +1,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isUtf8 } from 'node:buffer';
-import { DEAD_LETTER_RAW_CAP, type DeadLetter, type DeadLetterStore } from '../dead-letter.ts';
+
+/**
+ * The dead letter as this store takes it: structurally schemas/dead-letter.ts's `DeadLetter`
+ * and `DeadLetterStore` (platform/ may not import schemas/; cli/ hands this store on as that
+ * port, so the compiler checks the two agree), and its raw cap, which a unit test pins to
+ * DEAD_LETTER_RAW_CAP.
+ */
+export interface DeadLetter {
+  source: string;
+  reason_code: string;
+  reason: string;
+  event_id?: string | undefined;
+  hospital_id?: string | undefined;
+  details?: unknown;
+  raw: string | Uint8Array;
+  raw_bytes?: number | undefined;
+}
+export interface DeadLetterStore {
+  record(items: readonly DeadLetter[], receivedAt: number): Promise<void>;
+}
+export const KAFKA_DEAD_LETTER_RAW_CAP = 64 * 1024;
 
 /** A dead-letter record ready to publish (value per schemas/topics.ts `deadLetterV1`). */
 export interface DeadLetterMessage {
@@ -28,10 +48,15 @@ export interface BatchScope {
  * (text when valid UTF-8, else base64).
  */
 export function encodeDeadLetter(d: DeadLetter, receivedAtIso: string, rawBytes?: Buffer | null): DeadLetterMessage {
-  const bytes = rawBytes === undefined ? Buffer.from(d.raw, 'utf8') : (rawBytes ?? Buffer.alloc(0));
-  const truncated = bytes.length > DEAD_LETTER_RAW_CAP;
+  const bytes = rawBytes === undefined ? toBuffer(d.raw) : (rawBytes ?? Buffer.alloc(0));
   const utf8 = isUtf8(bytes);
-  const kept = truncated ? bytes.subarray(0, utf8 ? utf8Boundary(bytes, DEAD_LETTER_RAW_CAP) : DEAD_LETTER_RAW_CAP) : bytes;
+  const kept =
+    bytes.length > KAFKA_DEAD_LETTER_RAW_CAP
+      ? bytes.subarray(0, utf8 ? utf8Boundary(bytes, KAFKA_DEAD_LETTER_RAW_CAP) : KAFKA_DEAD_LETTER_RAW_CAP)
+      : bytes;
+  // A body refused while arriving is only its beginning; raw_bytes says how large it was.
+  const total = Math.max(rawBytes === undefined ? (d.raw_bytes ?? bytes.length) : bytes.length, bytes.length);
+  const truncated = total > kept.length;
   const value = {
     reason: d.reason,
     code: d.reason_code,
@@ -39,7 +64,7 @@ export function encodeDeadLetter(d: DeadLetter, receivedAtIso: string, rawBytes?
     received_at: receivedAtIso,
     raw: utf8 ? kept.toString('utf8') : kept.toString('base64'),
     raw_encoding: utf8 ? 'utf8' : 'base64',
-    raw_bytes: bytes.length,
+    raw_bytes: total,
     raw_truncated: truncated,
     ...(d.event_id ? { event_id: d.event_id } : {}),
     ...(d.hospital_id ? { hospital_id: d.hospital_id } : {}),
@@ -47,6 +72,9 @@ export function encodeDeadLetter(d: DeadLetter, receivedAtIso: string, rawBytes?
   };
   return { key: d.hospital_id ?? null, value: JSON.stringify(value) };
 }
+
+const toBuffer = (raw: string | Uint8Array): Buffer =>
+  typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
 
 /** Largest length ≤ cap that does not cut a UTF-8 sequence. */
 function utf8Boundary(buf: Buffer, cap: number): number {

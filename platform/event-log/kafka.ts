@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { DeadLetterStore } from '../dead-letter.ts';
+import type { DeadLetterStore } from './kafka-dead-letter.ts';
 import type { EventLog, LogRecord, SubscribeOptions } from './types.ts';
 import { createKafkaClient, type createNetworkGate } from './kafka-client.ts';
 import { createGroupProducer } from './kafka-producer.ts';

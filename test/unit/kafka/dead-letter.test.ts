@@ -6,7 +6,7 @@ import {
   type BatchScope,
   type DeadLetterMessage,
 } from '../../../platform/event-log/kafka-dead-letter.ts';
-import { DEAD_LETTER_RAW_CAP } from '../../../platform/dead-letter.ts';
+import { DEAD_LETTER_RAW_CAP } from '../../../schemas/dead-letter.ts';
 import { deadLetterV1 } from '../../../schemas/topics.ts';
 
 const letter = { source: 'ews.encounters.v1/3/42', reason_code: 'RECORD_INVALID', reason: 'event.sex: must be one of …', raw: '{"x":1}' };
