@@ -1,5 +1,6 @@
 import type { LogRecordV1 } from '../schemas/events.ts';
 import { parseLogRecord, parseTrustedLogRecord } from '../schemas/topics.ts';
+import { DEFAULT_EVENT_TIME_WINDOW, STORABLE_MS, eventTimeProblem, type EventTimeWindow } from '../schemas/event-time.ts';
 import { dayString, localDayNumber, timestampMs } from './window.ts';
 import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
 
@@ -58,7 +59,22 @@ export interface EncodeOptions {
    * only, without checking the v1 contract a second time.
    */
   trusted: boolean;
+  /**
+   * How far an event time may lie from its record's `received_at` (schemas/event-time.ts);
+   * default DEFAULT_EVENT_TIME_WINDOW (3650 days back, 1 day ahead).
+   */
+  window?: Readonly<EventTimeWindow> | undefined;
 }
+
+/**
+ * Local days the `events.day` column (Date: days since 1970 in a UInt16) can hold, 1970-01-01 …
+ * 2149-06-06. The engine moves a day outside them to the nearest end without a word, so an
+ * event on such a day is refused instead of counted on the wrong day.
+ */
+export const STORABLE_DAYS = Object.freeze({ min: 0, max: 65_535 });
+
+/** Longest part of a refused value quoted in a reason. */
+const QUOTE_CAP = 200;
 
 const NONE: readonly string[] = [];
 
@@ -73,44 +89,102 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
   const rows = new TsvRows(Math.max(64 * 1024, size));
   const refused: Refused[] = [];
   const changed = new Map<string, CountKey>();
+  const window = options.window ?? DEFAULT_EVENT_TIME_WINDOW;
   for (const rec of records) {
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
-    let read = options.trusted ? parseTrustedLogRecord(rec.value) : parseLogRecord(rec.value);
-    // A trusted record is not re-checked: one without a readable event time is poison all the same.
-    const occurredAt: unknown = read.ok ? (read.record.event as Partial<LogRecordV1['event']> | undefined)?.occurred_at : undefined;
-    const occurredMs = typeof occurredAt === 'string' ? timestampMs(occurredAt) : Number.NaN;
-    if (read.ok && Number.isNaN(occurredMs))
-      read = { ok: false, code: 'RECORD_INVALID', reason: `event.occurred_at: not a timestamp: ${String(occurredAt)}` };
+    const read = options.trusted ? parseTrustedLogRecord(rec.value) : parseLogRecord(rec.value);
     if (!read.ok) {
       refused.push({ offset: rec.offset, raw: rec.value, code: read.code, reason: read.reason });
       continue;
     }
     const parsed = read.record;
+    // A trusted record is not re-checked: one without readable times is poison all the same.
+    const occurredAt: unknown = (parsed.event as Partial<LogRecordV1['event']> | undefined)?.occurred_at;
+    const receivedAt: unknown = parsed.received_at;
+    const occurredMs = typeof occurredAt === 'string' ? timestampMs(occurredAt) : Number.NaN;
+    const receivedMs = typeof receivedAt === 'string' ? timestampMs(receivedAt) : Number.NaN;
+    const dayNumber = localDayNumber(occurredMs);
+    // Every instant the contract admits (years 0000–9999, any offset) is either refused here
+    // or one the store holds as it is: no row the engine would refuse or silently move.
+    const timeProblem = eventTimeRefusal(occurredAt, occurredMs, receivedAt, receivedMs, dayNumber, window);
+    if (timeProblem !== undefined) {
+      refused.push({ offset: rec.offset, raw: rec.value, code: 'RECORD_INVALID', reason: timeProblem });
+      continue;
+    }
     const ev = parsed.event;
-    const day = dayString(localDayNumber(occurredMs));
-    const syndromes = options.classify(ev);
-    const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
-    const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-    // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
-    rows.push(
-      `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${timeField(ev.occurred_at, occurredMs)}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${timeField(parsed.received_at, timestampMs(parsed.received_at))}\t${rec.offset}\n`,
-    );
-    for (const syndrome of syndromes) {
-      const k = `${syndrome}|${ev.commune_code}|${day}`;
-      if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
+    const day = dayString(dayNumber);
+    try {
+      const syndromes = options.classify(ev);
+      const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
+      const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
+      // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
+      rows.push(
+        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${dateTime64Field(occurredMs)}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
+      );
+      for (const syndrome of syndromes) {
+        const k = `${syndrome}|${ev.commune_code}|${day}`;
+        if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
+      }
+    } catch (err) {
+      // Only a trusted record (fields not checked) can get here, e.g. with a field of the wrong
+      // type: poison like any other, rather than an error that would stop the whole batch.
+      refused.push({
+        offset: rec.offset,
+        raw: rec.value,
+        code: 'RECORD_INVALID',
+        reason: `log record cannot be encoded: ${quote(String(err))}`,
+      });
     }
   }
   return { tsv: rows.bytes(), rows: rows.rows, refused, changed: [...changed.values()] };
 }
 
 /**
- * A DateTime64(3) field: seconds since the epoch with milliseconds (the engine parses that in
- * half the time of an ISO date-time with an offset, ~1 µs per event less for the two fields);
- * the text as given when it was not read or lies before 1970 (the engine reads it best-effort).
+ * Why a record's times cannot be counted (undefined when they can): unreadable, outside what
+ * the store holds, or an event time implausibly far from the time it was received. Arithmetic
+ * on the instants already read; a string is built only for a refusal.
  */
-function timeField(text: string, ms: number): string {
-  if (!(ms >= 0)) return text;
-  const milli = ms % 1000;
-  return `${(ms - milli) / 1000}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}`;
+function eventTimeRefusal(
+  occurredAt: unknown,
+  occurredMs: number,
+  receivedAt: unknown,
+  receivedMs: number,
+  dayNumber: number,
+  window: Readonly<EventTimeWindow>,
+): string | undefined {
+  if (Number.isNaN(occurredMs)) return `event.occurred_at: not a timestamp: ${quote(String(occurredAt))}`;
+  if (!(receivedMs >= STORABLE_MS.min && receivedMs < STORABLE_MS.max)) {
+    return Number.isNaN(receivedMs)
+      ? `received_at: not a timestamp: ${quote(String(receivedAt))}`
+      : `received_at: ${quote(String(receivedAt))} lies outside the years 1900–2299`;
+  }
+  const problem = eventTimeProblem(occurredMs, receivedMs, window);
+  if (problem !== undefined) return `event.occurred_at: ${quote(String(occurredAt))} ${problem}`;
+  if (dayNumber < STORABLE_DAYS.min || dayNumber > STORABLE_DAYS.max) {
+    return `event.occurred_at: ${quote(String(occurredAt))} falls on local day ${dayString(dayNumber)}, outside the days the store counts (1970-01-01 … 2149-06-06)`;
+  }
+  return undefined;
+}
+
+function quote(s: string): string {
+  return s.length > QUOTE_CAP ? `${s.slice(0, QUOTE_CAP)}… (${s.length} characters)` : s;
+}
+
+/**
+ * A DateTime64(3) field of an instant in the store's range (STORABLE_MS). Seconds since the
+ * epoch with milliseconds where the engine reads them as such (the engine parses that in half
+ * the time of a date-time text, ~1 µs per event less for the two fields): only with 9 or 10
+ * integer digits, 1973-03-03T09:46:40Z … 2286-11-20T17:46:39.999Z; with fewer it refuses them
+ * or reads them as a date, with more it refuses them. Any other instant as UTC text
+ * `YYYY-MM-DD hh:mm:ss.sss`, which every input format of the engine reads in the column's
+ * time zone (UTC). Exported for the round-trip tests.
+ */
+export function dateTime64Field(ms: number): string {
+  if (ms >= 100_000_000_000 && ms < 10_000_000_000_000) {
+    const milli = ms % 1000;
+    return `${(ms - milli) / 1000}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}`;
+  }
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
