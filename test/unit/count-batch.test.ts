@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_COLUMNS, encodeBatch } from '../../processors/count-batch.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
+import type { LogRecordV1 } from '../../schemas/events.ts';
 
 const encounter = {
   schema: 'ews.encounter.v1',
@@ -157,8 +158,7 @@ describe('encodeBatch event times: refused outside the store and the plausibilit
     const good = rec(encounter, 9);
     const noReceived = { value: JSON.stringify({ event: encounter }), offset: 1 };
     const badField = { value: JSON.stringify({ event: { ...encounter, diagnoses: 5, schema: 'x' }, received_at: received }), offset: 2 };
-    const throwing = (ev: Parameters<typeof classifyEvent>[0]) =>
-      ev.event_id === 'boom' ? (null as unknown as string[]) : classifyEvent(ev);
+    const throwing = (ev: LogRecordV1['event']) => (ev.event_id === 'boom' ? (null as unknown as string[]) : classifyEvent(ev));
     const boom = rec({ ...encounter, event_id: 'boom' }, 3);
     const out = encodeBatch([noReceived, badField, boom, good], { classify: throwing, trusted: true });
     expect(out.refused.map((r) => [r.offset, r.code])).toEqual([
