@@ -58,11 +58,16 @@ export async function createAlertService(deps: AlertServiceDeps) {
     async onSignals(signals: readonly Signal[]): Promise<void> {
       const changes: AlertChange[] = [];
       const now = new Date(deps.clock.now()).toISOString();
+      // Decisions see the changes made earlier in this batch, but the open-alert map changes
+      // only once the store has them: a failed insert leaves it as it was, so the signals
+      // evaluated again later open (and notify) the alert instead of finding it already open.
+      const staged = new Map<string, Alert>();
       for (const s of signals) {
-        const current = s.area_level === 'cluster' ? overlappingCluster(open.values(), s) : open.get(keyOf(s));
+        const current =
+          s.area_level === 'cluster' ? overlappingCluster(withStaged(open, staged), s) : (staged.get(keyOf(s)) ?? open.get(keyOf(s)));
         const d = decide(s, current, deps.rules, { now, newId: randomUUID() });
         if (d.action === 'none') continue;
-        open.set(keyOf(d.alert), d.alert);
+        staged.set(keyOf(d.alert), d.alert);
         changes.push({ type: d.action === 'open' ? 'alert.opened' : 'alert.updated', alert: d.alert });
       }
       if (changes.length === 0) return;
@@ -71,6 +76,7 @@ export async function createAlertService(deps: AlertServiceDeps) {
         format: 'JSONEachRow',
         values: changes.map((c) => ({ ...c.alert, version: ++version })),
       });
+      for (const [k, a] of staged) open.set(k, a);
       for (const c of changes) {
         if (c.type === 'alert.opened') {
           raised.inc({ level: c.alert.level, syndrome: c.alert.syndrome });
@@ -101,6 +107,12 @@ export type AlertService = Awaited<ReturnType<typeof createAlertService>>;
 /** One open alert per area × syndrome; clusters are told apart by their alert id. */
 function keyOf(a: { area_level: string; commune_code: string; syndrome: string; alert_id?: string }): string {
   return a.area_level === 'cluster' ? `cluster:${a.alert_id ?? ''}` : `${a.area_level}:${a.commune_code}|${a.syndrome}`;
+}
+
+/** The open alerts as they will be once `staged` is stored. */
+function* withStaged(open: ReadonlyMap<string, Alert>, staged: ReadonlyMap<string, Alert>): Iterable<Alert> {
+  for (const [k, a] of open) yield staged.get(k) ?? a;
+  for (const [k, a] of staged) if (!open.has(k)) yield a;
 }
 
 /** The open cluster alert of the same syndrome that shares a commune with the signal's cluster. */

@@ -164,6 +164,7 @@ export async function startPipeline(
           })
         : undefined,
     });
+    closers.push(() => detect.close());
 
     const processor = createCountProcessor({
       log: log.child({ module: 'processor' }),

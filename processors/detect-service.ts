@@ -30,6 +30,8 @@ export interface DetectServiceDeps {
   onSignals: (signals: Signal[]) => Promise<void>;
   /** The daily space-time scan, when enabled. */
   scanner?: Scanner | undefined;
+  /** Delay before changed cells whose run failed are evaluated again, ms. Default 10,000. */
+  retryDelayMs?: number | undefined;
 }
 
 /**
@@ -65,9 +67,13 @@ export function createDetectService(deps: DetectServiceDeps) {
   const syndromesOf = (d: SeriesDetector) => d.syndromes ?? deps.syndromes;
   const seriesOf = (d: SeriesDetector) => areasOf(d).flatMap((a) => syndromesOf(d).map((s) => `${s}|${a}`));
 
+  // Changed cells not yet evaluated: they leave this list only once a run has stored their
+  // signals and alerts, so a failed run (store down, table detached) loses none of them.
   let pending: CountKey[] = [];
   let chain: Promise<void> = Promise.resolve();
   let scheduled = false;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
 
   const evaluate = async (d: SeriesDetector, plan: EvaluationPlan): Promise<Signal[]> => {
     const pairs = [...plan.targets.keys()].map((k) => {
@@ -117,7 +123,12 @@ export function createDetectService(deps: DetectServiceDeps) {
     return out;
   };
 
-  const run = async (trigger: string, plans: [SeriesDetector, EvaluationPlan | undefined][], scanDay?: number): Promise<number> => {
+  /** One run: its alarms, or `undefined` when it failed (the failure is logged and recorded). */
+  const run = async (
+    trigger: string,
+    plans: [SeriesDetector, EvaluationPlan | undefined][],
+    scanDay?: number,
+  ): Promise<number | undefined> => {
     const todo = plans.filter((p): p is [SeriesDetector, EvaluationPlan] => p[1] !== undefined);
     if (todo.length === 0 && scanDay === undefined) return 0;
     const startedAt = deps.clock.now();
@@ -172,7 +183,7 @@ export function createDetectService(deps: DetectServiceDeps) {
         ],
       })
       .catch((err: unknown) => deps.log.warn({ err }, 'could not record detection run'));
-    return signals.filter((s) => s.alarm).length;
+    return error ? undefined : signals.filter((s) => s.alarm).length;
   };
 
   const planChanged = (keys: readonly CountKey[]): [SeriesDetector, EvaluationPlan | undefined][] => {
@@ -206,50 +217,80 @@ export function createDetectService(deps: DetectServiceDeps) {
     return p;
   };
 
+  const idle = async (): Promise<void> => {
+    while (scheduled) await chain;
+    await chain;
+  };
+
+  const schedule = (): void => {
+    if (scheduled || closed) return;
+    scheduled = true;
+    void enqueue(async () => {
+      scheduled = false;
+      // Cells that arrive during the run are appended after these and wait for the next one.
+      const batch = pending.slice();
+      const ok = (await run('counts_changed', planChanged(batch))) !== undefined;
+      if (ok) {
+        pending.splice(0, batch.length);
+        return;
+      }
+      pending = uniqueCells(pending);
+      if (!retry && !closed) {
+        retry = setTimeout(() => {
+          retry = undefined;
+          schedule();
+        }, deps.retryDelayMs ?? 10_000);
+        retry.unref();
+      }
+    });
+  };
+
   return {
     /** Queue changed cells for evaluation; returns at once. */
     countsChanged(keys: CountKey[]): void {
       if (keys.length === 0) return;
       for (const k of keys) pending.push(k);
-      if (scheduled) return;
-      scheduled = true;
-      void enqueue(async () => {
-        scheduled = false;
-        const batch = pending;
-        pending = [];
-        await run('counts_changed', planChanged(batch));
-      });
+      schedule();
     },
     /**
      * Evaluates every daily series on one day and runs the space-time scan on it (the
-     * scheduled daily run). Resolves with the alarms found.
+     * scheduled daily run). Resolves with the alarms found (0 when the run failed: it is
+     * logged and recorded in `detection_runs`).
      */
-    runDay(dayNumber: number, trigger = 'schedule_daily'): Promise<number> {
-      return enqueue(() =>
-        run(
-          trigger,
-          deps.detectors.filter((d) => d.granularity === 'day').map((d) => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)]),
-          dayNumber,
-        ),
-      );
+    async runDay(dayNumber: number, trigger = 'schedule_daily'): Promise<number> {
+      const plans = deps.detectors
+        .filter((d) => d.granularity === 'day')
+        .map((d): [SeriesDetector, EvaluationPlan] => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)]);
+      return (await enqueue(() => run(trigger, plans, dayNumber))) ?? 0;
     },
     /** Evaluates every weekly series on the ISO week holding `dayNumber` (the scheduled weekly run). */
-    runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {
-      return enqueue(() =>
-        run(
-          trigger,
-          deps.detectors
-            .filter((d) => d.granularity === 'week')
-            .map((d) => [d, planFullPeriod(seriesOf(d), periodOfDay(dayNumber, 'week'), d.history)]),
-        ),
-      );
+    async runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {
+      const week = periodOfDay(dayNumber, 'week');
+      const plans = deps.detectors
+        .filter((d) => d.granularity === 'week')
+        .map((d): [SeriesDetector, EvaluationPlan] => [d, planFullPeriod(seriesOf(d), week, d.history)]);
+      return (await enqueue(() => run(trigger, plans))) ?? 0;
     },
-    /** Resolves once every queued evaluation has finished. */
-    async idle(): Promise<void> {
-      while (scheduled || pending.length > 0) await chain;
-      await chain;
+    /**
+     * Resolves once every queued evaluation has finished. Cells of a failed run wait for
+     * their retry, which this does not wait for.
+     */
+    idle,
+    /** Stops retrying failed cells; resolves once the queued runs have finished. */
+    close(): Promise<void> {
+      closed = true;
+      clearTimeout(retry);
+      retry = undefined;
+      return idle();
     },
   };
+}
+
+/** One entry per (syndrome, commune, day), so cells that keep failing do not pile up. */
+function uniqueCells(cells: readonly CountKey[]): CountKey[] {
+  const byKey = new Map<string, CountKey>();
+  for (const c of cells) byKey.set(`${c.syndrome}|${c.commune_code}|${c.day}`, c);
+  return [...byKey.values()];
 }
 
 export type DetectService = ReturnType<typeof createDetectService>;
