@@ -18,7 +18,7 @@ import { createDeadLetterStore } from '../storage/dead-letters.ts';
 import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
 import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
-import { createUnitRegistry, loadUnits, type UnitRegistry } from '../schemas/units/registry.ts';
+import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
 import { createDedupIndex, type DedupIndex } from '../ingest/dedup-index.ts';
@@ -85,7 +85,7 @@ export async function startPipeline(
     closers.push(() => store.close());
     await migrate(store, readMigrations(MIGRATIONS_DIR), log.child({ module: 'migrations' }));
 
-    const units = createUnitRegistry(loadUnits(config.EWS_UNITS_CSV));
+    const units = createUnitRegistry(config.units);
     // Kafka when KAFKA_BROKERS is set (topics created if missing), else the embedded log.
     let kafka: KafkaBackbone | undefined;
     if (config.KAFKA_BROKERS) {

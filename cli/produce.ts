@@ -7,7 +7,7 @@ import { startKafkaBackbone } from './kafka-backbone.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createMetricsRegistry } from '../platform/metrics.ts';
 import { systemClock } from '../platform/clock.ts';
-import { createUnitRegistry, loadUnits } from '../schemas/units/registry.ts';
+import { createUnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type BodyItem } from '../ingest/ingest-service.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { createPseudonymiser } from '../ingest/pseudonymise.ts';
@@ -79,7 +79,7 @@ export async function runProduce(argv: string[]): Promise<number> {
       clock: systemClock,
       eventLog: kafka.eventLog,
       deadLetters: kafka.eventLog.deadLetters,
-      units: createUnitRegistry(loadUnits(config.EWS_UNITS_CSV)),
+      units: createUnitRegistry(config.units),
       dedup: createDedupIndex({ capacity: Math.min(config.EWS_DEDUP_CAPACITY, 50_000_000) }),
       pseudonymise: createPseudonymiser(key),
     });

@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { readConfig } from './config.ts';
+import { readConfig, ROLES, type Role } from './config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
-import { startPipeline, type Role } from './pipeline.ts';
+import { startPipeline } from './pipeline.ts';
 import { printAlertLine } from './alert-line.ts';
 import { untilSignal } from './signals.ts';
-
-const ROLES: readonly Role[] = ['all', 'ingest', 'processor'];
+import { UsageError } from './usage.ts';
 
 const HELP = `ews serve — run the pipeline: ingest, processors, detection, alerts and the API / chạy hệ thống
 
@@ -29,11 +28,8 @@ export async function runServe(argv: string[]): Promise<number> {
     return 0;
   }
   const role = values.role as Role;
-  if (!ROLES.includes(role)) {
-    process.stderr.write(`ews serve: --role must be one of ${ROLES.join(', ')}\n`);
-    return 2;
-  }
-  const config = readConfig(process.env);
+  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')} (got '${role}')`);
+  const config = readConfig(process.env, { role });
   const log = createLogger({ level: config.EWS_LOG_LEVEL });
   // A consumer that stopped for good (non-retryable Kafka or programmer error) stops the
   // process with an error, so its supervisor restarts it rather than it idling half-alive.

@@ -181,43 +181,66 @@ export function farringtonDetector(
   };
 }
 
+/** One parsed entry of EWS_DETECTORS: which algorithm runs on which series. */
+export interface DetectorEntry {
+  algorithm: 'ears' | 'essence' | 'regression' | 'ewma' | 'farrington' | 'noufaily';
+  granularity: Granularity;
+  area: AreaLevel;
+  /** Series ids the entry is limited to; undefined = every detected series. */
+  syndromes?: readonly string[] | undefined;
+}
+
+const DAILY_ONLY = ['essence', 'regression', 'ewma'];
+const WEEKLY_ONLY = ['farrington', 'noufaily'];
+
+/**
+ * Parses `algorithm@granularity/area[:syndrome+…]` entries, comma-separated (pure; the config
+ * loader runs it at start). Throws an Error saying which entry is wrong and why.
+ */
+export function parseDetectorSpec(spec: string, knownSyndromes: readonly string[]): DetectorEntry[] {
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry): DetectorEntry => {
+      const m = /^([a-z0-9]+)@(day|week)\/(commune|province)(?::([a-z0-9_+]+))?$/.exec(entry);
+      if (!m) throw new Error(`'${entry}' is not algorithm@day|week/commune|province[:syndrome+…]`);
+      const [, algo, granularity, area, only] = m as unknown as [string, string, Granularity, AreaLevel, string | undefined];
+      const syndromes = only?.split('+');
+      for (const s of syndromes ?? []) {
+        if (!knownSyndromes.includes(s)) throw new Error(`'${entry}' names unknown series '${s}' (known: ${knownSyndromes.join(', ')})`);
+      }
+      const fits =
+        algo === 'ears' || (DAILY_ONLY.includes(algo) && granularity === 'day') || (WEEKLY_ONLY.includes(algo) && granularity === 'week');
+      if (!fits)
+        throw new Error(`unknown detector '${entry}' (ears@day|week/…, essence|regression|ewma@day/…, farrington@week/…, noufaily@week/…)`);
+      return { algorithm: algo as DetectorEntry['algorithm'], granularity, area, syndromes };
+    });
+  if (entries.length === 0) throw new Error('names no detector');
+  return entries;
+}
+
 export interface DetectorSetOptions {
-  /** Comma-separated `algorithm@granularity/area[:syndrome+syndrome…]` entries (see README). */
-  spec: string;
+  /** Parsed entries (see `parseDetectorSpec`), or the comma-separated spec itself (see README). */
+  spec: string | readonly DetectorEntry[];
   ears: EarsOptions;
   farringtonB: number;
   farringtonAlpha: number;
   yellowP: number;
-  /** Known series ids, to check the syndrome lists. */
+  /** Known series ids, to check the syndrome lists of a string spec. */
   knownSyndromes: readonly string[];
 }
 
-/** Builds the configured detectors; an unknown entry throws, naming it. */
+/** Builds the configured detectors; a string spec is parsed first (an unknown entry throws, naming it). */
 export function buildDetectors(o: DetectorSetOptions): SeriesDetector[] {
-  return o.spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const m = /^([a-z0-9]+)@(day|week)\/(commune|province)(?::([a-z0-9_+]+))?$/.exec(entry);
-      if (!m) throw new Error(`EWS_DETECTORS: '${entry}' is not algorithm@day|week/commune|province[:syndrome+…]`);
-      const [, algo, g, area, only] = m as unknown as [string, string, Granularity, AreaLevel, string | undefined];
-      const syndromes = only?.split('+');
-      for (const s of syndromes ?? []) {
-        if (!o.knownSyndromes.includes(s))
-          throw new Error(`EWS_DETECTORS: '${entry}' names unknown series '${s}' (known: ${o.knownSyndromes.join(', ')})`);
-      }
-      let d: SeriesDetector;
-      if (algo === 'ears') d = earsDetector(o.ears, g, area, o.yellowP);
-      else if ((algo === 'essence' || algo === 'regression' || algo === 'ewma') && g === 'day') d = essenceDetector(algo, area);
-      else if ((algo === 'farrington' || algo === 'noufaily') && g === 'week') {
-        d = farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
-      } else
-        throw new Error(
-          `EWS_DETECTORS: unknown detector '${entry}' (ears@day|week/…, essence|regression|ewma@day/…, farrington@week/…, noufaily@week/…)`,
-        );
-      return syndromes ? { ...d, id: `${d.id}:${syndromes.join('+')}`, syndromes } : d;
-    });
+  const entries = typeof o.spec === 'string' ? parseDetectorSpec(o.spec, o.knownSyndromes) : o.spec;
+  return entries.map(({ algorithm: algo, granularity: g, area, syndromes }) => {
+    let d: SeriesDetector;
+    if (algo === 'ears') d = earsDetector(o.ears, g, area, o.yellowP);
+    else if (algo === 'essence' || algo === 'regression' || algo === 'ewma') d = essenceDetector(algo, area);
+    else d = farringtonDetector(algo === 'farrington' ? 'farrington1996' : 'noufaily', o.farringtonB, o.farringtonAlpha, area, o.yellowP);
+    return syndromes ? { ...d, id: `${d.id}:${syndromes.join('+')}`, syndromes } : d;
+  });
 }
 
 /**
