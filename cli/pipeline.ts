@@ -15,6 +15,7 @@ import { createEmbeddedLog } from '../platform/event-log/embedded.ts';
 import type { EventLog, Subscription } from '../platform/event-log/types.ts';
 import type { DeadLetterStore } from '../schemas/dead-letter.ts';
 import { createDeadLetterStore } from '../storage/dead-letters.ts';
+import { createCountStore } from '../storage/counts.ts';
 import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
 import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
@@ -137,10 +138,12 @@ export async function startPipeline(
       yellowP: config.EWS_YELLOW_P,
       knownSyndromes: DETECTED_SERIES,
     });
+    const counts = createCountStore(store);
     const detect = createDetectService({
       log: log.child({ module: 'detect' }),
       metrics,
       clock,
+      counts,
       store,
       detectors,
       horizonDays: config.EWS_DETECT_HORIZON_DAYS,
@@ -150,7 +153,7 @@ export async function startPipeline(
       onSignals: (signals) => alerts.onSignals(signals),
       scanner: config.EWS_SCAN
         ? createScanner({
-            store,
+            counts,
             units: units.all(),
             options: {
               studyDays: config.EWS_SCAN_STUDY_DAYS,
@@ -218,6 +221,7 @@ export async function startPipeline(
     });
     if (role !== 'processor') registerIngestRoutes(app, ingest);
     registerDashboardRoutes(app, {
+      counts,
       store,
       units: units.all().map((u) => ({
         code: u.code,

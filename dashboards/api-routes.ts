@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
-import { readCounts } from '../storage/counts.ts';
+import type { CountStore } from '../storage/counts.ts';
 import { parseDay, dayString } from '../platform/days.ts';
 
 export interface UnitView {
@@ -17,6 +17,7 @@ export interface UnitView {
 }
 
 export interface DashboardDeps {
+  counts: Pick<CountStore, 'readCounts'>;
   store: ClickHouseClient;
   units: readonly UnitView[];
   /** Every series id that can be queried (syndromes, lab series, denominators). */
@@ -58,8 +59,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   app.get('/v1/counts', async (req) => {
     const q = parseQuery(z.object({ syndrome: seriesEnum, from: day, to: day, commune: commune.optional() }), req.query);
     checkRange(q.from, q.to);
-    const rows = await readCounts(
-      deps.store,
+    const rows = await deps.counts.readCounts(
       { syndromes: [q.syndrome], communes: q.commune ? [q.commune] : undefined, from: q.from, to: q.to },
       communeCodes,
     );
@@ -82,7 +82,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     checkRange(from, to);
     // Read extra history so the first days shown have a full baseline.
     const readFrom = dayString(parseDay(from) - 30);
-    const rows = await readCounts(deps.store, { syndromes: [q.syndrome], communes: [q.commune], from: readFrom, to }, communeCodes);
+    const rows = await deps.counts.readCounts({ syndromes: [q.syndrome], communes: [q.commune], from: readFrom, to }, communeCodes);
     const counts = rows.map((r) => r.count);
     const t = deps.thresholds(counts, 30);
     return {
@@ -122,7 +122,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return { alerts };
   });
 
-  app.get('/v1/units', async () => ({ units: deps.units }));
+  app.get('/v1/units', () => Promise.resolve({ units: deps.units }));
 
-  app.get('/v1/syndromes', async () => ({ series: deps.seriesIds }));
+  app.get('/v1/syndromes', () => Promise.resolve({ series: deps.seriesIds }));
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.ts';
 import type { Signal, SignalLevel } from '../schemas/signals.ts';
-import { readSeries } from '../storage/counts.ts';
+import type { CountStore } from '../storage/counts.ts';
 import type { CountKey } from './count-processor.ts';
 import { planEvaluation, planFullPeriod, type ChangedCell, type EvaluationPlan } from './detect-plan.ts';
 import { firstDayOf, periodOfDay } from './periods.ts';
@@ -18,6 +18,9 @@ export interface DetectServiceDeps {
   log: Logger;
   metrics: Registry;
   clock: Clock;
+  /** The series read (counts' port). */
+  counts: Pick<CountStore, 'readSeries'>;
+  /** Where signals and detection runs are stored. */
   store: ClickHouseClient;
   detectors: readonly SeriesDetector[];
   /** Days before today still evaluated when counts change (weekly: whole weeks covering them). */
@@ -80,7 +83,7 @@ export function createDetectService(deps: DetectServiceDeps) {
       const [syndrome, area] = k.split('|') as [string, string];
       return { syndrome, area };
     });
-    const series = await readSeries(deps.store, pairs, plan.readFrom, plan.readTo, {
+    const series = await deps.counts.readSeries(pairs, plan.readFrom, plan.readTo, {
       granularity: d.granularity,
       area: d.area,
       provinceOf: deps.provinceOf,

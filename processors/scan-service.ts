@@ -1,7 +1,6 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Signal, SignalLevel } from '../schemas/signals.ts';
 import type { Unit } from '../schemas/units/registry.ts';
-import { readSeries } from '../storage/counts.ts';
+import type { CountStore } from '../storage/counts.ts';
 import { nearestZones } from './detect/scan-zones.ts';
 import { spaceTimePermutationScan } from './detect/space-time-scan.ts';
 import { dayString } from './window.ts';
@@ -26,7 +25,7 @@ export interface ScanOptions {
  * turns each reported cluster into a signal on its centre commune with the cluster's
  * communes. The permutations are seeded by the day, so a re-run gives the same p-values.
  */
-export function createScanner(deps: { store: ClickHouseClient; units: readonly Unit[]; options: ScanOptions }) {
+export function createScanner(deps: { counts: Pick<CountStore, 'readSeries'>; units: readonly Unit[]; options: ScanOptions }) {
   const o = deps.options;
   const zones = nearestZones(deps.units, { maxNeighbours: o.maxNeighbours, maxRadiusKm: o.maxRadiusKm });
   const codes = deps.units.map((u) => u.code);
@@ -37,7 +36,7 @@ export function createScanner(deps: { store: ClickHouseClient; units: readonly U
     async scanDay(day: number, syndromes: readonly string[]): Promise<Signal[]> {
       const from = day - o.studyDays + 1;
       const pairs = syndromes.flatMap((syndrome) => codes.map((area) => ({ syndrome, area })));
-      const series = await readSeries(deps.store, pairs, from, day);
+      const series = await deps.counts.readSeries(pairs, from, day);
       const out: Signal[] = [];
       for (const syndrome of syndromes) {
         const columns = codes.map((c) => series.get(`${syndrome}|${c}`)!);

@@ -16,17 +16,60 @@ export interface CountQuery {
   to: string;
 }
 
-/**
- * Daily counts per (commune, syndrome, day) from `syndrome_counts`, zero-filled over
- * [from, to] for every requested commune, ordered by commune, syndrome, date.
- */
-export async function readCounts(client: ClickHouseClient, q: CountQuery, allCommunes: readonly string[]): Promise<CountRow[]> {
-  const communes = q.communes && q.communes.length > 0 ? q.communes : allCommunes;
+export interface SeriesRead {
+  /** `day`: one value per day; `week`: per ISO week (Monday-based, consecutive week numbers). */
+  granularity: 'day' | 'week';
+  /** Province series sum their communes; `provinceOf` maps commune → province code. */
+  area: 'commune' | 'province';
+  provinceOf?: ReadonlyMap<string, string>;
+}
+
+/** The port over `syndrome_counts`: the reads detection, the scan and the read API need. */
+export interface CountStore {
+  /**
+   * Daily counts per (commune, syndrome, day), zero-filled over [from, to] for every
+   * requested commune, ordered by commune, syndrome, date.
+   */
+  readCounts(q: CountQuery, allCommunes: readonly string[]): Promise<CountRow[]>;
+  /**
+   * Dense series for many (syndrome, area) pairs at once: one query, values aligned to the
+   * periods `from..to` (day numbers or week numbers), keyed `syndrome|area`. Weekly and
+   * province values are exact distinct-event counts (the uniqExact states of the days and
+   * communes are merged). Default: daily commune series.
+   */
+  readSeries(
+    pairs: readonly { syndrome: string; area: string }[],
+    from: number,
+    to: number,
+    how?: SeriesRead,
+  ): Promise<Map<string, number[]>>;
+}
+
+export function createCountStore(client: ClickHouseClient): CountStore {
+  return {
+    readCounts: (q, allCommunes) => readCounts(client, q, allCommunes),
+    readSeries: (pairs, from, to, how) => readSeries(client, pairs, from, to, how),
+  };
+}
+
+// The only SQL chosen per call: constant fragments picked by closed enums, never input text
+// (every value travels as a query parameter).
+const COMMUNE_FILTER = 'AND commune_code IN {communes:Array(String)}';
+const AREA_EXPR = {
+  commune: 'commune_code',
+  province: "transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, '')",
+} as const;
+// Day numbers since 1970-01-01; ISO week numbers as in processors/periods.ts.
+const PERIOD_EXPR = { day: 'toUInt32(day)', week: 'intDiv(toUInt32(day) + 3, 7)' } as const;
+
+async function readCounts(client: ClickHouseClient, q: CountQuery, allCommunes: readonly string[]): Promise<CountRow[]> {
+  const filtered = (q.communes?.length ?? 0) > 0;
+  const communes = filtered ? (q.communes ?? []) : allCommunes;
   const rs = await client.query({
     query: `SELECT commune_code, syndrome, toString(day) AS date, uniqExactMerge(events) AS n
             FROM syndrome_counts
             WHERE syndrome IN {syndromes:Array(String)} AND day BETWEEN {from:Date} AND {to:Date}
-              ${q.communes && q.communes.length > 0 ? 'AND commune_code IN {communes:Array(String)}' : ''}
+              ${filtered ? COMMUNE_FILTER : ''}
             GROUP BY commune_code, syndrome, day`,
     query_params: { syndromes: q.syndromes, from: q.from, to: q.to, communes: q.communes ?? [] },
     format: 'JSONCompactEachRow',
@@ -43,20 +86,7 @@ export async function readCounts(client: ClickHouseClient, q: CountQuery, allCom
   return rows;
 }
 
-export interface SeriesRead {
-  /** `day`: one value per day; `week`: per ISO week (Monday-based, consecutive week numbers). */
-  granularity: 'day' | 'week';
-  /** Province series sum their communes; `provinceOf` maps commune → province code. */
-  area: 'commune' | 'province';
-  provinceOf?: ReadonlyMap<string, string>;
-}
-
-/**
- * Dense series for many (syndrome, area) pairs at once: one query, values aligned to the
- * periods `from..to` (day numbers or week numbers). Weekly and province values are exact
- * distinct-event counts (the uniqExact states of the days and communes are merged).
- */
-export async function readSeries(
+async function readSeries(
   client: ClickHouseClient,
   pairs: readonly { syndrome: string; area: string }[],
   from: number,
@@ -70,11 +100,8 @@ export async function readSeries(
   const firstDay = weekly ? from * 7 - 3 : from;
   const lastDay = weekly ? to * 7 + 3 : to;
   const codes = [...(how.provinceOf?.keys() ?? [])];
-  const areaExpr = how.area === 'province' ? "transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, '')" : 'commune_code';
-  // Day numbers since 1970-01-01; ISO week numbers as in processors/periods.ts.
-  const periodExpr = weekly ? 'intDiv(toUInt32(day) + 3, 7)' : 'toUInt32(day)';
   const rs = await client.query({
-    query: `SELECT syndrome, ${areaExpr} AS area, ${periodExpr} AS period, uniqExactMerge(events) AS n
+    query: `SELECT syndrome, ${AREA_EXPR[how.area]} AS area, ${PERIOD_EXPR[how.granularity]} AS period, uniqExactMerge(events) AS n
             FROM syndrome_counts
             WHERE syndrome IN {syndromes:Array(String)}
               AND day BETWEEN {firstDay:Date} AND {lastDay:Date}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 import { dayString, parseDay } from '../../processors/window.ts';
-import { readSeries } from '../../storage/counts.ts';
+import { createCountStore } from '../../storage/counts.ts';
 import { weekOfDay, mondayOfWeek } from '../../processors/periods.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -49,13 +49,13 @@ afterAll(async () => {
 describe('weekly and province series', () => {
   it('reads exact weekly counts per commune and per province', async () => {
     const provinceOf = new Map(p.units.all().map((u) => [u.code, u.provinceCode]));
-    const communes = await readSeries(p.store, [{ syndrome: 'dengue', area: '09187' }], lastWeek - 1, lastWeek, {
+    const counts = createCountStore(p.store);
+    const communes = await counts.readSeries([{ syndrome: 'dengue', area: '09187' }], lastWeek - 1, lastWeek, {
       granularity: 'week',
       area: 'commune',
     });
     expect(communes.get('dengue|09187')).toEqual([(2 + ((lastWeek - 1) % 2) + 1) >> 1, 20]);
-    const province = await readSeries(
-      p.store,
+    const province = await counts.readSeries(
       [
         { syndrome: 'dengue', area: '24' },
         { syndrome: 'dengue', area: '33' },
