@@ -16,6 +16,7 @@ import type { EventLog, Subscription } from '../platform/event-log/types.ts';
 import type { DeadLetterStore } from '../schemas/dead-letter.ts';
 import { createDeadLetterStore } from '../storage/dead-letters.ts';
 import { createCountStore } from '../storage/counts.ts';
+import { createSignalStore } from '../storage/signals.ts';
 import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
 import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
@@ -144,7 +145,7 @@ export async function startPipeline(
       metrics,
       clock,
       counts,
-      store,
+      signals: createSignalStore(store),
       detectors,
       horizonDays: config.EWS_DETECT_HORIZON_DAYS,
       communes: units.all().map((u) => u.code),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.ts';
 import type { Signal, SignalLevel } from '../schemas/signals.ts';
 import type { CountStore } from '../storage/counts.ts';
+import type { SignalStore } from '../storage/signals.ts';
 import type { CountKey } from './count-processor.ts';
 import { planEvaluation, planFullPeriod, type ChangedCell, type EvaluationPlan } from './detect-plan.ts';
 import { firstDayOf, periodOfDay } from './periods.ts';
@@ -21,7 +21,7 @@ export interface DetectServiceDeps {
   /** The series read (counts' port). */
   counts: Pick<CountStore, 'readSeries'>;
   /** Where signals and detection runs are stored. */
-  store: ClickHouseClient;
+  signals: SignalStore;
   detectors: readonly SeriesDetector[];
   /** Days before today still evaluated when counts change (weekly: whole weeks covering them). */
   horizonDays: number;
@@ -137,56 +137,38 @@ export function createDetectService(deps: DetectServiceDeps) {
     const startedAt = deps.clock.now();
     const end = duration.startTimer({ trigger });
     let signals: Signal[] = [];
-    let error = '';
+    let error: string | null = null;
     try {
       for (const [d, plan] of todo) signals.push(...(await evaluate(d, plan)));
       if (scanDay !== undefined && deps.scanner) signals.push(...(await deps.scanner.scanDay(scanDay, deps.syndromes)));
       if (signals.length > 0) {
-        const at = new Date(startedAt).toISOString();
-        await deps.store.insert({
-          table: 'signals',
-          format: 'JSONEachRow',
-          values: signals.map((s) => ({
-            ...s,
-            cluster_communes: s.cluster_communes ?? [],
-            cluster_days: s.cluster_days ?? 0,
-            params: JSON.stringify(s.params),
-            detected_at: at,
-          })),
-        });
+        await deps.signals.insertSignals(signals, startedAt);
         for (const s of signals) signalsTotal.inc({ level: s.level });
         await deps.onSignals(signals);
       }
       runs.inc({ trigger, outcome: 'ok' });
     } catch (err) {
-      error = (err as Error).message;
+      error = err instanceof Error ? err.message : String(err);
       signals = [];
       runs.inc({ trigger, outcome: 'error' });
       deps.log.error({ err, trigger }, 'detection run failed');
     } finally {
       end();
     }
-    await deps.store
-      .insert({
-        table: 'detection_runs',
-        format: 'JSONEachRow',
-        values: [
-          {
-            run_id: randomUUID(),
-            trigger,
-            started_at: new Date(startedAt).toISOString(),
-            finished_at: new Date(deps.clock.now()).toISOString(),
-            series_evaluated:
-              todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
-            signals: signals.length,
-            alarms: signals.filter((s) => s.alarm).length,
-            errors: error ? 1 : 0,
-            error_message: error,
-          },
-        ],
+    await deps.signals
+      .recordRun({
+        runId: randomUUID(),
+        trigger,
+        startedAt,
+        finishedAt: deps.clock.now(),
+        seriesEvaluated:
+          todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
+        signals: signals.length,
+        alarms: signals.filter((s) => s.alarm).length,
+        error,
       })
       .catch((err: unknown) => deps.log.warn({ err }, 'could not record detection run'));
-    return error ? undefined : signals.filter((s) => s.alarm).length;
+    return error === null ? signals.filter((s) => s.alarm).length : undefined;
   };
 
   const planChanged = (keys: readonly CountKey[]): [SeriesDetector, EvaluationPlan | undefined][] => {
