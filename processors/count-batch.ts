@@ -39,7 +39,8 @@ export interface Refused {
   offset: number;
   /** The record as read. */
   raw: string;
-  code: 'RECORD_UNREADABLE' | 'RECORD_INVALID';
+  /** Not JSON; breaks the contract (times included); or its row was refused by the store (count-processor.ts). */
+  code: 'RECORD_UNREADABLE' | 'RECORD_INVALID' | 'RECORD_REFUSED_BY_STORE';
   reason: string;
 }
 

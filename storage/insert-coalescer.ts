@@ -9,7 +9,9 @@
  * at once, a busy consumer's batches are written together. Each caller's promise settles with
  * the INSERT that carried its rows: resolved once they are stored, rejected with that
  * INSERT's error (the caller retries its batch; rows are idempotent in the store, see
- * schemas/migrations/001_init.sql).
+ * schemas/migrations/001_init.sql). When the engine refused the rows of a joined INSERT
+ * (`isolate`), one caller's bad rows must not fail the others' every time: each part is then
+ * written again alone, and each caller learns the fate of its own rows.
  */
 export interface InsertCoalescer {
   /** Adds rows (complete lines in the table's insert format). */
@@ -24,6 +26,12 @@ export interface InsertCoalescerOptions {
    * next batches are read meanwhile anyway, and one at a time makes the largest INSERTs.
    */
   maxInFlight?: number;
+  /**
+   * Failures after which a joined INSERT is written again one caller's part at a time (the
+   * engine refused some rows: the other callers' parts may well be fine). Default: none, so a
+   * store that is down fails every caller at once, without one more attempt per part.
+   */
+  isolate?: (err: unknown) => boolean;
 }
 
 interface Pending {
@@ -41,8 +49,11 @@ export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCo
     const { bodies, waiters } = pending;
     pending = undefined;
     inFlight++;
-    // Only the joined body stays referenced while the INSERT runs.
+    // Only the joined body stays referenced while the INSERT runs; each part is a view of it.
     const body = bodies.length === 1 ? bodies[0]! : Buffer.concat(bodies);
+    const ends: number[] = [];
+    let end = 0;
+    for (const b of bodies) ends.push((end += b.length));
     bodies.length = 0;
     options
       .write(body)
@@ -51,13 +62,24 @@ export function createInsertCoalescer(options: InsertCoalescerOptions): InsertCo
           for (const w of waiters) w.resolve();
         },
         (err: unknown) => {
+          if (waiters.length > 1 && options.isolate?.(err)) return writeApart(body, ends, waiters);
           for (const w of waiters) w.reject(err);
+          return undefined;
         },
       )
       .finally(() => {
         inFlight--;
         flush();
       });
+  };
+
+  // Each part of a refused joined INSERT on its own, one after the other (still one INSERT in
+  // flight), settling each caller with its own part's result.
+  const writeApart = async (body: Buffer, ends: readonly number[], waiters: Pending['waiters']): Promise<void> => {
+    for (let k = 0; k < waiters.length; k++) {
+      const w = waiters[k]!;
+      await options.write(body.subarray(k === 0 ? 0 : ends[k - 1], ends[k])).then(w.resolve, w.reject);
+    }
   };
 
   return {

@@ -67,4 +67,54 @@ describe('insert coalescer', () => {
     w.calls[2]!.settle();
     await expect(d).resolves.toBeUndefined();
   });
+
+  describe('a joined INSERT the engine refuses (isolate)', () => {
+    const refused = (err: unknown) => (err as Error).message.startsWith('refused');
+    /** A store that refuses any body containing the line `bad`. */
+    const store = () => {
+      const bodies: string[] = [];
+      const write = (body: Buffer) => {
+        bodies.push(body.toString());
+        return body.toString().split('\n').includes('bad') ? Promise.reject(new Error('refused: bad row')) : Promise.resolve();
+      };
+      return { bodies, write };
+    };
+    async function joined(isolate?: (err: unknown) => boolean) {
+      const s = store();
+      const c = createInsertCoalescer({ write: s.write, maxInFlight: 1, ...(isolate ? { isolate } : {}) });
+      const first = c.insert(Buffer.from('a\n'));
+      const parts = ['b\n', 'bad\nc\n', 'd\n'].map((b) =>
+        c.insert(Buffer.from(b)).then(
+          () => 'stored',
+          (err: unknown) => (err as Error).message,
+        ),
+      );
+      await first;
+      return { results: await Promise.all(parts), bodies: s.bodies };
+    }
+
+    it('writes each part again alone: only the caller with the bad rows fails', async () => {
+      const { results, bodies } = await joined(refused);
+      expect(results).toEqual(['stored', 'refused: bad row', 'stored']);
+      expect(bodies).toEqual(['a\n', 'b\nbad\nc\nd\n', 'b\n', 'bad\nc\n', 'd\n']);
+    });
+
+    it('negative control: without isolate every caller of the joined INSERT fails, every time', async () => {
+      const { results } = await joined();
+      expect(results).toEqual(['refused: bad row', 'refused: bad row', 'refused: bad row']);
+    });
+
+    it('does not split on a failure it does not isolate (a store that is down fails all at once)', async () => {
+      const calls: string[] = [];
+      const c = createInsertCoalescer({
+        write: (b) => (calls.push(b.toString()), Promise.reject(new Error('engine down'))),
+        isolate: refused,
+      });
+      const first = c.insert(Buffer.from('a')).catch(() => undefined);
+      const rest = [c.insert(Buffer.from('b')), c.insert(Buffer.from('c'))].map((p) => p.catch((e: unknown) => (e as Error).message));
+      await first;
+      expect(await Promise.all(rest)).toEqual(['engine down', 'engine down']);
+      expect(calls).toEqual(['a', 'bc']);
+    });
+  });
 });
