@@ -6,7 +6,7 @@ import type { LogRecordV1 } from '../../schemas/events.ts';
 const encounter = {
   schema: 'ews.encounter.v1',
   event_id: 'E1',
-  hospital_id: 'H\t1',
+  hospital_id: 'H1',
   occurred_at: '2026-07-01T23:30:00+07:00',
   commune_code: '09187',
   patient_key: 'pk',
@@ -14,7 +14,7 @@ const encounter = {
   age_years: 7,
   setting: 'outpatient',
   diagnoses: ['A90'],
-  chief_complaint: 'sốt cao',
+  chief_complaint: 'sốt\tcao',
   temperature_c: 39.5,
 };
 const lab = {
@@ -38,12 +38,12 @@ describe('encodeBatch (read, window, classify, encode)', () => {
     expect(out.refused).toEqual([]);
     const [a, b] = out.tsv.toString('utf8').trimEnd().split('\n').map(columns);
     expect(a).toMatchObject({
-      hospital_id: 'H\\t1',
+      hospital_id: 'H1',
       event_id: 'E1',
       day: '2026-07-01',
       syndromes: "['dengue']",
       diagnoses: "['A90']",
-      chief_complaint: 'sốt cao',
+      chief_complaint: 'sốt\\tcao',
       temperature_c: '39.5',
       test_code: '',
       log_offset: '10',
