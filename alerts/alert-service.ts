@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { Signal } from '../schemas/signals.ts';
+import type { AlertStore } from '../storage/alerts.ts';
 import { decide, type AlertRules } from './rules.ts';
 import { createWebhookNotifier } from './webhook.ts';
 
@@ -14,7 +14,7 @@ export interface AlertServiceDeps {
   log: Logger;
   metrics: Registry;
   clock: Clock;
-  store: ClickHouseClient;
+  store: Pick<AlertStore, 'openAlerts' | 'insert'>;
   rules: AlertRules;
   webhookUrl?: string | undefined;
 }
@@ -47,12 +47,7 @@ export async function createAlertService(deps: AlertServiceDeps) {
   const listeners = new Set<(c: AlertChange) => void>();
 
   const open = new Map<string, Alert>();
-  const rs = await deps.store.query({ query: `SELECT * EXCEPT version FROM alerts FINAL WHERE status = 'open'`, format: 'JSONEachRow' });
-  for (const a of await rs.json<Alert>()) open.set(keyOf(a), normalise(a));
-  // Versions order an alert's rows for FINAL: continue after the newest stored one, so a
-  // restart (or a clock that was set back) never writes an older-looking version.
-  const vs = await deps.store.query({ query: 'SELECT max(version) AS v FROM alerts', format: 'JSONEachRow' });
-  let version = Math.max(deps.clock.now() * 1000, Number((await vs.json<{ v: string | number }>())[0]?.v ?? 0));
+  for (const a of await deps.store.openAlerts()) open.set(keyOf(a), a);
 
   return {
     async onSignals(signals: readonly Signal[]): Promise<void> {
@@ -71,11 +66,7 @@ export async function createAlertService(deps: AlertServiceDeps) {
         changes.push({ type: d.action === 'open' ? 'alert.opened' : 'alert.updated', alert: d.alert });
       }
       if (changes.length === 0) return;
-      await deps.store.insert({
-        table: 'alerts',
-        format: 'JSONEachRow',
-        values: changes.map((c) => ({ ...c.alert, version: ++version })),
-      });
+      await deps.store.insert(changes.map((c) => c.alert));
       for (const [k, a] of staged) open.set(k, a);
       for (const c of changes) {
         if (c.type === 'alert.opened') {
@@ -122,10 +113,4 @@ function overlappingCluster(alerts: Iterable<Alert>, s: Signal): Alert | undefin
     if (a.area_level === 'cluster' && a.syndrome === s.syndrome && a.cluster_communes.some((c) => communes.has(c))) return a;
   }
   return undefined;
-}
-
-/** ClickHouse returns DateTime64 as 'YYYY-MM-DD hh:mm:ss.sss'; alerts carry ISO strings. */
-function normalise(a: Alert): Alert {
-  const iso = (s: string) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`);
-  return { ...a, opened_at: iso(a.opened_at), updated_at: iso(a.updated_at), signal_count: Number(a.signal_count) };
 }

@@ -17,6 +17,7 @@ import type { DeadLetterStore } from '../schemas/dead-letter.ts';
 import { createDeadLetterStore } from '../storage/dead-letters.ts';
 import { createCountStore } from '../storage/counts.ts';
 import { createSignalStore } from '../storage/signals.ts';
+import { createAlertStore } from '../storage/alerts.ts';
 import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
 import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
@@ -115,11 +116,12 @@ export async function startPipeline(
       pseudonymise: createPseudonymiser(pseudonymKey(config, log)),
     });
 
+    const alertStore = createAlertStore(store, clock);
     const alerts = await createAlertService({
       log,
       metrics,
       clock,
-      store,
+      store: alertStore,
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       webhookUrl: config.EWS_WEBHOOK_URL,
     });
@@ -223,7 +225,7 @@ export async function startPipeline(
     if (role !== 'processor') registerIngestRoutes(app, ingest);
     registerDashboardRoutes(app, {
       counts,
-      store,
+      alerts: alertStore,
       units: units.all().map((u) => ({
         code: u.code,
         name: u.name,

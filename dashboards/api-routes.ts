@@ -1,7 +1,7 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
+import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { parseDay, dayString } from '../platform/days.ts';
 
@@ -18,7 +18,7 @@ export interface UnitView {
 
 export interface DashboardDeps {
   counts: Pick<CountStore, 'readCounts'>;
-  store: ClickHouseClient;
+  alerts: Pick<AlertStore, 'list'>;
   units: readonly UnitView[];
   /** Every series id that can be queried (syndromes, lab series, denominators). */
   seriesIds: readonly string[];
@@ -105,19 +105,10 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       }),
       req.query,
     );
-    const rs = await deps.store.query({
-      query: `SELECT * EXCEPT version FROM alerts FINAL
-              WHERE ({status:String} = 'all' OR status = {status:String})
-                AND ({syndrome:String} = '' OR syndrome = {syndrome:String})
-                AND ({commune:String} = '' OR commune_code = {commune:String})
-              ORDER BY updated_at DESC LIMIT {limit:UInt32}`,
-      query_params: { status: q.status, syndrome: q.syndrome ?? '', commune: q.commune ?? '', limit: q.limit },
-      format: 'JSONEachRow',
-    });
     const byCode = new Map(deps.units.map((u) => [u.code, u]));
-    const alerts = (await rs.json<Record<string, unknown>>()).map((a) => {
-      const u = byCode.get(String(a['commune_code']));
-      return { ...a, signal_count: Number(a['signal_count']), commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
+    const alerts = (await deps.alerts.list(q)).map((a) => {
+      const u = byCode.get(a.commune_code);
+      return { ...a, commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
     });
     return { alerts };
   });

@@ -83,9 +83,11 @@ describe('alerts from EARS alarms', () => {
     expect(a.threshold).toBeGreaterThan(a.expected!);
     expect(a.observed).toBeGreaterThan(a.threshold!);
     const res = await p.app.inject({ url: '/v1/alerts?status=open' });
-    const { alerts } = res.json() as { alerts: { alert_id: string; commune_name: string }[] };
+    const { alerts } = res.json<{ alerts: { alert_id: string; commune_name: string; opened_at: string }[] }>();
     expect(alerts.map((x) => x.alert_id)).toEqual([a.alert_id]);
     expect(alerts[0]!.commune_name).toBeTruthy();
+    // The read API carries the same ISO times as the alert contract and the webhook.
+    expect(alerts[0]!.opened_at).toBe(a.opened_at);
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
     expect(received[0]).toMatchObject({ type: 'alert.opened', alert: { alert_id: a.alert_id } });
   });
@@ -97,7 +99,7 @@ describe('alerts from EARS alarms', () => {
     const updated = changes[1]!.alert;
     expect(updated.alert_id).toBe(changes[0]!.alert.alert_id);
     expect(updated).toMatchObject({ first_day: '2026-11-20', last_day: '2026-11-21', observed: 14, signal_count: 2 });
-    const { alerts } = (await p.app.inject({ url: '/v1/alerts' })).json() as { alerts: { observed: number }[] };
+    const { alerts } = (await p.app.inject({ url: '/v1/alerts' })).json<{ alerts: { observed: number }[] }>();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.observed).toBe(14);
   });
@@ -134,7 +136,7 @@ describe('alerts from EARS alarms', () => {
 
   it('/v1/series returns counts with the threshold for the chart', async () => {
     const res = await p.app.inject({ url: '/v1/series?syndrome=dengue&commune=09187&days=14' });
-    const body = res.json() as { algorithm: string; points: { date: string; count: number; threshold: number | null }[] };
+    const body = res.json<{ algorithm: string; points: { date: string; count: number; threshold: number | null }[] }>();
     expect(body.algorithm).toBe('ears_c2');
     expect(body.points).toHaveLength(14);
     const last = body.points.find((x) => x.date === '2026-11-20')!;
