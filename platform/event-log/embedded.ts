@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
-import type { ConsumedBatch, ConsumedRecord, EventLog, LogRecord, SubscribeOptions, Subscription } from './types.ts';
+import type { ConsumedBatch, ConsumedRecord, EventLog, SubscribeOptions, Subscription } from './types.ts';
 import { retryWithBackoff } from '../retry.ts';
 
 /**
@@ -103,17 +103,20 @@ export function createEmbeddedLog(options: { dir: string; logger: Logger; metric
       });
     },
 
-    async subscribe(opts: SubscribeOptions) {
-      const files = opts.topics.map((topic) => topicFile(topic));
-      const sub = startConsumer(options.dir, files, opts, emitter, options.logger);
-      subscriptions.add(sub);
-      return {
-        lag: sub.lag,
-        close: async () => {
-          subscriptions.delete(sub);
-          await sub.close();
-        },
-      };
+    subscribe(opts: SubscribeOptions) {
+      // The executor runs at once; a throw in it (unreadable offsets) rejects, as from an async method.
+      return new Promise<Subscription>((resolve) => {
+        const files = opts.topics.map((topic) => topicFile(topic));
+        const sub = startConsumer(options.dir, files, opts, emitter, options.logger);
+        subscriptions.add(sub);
+        resolve({
+          lag: () => sub.lag(),
+          close: async () => {
+            subscriptions.delete(sub);
+            await sub.close();
+          },
+        });
+      });
     },
 
     async close() {

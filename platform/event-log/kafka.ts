@@ -128,8 +128,8 @@ export function createKafkaEventLog(options: KafkaLogOptions): KafkaEventLog {
       );
       subscriptions.add(sub);
       return {
-        lag: sub.lag,
-        drained: sub.drained,
+        lag: () => sub.lag(),
+        drained: () => sub.drained(),
         close: async () => {
           subscriptions.delete(sub);
           await sub.close();

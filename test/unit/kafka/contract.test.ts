@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLogRecord, TOPICS } from '../../../schemas/topics.ts';
-import { isOwnershipLost, isRetryableFailure } from '../../../platform/event-log/kafka-errors.ts';
+import { isOwnershipLost } from '../../../platform/event-log/kafka-errors.ts';
+import { isRetryable } from '../../../platform/retryable.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { readConfig } from '../../../cli/config.ts';
 
@@ -63,7 +64,7 @@ describe('Kafka failure classification', () => {
     ['a programmer error', new TypeError('x is undefined'), false, false],
   ])('%s: partition lost %s, retried %s', (_name, err, lost, retried) => {
     expect(isOwnershipLost(err)).toBe(lost);
-    expect(isRetryableFailure(err)).toBe(retried);
+    expect(isRetryable(err)).toBe(retried);
   });
 });
 

@@ -55,7 +55,11 @@ describe('Kafka dead-letter store', () => {
   const setup = () => {
     const scope = new AsyncLocalStorage<BatchScope>();
     const published: DeadLetterMessage[][] = [];
-    const store = createKafkaDeadLetterStore({ scope, publish: async (m) => void published.push(m), onRecorded: () => undefined });
+    const store = createKafkaDeadLetterStore({
+      scope,
+      publish: (m) => (published.push(m), Promise.resolve()),
+      onRecorded: () => undefined,
+    });
     return { scope, published, store };
   };
 
