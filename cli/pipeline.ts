@@ -15,6 +15,7 @@ import { createEmbeddedLog } from '../platform/event-log/embedded.ts';
 import type { EventLog, Subscription } from '../platform/event-log/types.ts';
 import type { DeadLetterStore } from '../schemas/dead-letter.ts';
 import { createDeadLetterStore } from '../storage/dead-letters.ts';
+import { forEachEventIdentity } from '../storage/event-identities.ts';
 import { createCountStore } from '../storage/counts.ts';
 import { createSignalStore } from '../storage/signals.ts';
 import { createAlertStore } from '../storage/alerts.ts';
@@ -24,7 +25,7 @@ import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
-import { createDedupIndex, type DedupIndex } from '../ingest/dedup-index.ts';
+import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { createPseudonymiser } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect-service.ts';
@@ -102,9 +103,7 @@ export async function startPipeline(
     const ingestDeadLetters: DeadLetterStore = kafka ? kafka.ingestDeadLetters(deadLetterTable) : deadLetterTable;
     const processorDeadLetters: DeadLetterStore = kafka ? kafka.processorDeadLetters : deadLetterTable;
 
-    // Only ingest answers resends as duplicates: a processor-only process skips the warm-up.
     const dedup = createDedupIndex({ capacity: role === 'processor' ? 1024 : config.EWS_DEDUP_CAPACITY });
-    if (role !== 'processor') await warmDedupIndex(store, dedup);
     const ingest = createIngestService({
       log: log.child({ module: 'ingest' }),
       metrics,
@@ -114,6 +113,7 @@ export async function startPipeline(
       units,
       dedup,
       pseudonymise: createPseudonymiser(pseudonymKey(config, log)),
+      eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
     });
 
     const alertStore = createAlertStore(store, clock);
@@ -182,6 +182,7 @@ export async function startPipeline(
       onCountsChanged: (keys) => detect.countsChanged(keys),
       // Only this process's ingest writes the embedded log, after validating every event.
       trustedLog: !kafka,
+      eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
     });
     let subscription: Subscription | undefined;
     if (kafka) {
@@ -197,6 +198,14 @@ export async function startPipeline(
       });
       closers.push(() => sub.close());
       subscription = sub;
+    }
+    // Only ingest answers resends as duplicates: a processor-only process skips the warm-up.
+    // Events accepted just before a crash may still be in the log's replayed tail and not yet
+    // in the store: the index is warmed once the processors have drained that tail, before
+    // the HTTP API answers, so a resend of one of them is a duplicate.
+    if (role !== 'processor') {
+      while (subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
+      await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
     }
 
     if ((deps.cronSchedule ?? true) && role !== 'ingest') {
@@ -220,6 +229,12 @@ export async function startPipeline(
       logger: log,
       metrics,
       bodyLimit: config.EWS_MAX_BODY_BYTES,
+      timeouts: {
+        requestMs: config.EWS_HTTP_REQUEST_TIMEOUT_MS,
+        headersMs: config.EWS_HTTP_HEADERS_TIMEOUT_MS,
+        idleMs: config.EWS_HTTP_IDLE_TIMEOUT_MS,
+        keepAliveMs: config.EWS_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      },
       health: async () => ({ store: await store.ping().then((p) => p.success) }),
     });
     if (role !== 'processor') registerIngestRoutes(app, ingest);
@@ -274,17 +289,6 @@ export async function startPipeline(
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     throw err;
-  }
-}
-
-/** Loads the identities of stored events so resends are answered as duplicates after a restart. */
-async function warmDedupIndex(store: ClickHouseClient, dedup: DedupIndex): Promise<void> {
-  const rs = await store.query({ query: 'SELECT hospital_id, event_id FROM events', format: 'JSONCompactEachRow' });
-  for await (const rows of rs.stream<[string, string]>()) {
-    for (const row of rows) {
-      const [h, e] = row.json();
-      dedup.add(h, e);
-    }
   }
 }
 

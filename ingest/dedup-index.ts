@@ -13,6 +13,15 @@ export interface DedupIndex {
   readonly size: number;
 }
 
+/**
+ * The identity (hospital_id, event_id) as one string, injectively: the hospital id's length
+ * comes first, so no pair of ids can produce the key of another pair, whatever characters
+ * they hold (a separator character could itself occur in an id).
+ */
+export function identityKey(hospitalId: string, eventId: string): string {
+  return `${hospitalId.length}:${hospitalId}${eventId}`;
+}
+
 export function createDedupIndex(options: { capacity: number }): DedupIndex {
   let current = new HashSet64(1024);
   let previous: HashSet64 | undefined;
@@ -21,7 +30,7 @@ export function createDedupIndex(options: { capacity: number }): DedupIndex {
   const hash = (h: string, e: string): [number, number] => {
     let a = 0x811c9dc5;
     let b = 0x01000193 ^ 0x5bd1e995;
-    const s = h + '\u0000' + e;
+    const s = identityKey(h, e);
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);

@@ -6,8 +6,10 @@ import type { DeadLetter, DeadLetterStore } from '../schemas/dead-letter.ts';
 import type { Clock } from '../platform/clock.ts';
 import { TOPICS } from '../schemas/topics.ts';
 import type { LogRecordV1 } from '../schemas/events.ts';
-import { validateEvent, type CommuneLookup, type FieldError } from './validate.ts';
-import type { DedupIndex } from './dedup-index.ts';
+import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../schemas/event-time.ts';
+import { capText } from '../schemas/dead-letter.ts';
+import { MAX_ECHO, validateEvent, type CommuneLookup, type FieldError } from './validate.ts';
+import { identityKey, type DedupIndex } from './dedup-index.ts';
 
 /** One item of a request body: its decoded value, or why it could not be decoded. */
 export type BodyItem = { raw: string; value: unknown } | { raw: string; decodeError: string };
@@ -33,6 +35,8 @@ export interface IngestDeps {
   units: CommuneLookup;
   dedup: DedupIndex;
   pseudonymise: (hospitalId: string, patientId: string) => string;
+  /** How far from the receive time an event time may lie. Default DEFAULT_EVENT_TIME_WINDOW (3650 days back, 1 ahead). */
+  eventTimeWindow?: Readonly<EventTimeWindow> | undefined;
 }
 
 /**
@@ -59,6 +63,8 @@ export function createIngestService(deps: IngestDeps) {
     registers: [deps.metrics],
   });
 
+  const window = deps.eventTimeWindow ?? DEFAULT_EVENT_TIME_WINDOW;
+
   return {
     async ingest(items: readonly BodyItem[], source: string): Promise<IngestResult> {
       const receivedAt = deps.clock.now();
@@ -72,16 +78,18 @@ export function createIngestService(deps: IngestDeps) {
 
       items.forEach((item, index) => {
         if ('decodeError' in item) {
-          rejections.push({ index, event_id: null, errors: [{ path: '', message: item.decodeError }] });
-          letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: item.decodeError, raw: item.raw });
+          const message = capText(item.decodeError, MAX_ECHO * 2);
+          rejections.push({ index, event_id: null, errors: [{ path: '', message }] });
+          letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: message, raw: item.raw });
           rejected.inc({ schema: 'unknown', reason: 'unparseable' });
           return;
         }
-        const v = validateEvent(item.value, deps.units);
+        const v = validateEvent(item.value, deps.units, { receivedAt, window });
         if (!v.ok) {
           const rec = item.value as Record<string, unknown> | null;
-          const eventId = typeof rec?.['event_id'] === 'string' ? rec['event_id'] : null;
-          const hospitalId = typeof rec?.['hospital_id'] === 'string' ? rec['hospital_id'] : undefined;
+          // Refused ids may be anything: only their beginning is echoed and stored.
+          const eventId = typeof rec?.['event_id'] === 'string' ? capText(rec['event_id'], MAX_ECHO) : null;
+          const hospitalId = typeof rec?.['hospital_id'] === 'string' ? capText(rec['hospital_id'], MAX_ECHO) : undefined;
           const schema = typeof rec?.['schema'] === 'string' && rec['schema'].startsWith('ews.') ? rec['schema'].slice(0, 40) : 'unknown';
           rejections.push({ index, event_id: eventId, errors: v.errors });
           letters.push({
@@ -95,12 +103,12 @@ export function createIngestService(deps: IngestDeps) {
           });
           rejected.inc({
             schema: schemaLabel(schema),
-            reason: v.errors[0]?.message.startsWith('unknown commune') ? 'unknown_commune' : 'validation',
+            reason: v.reason,
           });
           return;
         }
         const ev = v.event;
-        const key = ev.hospital_id + '\u0000' + ev.event_id;
+        const key = identityKey(ev.hospital_id, ev.event_id);
         if (inBatch.has(key) || deps.dedup.has(ev.hospital_id, ev.event_id)) {
           dupCount++;
           duplicates.inc({ schema: ev.schema });

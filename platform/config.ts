@@ -61,6 +61,14 @@ export const httpConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Largest request body in bytes. Default 16 MiB. */
   EWS_MAX_BODY_BYTES: envInt(16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /** A request (headers and body) must arrive within this many ms, else 408 and the connection closes. Default 120000 (16 MiB at ~1 Mbit/s). */
+  EWS_HTTP_REQUEST_TIMEOUT_MS: envInt(120_000, 100, 3_600_000),
+  /** The request headers must arrive within this many ms (at most the request timeout). Default 20000. */
+  EWS_HTTP_HEADERS_TIMEOUT_MS: envInt(20_000, 100, 3_600_000),
+  /** A connection with no bytes moving is closed after this many ms. Default 60000. */
+  EWS_HTTP_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000),
+  /** An idle keep-alive connection is closed after this many ms. Default 5000. */
+  EWS_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(5_000, 100, 600_000),
 });
 
 /** The store: the embedded engine in EWS_DATA_DIR, or a ClickHouse server (platform/clickhouse.ts). */

@@ -8,10 +8,14 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, retryable: false },
   BODY_UNPARSEABLE: { status: 400, retryable: false },
   BODY_EMPTY: { status: 400, retryable: false },
+  BODY_NOT_UTF8: { status: 400, retryable: false },
+  BAD_REQUEST: { status: 400, retryable: false },
   BAD_QUERY: { status: 400, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  REQUEST_TIMEOUT: { status: 408, retryable: true },
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  HEADERS_TOO_LARGE: { status: 431, retryable: false },
   CONFIG_INVALID: { status: 500, retryable: false },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOG_UNAVAILABLE: { status: 503, retryable: true },
@@ -39,14 +43,9 @@ export class AppError extends Error {
     return ERROR_CATALOGUE[this.code].status;
   }
 
-  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.details === undefined ? {} : { details: this.details }),
-      },
-    };
+  /** The wire shape of every error answer; `details` is null when there are none. */
+  toBody(): { error: { code: ErrorCode; message: string; details: unknown } } {
+    return { error: { code: this.code, message: this.message, details: this.details ?? null } };
   }
 }
 

@@ -5,22 +5,36 @@ import { z } from 'zod';
  * the contract; change them only with a new schema version (ews.encounter.v2 …).
  */
 
+/**
+ * An identifier is text without control characters (C0, DEL, C1) and without unpaired UTF-16
+ * surrogates: both would let two different ids become one (a separator joined into a key, or
+ * the U+FFFD an unpaired surrogate turns into when stored as UTF-8), and neither belongs in an id.
+ */
+const ID_TEXT = /^[^\p{Cc}\p{Cs}]*$/u;
+const ID_TEXT_MESSAGE = 'must not contain control characters (U+0000–U+001F, U+007F–U+009F) or unpaired surrogates';
+
 const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time with an offset, e.g. 2026-07-01T08:30:00+07:00' });
 
 export const commonFields = {
   event_id: z
     .string({ message: 'is required (string, 1–128 characters)' })
     .min(1, 'must not be empty')
-    .max(128, 'must be at most 128 characters'),
+    .max(128, 'must be at most 128 characters')
+    .regex(ID_TEXT, ID_TEXT_MESSAGE),
   hospital_id: z
     .string({ message: 'is required (string, 1–64 characters)' })
     .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters'),
+    .max(64, 'must be at most 64 characters')
+    .regex(ID_TEXT, ID_TEXT_MESSAGE),
   occurred_at: rfc3339,
   commune_code: z
     .string({ message: 'is required (5-digit administrative code)' })
     .regex(/^\d{5}$/, 'must be a 5-digit administrative code'),
-  patient_id: z.string({ message: 'is required' }).min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+  patient_id: z
+    .string({ message: 'is required' })
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .regex(ID_TEXT, ID_TEXT_MESSAGE),
   sex: z.enum(['male', 'female', 'other', 'unknown'], { message: 'must be one of male, female, other, unknown' }),
   age_years: z
     .number({ message: 'must be an integer 0–130' })

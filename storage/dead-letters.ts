@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import { insertTsv, type ClickHouseClient } from '../platform/clickhouse.ts';
 import {
   capText,
@@ -28,7 +27,7 @@ const COLUMNS = [
 
 /**
  * The `dead_letters` table as a DeadLetterStore. Rows go in as TabSeparated bytes, so `raw`
- * holds exactly the bytes received (at most DEAD_LETTER_RAW_CAP), even when they are not
+ * holds exactly the bytes received (the first DEAD_LETTER_RAW_CAP of them), even when they are not
  * valid UTF-8; readers that need text check `isValidUTF8(raw)` and fall back to
  * `base64Encode(raw)`. Reason, ids and details are capped so refused input cannot grow the table
  * without bound.
@@ -46,7 +45,9 @@ export function createDeadLetterStore(client: ClickHouseClient): DeadLetterStore
 
 function encodeRow(d: DeadLetter, at: string): Buffer {
   const bytes = typeof d.raw === 'string' ? Buffer.from(d.raw, 'utf8') : Buffer.from(d.raw.buffer, d.raw.byteOffset, d.raw.byteLength);
-  const kept = bytes.length > DEAD_LETTER_RAW_CAP ? bytes.subarray(0, rawCut(bytes)) : bytes;
+  // Exactly the first bytes received: a character cut at the cap is left cut (the column
+  // holds bytes, and a reader meets invalid UTF-8 in raw anyway).
+  const kept = bytes.length > DEAD_LETTER_RAW_CAP ? bytes.subarray(0, DEAD_LETTER_RAW_CAP) : bytes;
   const total = Math.max(d.raw_bytes ?? bytes.length, bytes.length);
   const head = [
     randomUUID(),
@@ -68,14 +69,6 @@ function detailsJson(details: unknown): string {
   const json = JSON.stringify(details) ?? '';
   if (json.length <= DEAD_LETTER_DETAILS_CAP) return json;
   return JSON.stringify({ truncated: true, characters: json.length, head: capText(json, DEAD_LETTER_DETAILS_CAP) });
-}
-
-/** Where to cut bytes over the cap: on a character boundary when they are UTF-8 text. */
-function rawCut(bytes: Buffer): number {
-  if (!isUtf8(bytes)) return DEAD_LETTER_RAW_CAP;
-  let i = DEAD_LETTER_RAW_CAP;
-  while (i > 0 && (bytes[i]! & 0xc0) === 0x80) i--;
-  return i;
 }
 
 // TabSeparated escapes of a String field, byte by byte (backslash, tab, LF, CR, NUL, BS, FF).
