@@ -9,6 +9,7 @@ import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { machineLine, writeSection } from '../bench/report.ts';
 import { UsageError } from './usage.ts';
+import { createEventStore } from '../storage/events.ts';
 
 const HELP = `ews bench — benchmarks (not tests), results written to BENCHMARKS.md / đo hiệu năng, ghi vào BENCHMARKS.md
 
@@ -75,8 +76,7 @@ export async function runBench(argv: string[]): Promise<number> {
     const settleStart = performance.now();
     await pipeline.settle();
     const countedSeconds = result.seconds + (performance.now() - settleStart) / 1000;
-    const rs = await pipeline.store.query({ query: 'SELECT count() AS n FROM events FINAL', format: 'JSONEachRow' });
-    const stored = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+    const stored = await createEventStore(pipeline.store).countStored();
     peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
     const figures = {
       events: total,
