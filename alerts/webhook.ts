@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
+import { AppError } from '../platform/errors.ts';
+import { retryWithBackoff } from '../platform/retry.ts';
 
 /**
- * POSTs alert notifications as JSON to one URL, retrying with backoff (5 attempts,
- * 0.5 s doubling) on network errors and 5xx answers. Delivery runs beside the pipeline:
- * a slow receiver never holds up counting or detection. `close()` waits briefly for
+ * POSTs alert notifications as JSON to one URL, retrying with backoff (platform/retry.ts:
+ * 5 attempts, 0.5 s doubling) on network errors and 5xx answers. Delivery runs beside the
+ * pipeline: a slow receiver never holds up counting or detection. `close()` waits briefly for
  * deliveries in flight; a durable outbox with redelivery after restart is the alert service's
  * next step.
  */
@@ -14,36 +16,45 @@ export function createWebhookNotifier(options: { url: string; log: Logger; deliv
 
   const deliver = async (payload: unknown): Promise<void> => {
     const body = JSON.stringify(payload);
-    let delay = 500;
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    const attempt = async (): Promise<'delivered' | 'refused'> => {
+      let res: Response;
       try {
-        const res = await fetch(options.url, {
+        res = await fetch(options.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'syndromic-ews' },
           body,
           signal: AbortSignal.any([stop.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)]),
         });
-        if (res.ok) {
-          options.deliveries.inc({ outcome: 'delivered' });
-          return;
-        }
-        if (res.status < 500) {
-          options.deliveries.inc({ outcome: 'refused' });
-          options.log.warn({ status: res.status }, 'webhook refused alert notification');
-          return;
-        }
       } catch (err) {
-        options.log.warn({ err, attempt }, 'webhook delivery failed');
+        // fetch rejects with a TypeError on network failures: the receiver's failure, not a bug here.
+        throw new AppError('DELIVERY_FAILED', 'webhook unreachable', { cause: err });
       }
-      if (stop.signal.aborted) break;
-      await new Promise((r) => {
-        const t = setTimeout(r, delay);
-        stop.signal.addEventListener('abort', () => (clearTimeout(t), r(undefined)), { once: true });
+      if (res.ok) return 'delivered';
+      if (res.status < 500) {
+        options.log.warn({ status: res.status }, 'webhook refused alert notification');
+        return 'refused';
+      }
+      throw new AppError('DELIVERY_FAILED', `webhook answered ${res.status}`);
+    };
+    let failure: unknown;
+    try {
+      const outcome = await retryWithBackoff(attempt, {
+        log: options.log,
+        what: 'webhook delivery',
+        initialDelayMs: 500,
+        maxAttempts: 5,
+        signal: stop.signal,
+        isClosed: () => stop.signal.aborted,
       });
-      delay *= 2;
+      if (outcome) {
+        options.deliveries.inc({ outcome });
+        return;
+      }
+    } catch (err) {
+      failure = err;
     }
     options.deliveries.inc({ outcome: 'failed' });
-    options.log.error({ url: options.url }, 'webhook delivery gave up after 5 attempts');
+    options.log.error({ err: failure, url: options.url }, 'webhook delivery gave up after 5 attempts');
   };
 
   return {
