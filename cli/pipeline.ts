@@ -265,9 +265,11 @@ export async function startPipeline(
       await app.ready();
     }
 
+    // Set by close(): a settle() in progress returns instead of waiting for a lag that will not move.
+    let closing: Promise<void> | undefined;
     const settle = async () => {
       if (kafka) await kafka.drained();
-      else while (subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
+      else while (!closing && subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
       await detect.idle();
     };
 
@@ -282,9 +284,11 @@ export async function startPipeline(
       metrics,
       lag: () => (kafka ? kafka.lag() : (subscription?.lag() ?? 0)),
       settle,
-      close: async () => {
-        for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'error while closing'));
-      },
+      // Once only, in reverse order of creation: HTTP, schedules, consumers, detection, alerts, log, store.
+      close: () =>
+        (closing ??= (async () => {
+          for (const c of [...closers].reverse()) await c().catch((err: unknown) => log.warn({ err }, 'error while closing'));
+        })()),
     };
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);

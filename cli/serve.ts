@@ -4,7 +4,7 @@ import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { startPipeline } from './pipeline.ts';
 import { printAlertLine } from './alert-line.ts';
-import { untilSignal } from './signals.ts';
+import { onShutdown } from './signals.ts';
 import { UsageError } from './usage.ts';
 
 const HELP = `ews serve — run the pipeline: ingest, processors, detection, alerts and the API / chạy hệ thống
@@ -31,24 +31,30 @@ export async function runServe(argv: string[]): Promise<number> {
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')} (got '${role}')`);
   const config = readConfig(process.env, { role });
   const log = createLogger({ level: config.EWS_LOG_LEVEL });
+  // Handlers first: a signal while the store migrates or the broker connects still drains.
+  const shutdown = onShutdown();
   // A consumer that stopped for good (non-retryable Kafka or programmer error) stops the
   // process with an error, so its supervisor restarts it rather than it idling half-alive.
   let fatal: Error | undefined;
-  let onFatal: (err: Error) => void = () => undefined;
-  const failed = new Promise<'fatal'>((resolve) => {
-    onFatal = (err) => {
-      fatal = err;
-      resolve('fatal');
-    };
-  });
-  const pipeline = await startPipeline(config, { log, clock: systemClock, role, onFatal: (err) => onFatal(err) });
-  if (config.EWS_PRINT_ALERTS && role !== 'ingest') pipeline.alerts.onChange((c) => printAlertLine(c, pipeline.units));
-  const what = role === 'all' ? 'running' : `running (role ${role})`;
-  process.stdout.write(`syndromic-ews ${what} — dashboard / bảng điều khiển: ${pipeline.url}/\n`);
-  await Promise.race([untilSignal(), failed]);
-  await pipeline.close();
+  const onFatal = (err: Error) => {
+    fatal ??= err;
+    shutdown.request('fatal consumer error');
+  };
+  try {
+    const pipeline = await startPipeline(config, { log, clock: systemClock, role, onFatal });
+    if (config.EWS_PRINT_ALERTS && role !== 'ingest') pipeline.alerts.onChange((c) => printAlertLine(c, pipeline.units));
+    if (!shutdown.signal.aborted) {
+      const what = role === 'all' ? 'running' : `running (role ${role})`;
+      process.stdout.write(`syndromic-ews ${what} — dashboard / bảng điều khiển: ${pipeline.url}/\n`);
+    }
+    const reason = await shutdown.requested;
+    log.info({ reason }, 'stopping: draining, then closing in reverse order');
+    await pipeline.close();
+  } finally {
+    shutdown.dispose();
+  }
   if (fatal) {
-    log.fatal({ err: fatal }, 'stopping after a fatal consumer error');
+    log.fatal({ err: fatal }, 'stopped after a fatal consumer error');
     return 1;
   }
   return 0;
