@@ -22,8 +22,35 @@ describe('POST /v1/events body limit', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: { code: 'BODY_TOO_LARGE', message: expect.stringMatching(/2048 bytes/) } });
-    const rs = await small.store.query({ query: 'SELECT reason_code FROM dead_letters', format: 'JSONEachRow' });
-    expect(await rs.json()).toEqual([{ reason_code: 'BODY_TOO_LARGE' }]);
+    const rs = await small.store.query({
+      query: 'SELECT reason_code, raw, raw_bytes, raw_truncated FROM dead_letters',
+      format: 'JSONEachRow',
+    });
+    const rows = await rs.json<{ reason_code: string; raw: string; raw_bytes: number; raw_truncated: boolean }>();
+    expect(rows).toHaveLength(1);
+    // The dead letter carries the beginning of what was received, and its size.
+    expect(rows[0]!.reason_code).toBe('BODY_TOO_LARGE');
+    expect(rows[0]!.raw.length).toBeGreaterThan(2048);
+    expect(big.startsWith(rows[0]!.raw)).toBe(true);
+    expect([Number(rows[0]!.raw_bytes), rows[0]!.raw_truncated]).toEqual([big.length, rows[0]!.raw.length < big.length]);
+  });
+
+  it('a body declared larger than the limit is refused after its first 64 KiB, which the dead letter keeps', async () => {
+    const head = '['.padEnd(100 * 1024, ' ');
+    const res = await small.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
+      payload: head,
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: { code: 'BODY_TOO_LARGE', details: null } });
+    const rs = await small.store.query({
+      query: 'SELECT length(raw) AS n, raw_bytes, raw_truncated FROM dead_letters WHERE raw_bytes = 10485760',
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ n: number; raw_bytes: number; raw_truncated: boolean }>();
+    expect([Number(row!.n), row!.raw_truncated]).toEqual([64 * 1024, true]);
   });
 
   it('accepts a body under the limit', async () => {
