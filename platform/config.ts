@@ -15,7 +15,17 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) throw configError(result.error.issues.map((i) => ({ variable: i.path.join('.') || '(root)', message: i.message })));
-  return Object.freeze(result.data);
+  return deepFreeze(result.data);
+}
+
+/** Freezes plain objects and arrays all the way down: a compiled config cannot be changed by whoever holds it. */
+function deepFreeze<T>(value: T): Readonly<T> {
+  // Down through parts already frozen by their own schema too (config holds no cycles).
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The `CONFIG_INVALID` error for some bad variables: a one-line message naming each. */

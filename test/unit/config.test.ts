@@ -54,6 +54,8 @@ describe('configuration', () => {
     expect(Object.isFrozen(c.EWS_DETECTORS)).toBe(true);
     expect(c.units).toEqual(loadDemoUnits());
     expect(Object.isFrozen(c.units)).toBe(true);
+    expect(Object.isFrozen(c.units[0])).toBe(true);
+    expect(Object.isFrozen(c.EWS_DETECTORS[0])).toBe(true);
   });
 
   it.each([
