@@ -82,11 +82,11 @@ describe('the one retryable classification', () => {
 
 describe('retryWithBackoff', () => {
   const log = pino({ level: 'silent' });
-  const failing = (failures: unknown[]) => {
+  const failing = (failures: Error[]) => {
     let calls = 0;
     const fn = () => {
       const err = failures[calls++];
-      return err === undefined ? Promise.resolve(calls) : Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return err === undefined ? Promise.resolve(calls) : Promise.reject(err);
     };
     return { fn, calls: () => calls };
   };
