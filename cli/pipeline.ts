@@ -204,8 +204,10 @@ export async function startPipeline(
     // in the store: the index is warmed once the processors have drained that tail, before
     // the HTTP API answers, so a resend of one of them is a duplicate.
     if (role !== 'processor') {
+      if (subscription && subscription.lag() > 0) log.info({ lag: subscription.lag() }, 'replaying the event log before ingest answers');
       while (subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
-      await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
+      const identities = await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
+      log.debug({ identities }, 'duplicate index warmed');
     }
 
     if ((deps.cronSchedule ?? true) && role !== 'ingest') {
