@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, type CliResult } from './cli-process.ts';
@@ -12,9 +12,11 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('ews COMMAND --help', () => {
-  it('ews help lists the commands', () => {
+  it('ews help lists the commands, every one that cli/main.ts dispatches', () => {
     expect(help.code).toBe(0);
     expect(commands).toEqual(expect.arrayContaining(['demo', 'serve', 'produce', 'detect', 'backtest', 'bench', 'schemas']));
+    const dispatched = [...readFileSync(join(REPO, 'cli/main.ts'), 'utf8').matchAll(/case '([a-z][a-z-]*)':/g)].map((m) => m[1]!);
+    for (const c of dispatched.filter((c) => c !== 'help')) expect(commands, `ews help does not list '${c}'`).toContain(c);
   });
 
   it('every listed command answers --help with exit 0 and a usage line, without starting anything', async () => {
@@ -22,6 +24,8 @@ describe('ews COMMAND --help', () => {
     for (const [c, r] of results) {
       expect(r.code, `ews ${c} --help: ${r.stderr}`).toBe(0);
       expect(r.stdout, `ews ${c} --help`).toMatch(new RegExp(`^Usage / Cách dùng: ews ${c}\\b`, 'm'));
+      // The first line says what it does in English and Vietnamese: "ews CMD — English / tiếng Việt".
+      expect(r.stdout.split('\n')[0], `ews ${c} --help`).toMatch(new RegExp(`^ews ${c} — .+ / .*[^\\x00-\\x7f]`));
       expect(r.stderr, `ews ${c} --help`).toBe('');
     }
   }, 120_000);
