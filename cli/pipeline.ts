@@ -182,6 +182,9 @@ export async function startPipeline(
       onCountsChanged: (keys) => detect.countsChanged(keys),
       // Only this process's ingest writes the embedded log, after validating every event.
       trustedLog: !kafka,
+      // The backlog of the consumers feeding it, for /healthz and /metrics (`subscription` is set below).
+      lag: () => (kafka ? kafka.lag() : (subscription?.lag() ?? 0)),
+      stallAfterMs: config.EWS_PROCESSOR_STALL_SECONDS * 1000,
       eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
     });
     let subscription: Subscription | undefined;
@@ -237,7 +240,15 @@ export async function startPipeline(
         idleMs: config.EWS_HTTP_IDLE_TIMEOUT_MS,
         keepAliveMs: config.EWS_HTTP_KEEP_ALIVE_TIMEOUT_MS,
       },
-      health: async () => ({ store: await store.ping().then((p) => p.success) }),
+      health: async () => ({
+        store: await store.ping().then((p) => p.success),
+        // A partition stuck (a batch failing, or a backlog not handled) for EWS_PROCESSOR_STALL_SECONDS: degraded.
+        ...(role === 'ingest' ? {} : { processor: processor.health().ok }),
+      }),
+      healthReasons: () => {
+        const reason = role === 'ingest' ? undefined : processor.health().reason;
+        return reason === undefined ? {} : { processor: reason };
+      },
     });
     if (role !== 'processor') registerIngestRoutes(app, ingest);
     registerDashboardRoutes(app, {

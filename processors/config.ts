@@ -22,6 +22,11 @@ export const processorsConfigSchema = z.object({
   EWS_EARS_MIN_SIGMA: envNumber(1, 0, 100),
   /** p-value below which a non-alarm signal is yellow. Default 0.01. */
   EWS_YELLOW_P: envNumber(0.01, 0, 0.5),
+  /**
+   * Seconds a count-processor batch may keep failing, or a backlog wait with no batch handled,
+   * before /healthz reports the processor degraded. Default 60 (six retries at the longest backoff).
+   */
+  EWS_PROCESSOR_STALL_SECONDS: envInt(60, 1, 86_400),
   /** Days before today still evaluated (and alerted) when late counts arrive. Default 7. */
   EWS_DETECT_HORIZON_DAYS: envInt(7, 0, 365),
   /**

@@ -119,9 +119,11 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
       const syndromes = options.classify(ev);
       const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
       const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-      // Column order of EVENT_COLUMNS; one template per row (no per-row array to join).
+      // Column order of EVENT_COLUMNS; one template per row (no per-row array to join). Every
+      // text field is escaped, the enums too: a trusted record's fields are not checked, and
+      // one record must make exactly one line (tsvString returns a clean string as it is).
       rows.push(
-        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${ev.schema}\t${dateTime64Field(occurredMs)}\t${day}\t${ev.commune_code}\t${tsvString(ev.patient_key)}\t${ev.sex}\t${tsvNumber(ev.age_years)}\t${enc?.setting ?? ''}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${lab?.test_code ?? ''}\t${lab?.result ?? ''}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
+        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${tsvString(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${tsvString(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${tsvString(ev.sex)}\t${tsvNumber(ev.age_years)}\t${tsvString(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${tsvString(lab?.test_code ?? '')}\t${tsvString(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
       );
       for (const syndrome of syndromes) {
         const k = `${syndrome}|${ev.commune_code}|${day}`;

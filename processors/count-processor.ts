@@ -11,7 +11,7 @@ import type { LogRecordV1 } from '../schemas/events.ts';
 import type { EventTimeWindow } from '../schemas/event-time.ts';
 import { createInsertCoalescer } from '../storage/insert-coalescer.ts';
 import { EVENT_COLUMNS, encodeBatch, type CountKey, type EncodeOptions, type Refused } from './count-batch.ts';
-import { assessProgress, type ProgressState } from './processor-health.ts';
+import { assessProgress, retryGapMs, type ProgressState } from './processor-health.ts';
 
 export type { CountKey } from './count-batch.ts';
 
@@ -192,7 +192,7 @@ export function createCountProcessor(deps: CountProcessorDeps): CountProcessor {
     const h = assessProgress(progress, backlog, now, stallAfterMs);
     progress.backlogSeenMs = h.backlogSeenMs;
     // Partitions no longer retried here (moved to another consumer) are forgotten.
-    for (const [k, f] of failing) if (now - f.lastAttemptMs > stallAfterMs) failing.delete(k);
+    for (const [k, f] of failing) if (now - f.lastAttemptMs > retryGapMs(stallAfterMs)) failing.delete(k);
     return { ok: h.ok, ...(h.reason === undefined ? {} : { reason: h.reason }), stalledSeconds: h.stalledMs / 1000, lag: backlog };
   };
   new Gauge({

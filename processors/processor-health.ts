@@ -28,15 +28,23 @@ export interface ProcessorHealth {
 }
 
 /**
+ * How long a failing partition may go without a new attempt and still count as failing: longer
+ * than the longest wait between retries (10 s, platform/retry.ts) and than the threshold.
+ */
+export function retryGapMs(stallAfterMs: number): number {
+  return Math.max(stallAfterMs, 30_000);
+}
+
+/**
  * Assesses progress at `nowMs` with `lag` records or bytes waiting. A failing partition that
- * has not been retried for `stallAfterMs` is no longer counted (it moved to another consumer,
+ * has not been retried for `retryGapMs` is no longer counted (it moved to another consumer,
  * or the consumer stopped, which the backlog check sees).
  */
 export function assessProgress(state: ProgressState, lag: number, nowMs: number, stallAfterMs: number): ProcessorHealth {
   let stalledMs = 0;
   let reason: string | undefined;
   for (const [partition, f] of state.failing) {
-    if (nowMs - f.lastAttemptMs > stallAfterMs) continue;
+    if (nowMs - f.lastAttemptMs > retryGapMs(stallAfterMs)) continue;
     const failingMs = nowMs - f.sinceMs;
     if (failingMs > stalledMs) {
       stalledMs = failingMs;

@@ -61,7 +61,8 @@ export type LogRecordParse =
  *   never more lenient than zod, whichever way zod counts; a string with astral characters that
  *   is over a limit in units but not in code points just takes the zod path. The option is
  *   deprecated in ajv 8 but still honoured; only that one notice is ignored.
- * - `unicodeRegExp: false`: patterns are compiled without the `u` flag, exactly like zod's regexes.
+ * - `unicodeRegExp: false`: patterns are compiled without the `u` flag, exactly like zod's regexes;
+ *   those with `\p{…}` escapes with it, as zod compiles them (`zodRegExp`).
  * - `formats: { 'date-time': true }`: the exported date-time strings also carry zod's own regex as
  *   `pattern`, which is what zod checks; the format name is declared known (strict mode) but adds
  *   no check of its own.
@@ -76,6 +77,15 @@ export function acceptsLogRecordV1(value: unknown): boolean {
 
 let compiledCheck: ((value: unknown) => boolean) | undefined;
 
+/**
+ * Patterns as zod compiles them: without the `u` flag, except those that need it — zod's own
+ * `\p{…}` property escapes (ids without control characters) mean nothing without it, and the
+ * JSON Schema export keeps a pattern's source but not its flags.
+ */
+const zodRegExp = Object.assign((pattern: string, flags: string) => new RegExp(pattern, /\\p\{/.test(pattern) ? `${flags}u` : flags), {
+  code: 'new RegExp',
+});
+
 function compileLogRecordCheck(): (value: unknown) => boolean {
   const refuse = (...args: unknown[]): void => {
     throw new Error(`ajv could not compile the log-record check: ${args.map(String).join(' ')}`);
@@ -85,6 +95,7 @@ function compileLogRecordCheck(): (value: unknown) => boolean {
     allErrors: false,
     unicode: false,
     unicodeRegExp: false,
+    code: { regExp: zodRegExp },
     formats: { 'date-time': true },
     logger: {
       log: () => undefined,
@@ -117,7 +128,8 @@ export function parseLogRecordWithZod(text: string): LogRecordParse {
 
 /**
  * JSON only, without the contract check: for a log whose records this process's own ingest
- * validated before appending them (the embedded log). A record that is not JSON is still refused.
+ * validated before appending them (the embedded log). A record that is not JSON, or not a
+ * JSON object, is still refused.
  */
 export function parseTrustedLogRecord(text: string): LogRecordParse {
   return readLogRecord(text, 'none');
@@ -130,7 +142,17 @@ function readLogRecord(text: string, check: 'fast' | 'zod' | 'none'): LogRecordP
   } catch (err) {
     return unreadable(err);
   }
-  if (check === 'none' || (check === 'fast' && acceptsLogRecordV1(value))) return { ok: true, record: value as LogRecordV1 };
+  if (check === 'none') {
+    // Not checked against the contract, but a record is an object all the same: the reader
+    // must be able to look its fields up.
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ok: true, record: value as LogRecordV1 };
+    return {
+      ok: false,
+      code: 'RECORD_INVALID',
+      reason: `log record is not a JSON object: ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    };
+  }
+  if (check === 'fast' && acceptsLogRecordV1(value)) return { ok: true, record: value as LogRecordV1 };
   return checkWithZod(value);
 }
 

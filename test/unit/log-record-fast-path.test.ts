@@ -578,4 +578,16 @@ describe('parseLogRecord fast path (ajv check compiled from zod’s JSON Schema)
       compile.mockRestore();
     }
   });
+
+  it.each(['\ud800', 'a\udc00b', 'a\u0001', '\u007f', '\u0085', 'p', 'C', '{', '}', '😀', 'BV-1'])(
+    'agrees with zod on an id %j (patterns with \\p{…} escapes are compiled as zod compiles them)',
+    (id) => {
+      for (const field of ['hospital_id', 'event_id']) {
+        const text = json(withEvent(lab, (e) => void (e[field] = id)));
+        const value: unknown = JSON.parse(text);
+        if (acceptsLogRecordV1(value)) expect(zodOutput(value).ok, `${field}: zod accepts what ajv accepts`).toBe(true);
+        expect(parseLogRecord(text)).toStrictEqual(parseLogRecordWithZod(text));
+      }
+    },
+  );
 });
