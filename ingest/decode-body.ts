@@ -11,6 +11,16 @@ export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'appl
  */
 export const MAX_EVENT_DEPTH = 64;
 
+/**
+ * Most events (array elements or NDJSON lines) in one body. Every item may be answered and
+ * dead-lettered on its own, so the answer grows with the count of items, not only with the
+ * body's bytes: a 16 MiB body of `1,` would be eight million rejections.
+ */
+export const MAX_BODY_ITEMS = 100_000;
+
+const tooMany = (n: number) =>
+  new AppError('BODY_TOO_LARGE', `request body holds ${n} or more events: at most ${MAX_BODY_ITEMS} per request; send smaller batches`);
+
 // Fatal: a body that is not UTF-8 is refused, never folded to U+FFFD (two different ids would
 // become one). Stateless between calls, so one decoder serves every request.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,6 +47,7 @@ export function decodeBody(body: Uint8Array, contentType: string): BodyItem[] {
 function decodeJson(text: string): BodyItem[] {
   const split = splitJsonBody(text);
   if (!split.ok) throw new AppError('BODY_UNPARSEABLE', `request body is not valid JSON: ${split.reason}`);
+  if (split.spans.length > MAX_BODY_ITEMS) throw tooMany(split.spans.length);
   if (split.kind === 'scalar') {
     parseOrThrow(text, split.spans[0]!, 'request body');
     throw new AppError('BODY_UNPARSEABLE', 'request body must be a JSON array of events or a single event object');
@@ -64,6 +75,7 @@ function decodeNdjson(body: string): BodyItem[] {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
     if (raw.trim() === '') continue;
+    if (items.length === MAX_BODY_ITEMS) throw tooMany(MAX_BODY_ITEMS + 1);
     const depth = jsonDepth(raw);
     if (depth > MAX_EVENT_DEPTH) {
       items.push({ raw, decodeError: tooDeep(depth, `line ${i + 1}`) });

@@ -41,7 +41,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
       const appErr = toAppError(err, limit);
       if (appErr.status < 500) {
         const received = await receivedOf(req, refused.get(req), limit);
-        await ingest.rejectBody({
+        const recorded = ingest.rejectBody({
           source: SOURCE,
           reason_code: appErr.code,
           reason: appErr.message,
@@ -52,6 +52,20 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
           raw: received.head,
           raw_bytes: received.bytes,
         });
+        // A refusal that cannot be recorded is not answered as one: the client retries later.
+        const failed = await recorded.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (failed !== undefined) {
+          req.log.error({ err: failed }, 'dead letter of a refused body not recorded');
+          const unavailable = toAppError(failed);
+          const answer =
+            unavailable.status >= 500 && unavailable.code !== 'INTERNAL'
+              ? unavailable
+              : new AppError('STORE_UNAVAILABLE', 'the refused body could not be recorded; retry later');
+          return reply.code(answer.status).send(answer.toBody());
+        }
       } else {
         req.log.error({ err }, 'ingest failed');
       }

@@ -180,6 +180,16 @@ describe('what is echoed and stored is capped', () => {
     expect(Number((await stored.json<{ n: string }>())[0]!.n)).toBeLessThanOrEqual(230);
   });
 
+  it.each([
+    ['a JSON array', `[${Array(100_001).fill('1').join(',')}]`, 'application/json'],
+    ['NDJSON', Array(100_001).fill('1').join('\n'), 'application/x-ndjson'],
+  ])('refuses %s of more than 100,000 events as a whole (the answer would grow with each)', async (_name, body, type) => {
+    const res = await post(body, type);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: { code: 'BODY_TOO_LARGE', message: expect.stringMatching(/at most 100000/), details: null } });
+    expect((await letters()).filter((l) => l.raw_bytes === body.length)).toHaveLength(1);
+  });
+
   it('reports at most 20 errors per event', async () => {
     const junk = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`diagnoses_${i}`, i]));
     const ev = {
@@ -312,6 +322,22 @@ describe('dead letters hold the bytes received', () => {
     });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', details: null } });
+    expect(await letters(id)).toHaveLength(1);
+  });
+});
+
+describe('a refusal that cannot be recorded', () => {
+  it('answers 503 in the error shape when the dead-letter table is gone, and records again once it is back', async () => {
+    await p.store.command({ query: 'DETACH TABLE dead_letters' });
+    try {
+      const res = await post('{not json');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String), details: null } });
+    } finally {
+      await p.store.command({ query: 'ATTACH TABLE dead_letters' });
+    }
+    const id = uid('back');
+    expect((await post(`{"event_id":"${id}"`)).statusCode).toBe(400);
     expect(await letters(id)).toHaveLength(1);
   });
 });
