@@ -62,7 +62,7 @@ describe('POST /v1/events', () => {
     const ev = encounter({ event_id: `bad-${path}-${Math.random()}`, ...over });
     const res = await post(JSON.stringify([encounter({ event_id: `ok-${Math.random()}` }), ev]));
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { accepted: number; rejected: { index: number; errors: { path: string; message: string }[] }[] };
+    const body = res.json<{ accepted: number; rejected: { index: number; errors: { path: string; message: string }[] }[] }>();
     expect(body.accepted).toBe(1);
     expect(body.rejected).toHaveLength(1);
     expect(body.rejected[0]!.index).toBe(1);
@@ -77,24 +77,24 @@ describe('POST /v1/events', () => {
     ['lab with bad result', { result: 'pos' }, 'result'],
   ])('rejects a lab/schema problem: %s', async (_name, over, path) => {
     const res = await post(JSON.stringify([lab({ event_id: `lab-${Math.random()}`, ...over })]));
-    const body = res.json() as { rejected: { errors: { path: string }[] }[] };
+    const body = res.json<{ rejected: { errors: { path: string }[] }[] }>();
     expect(body.rejected[0]!.errors.map((e) => e.path)).toContain(path);
   });
 
   it('rejects non-objects inside the array', async () => {
-    const body = (await post(JSON.stringify([1, 'x', null, []]))).json() as {
+    const body = (await post(JSON.stringify([1, 'x', null, []]))).json<{
       rejected: { index: number; errors: { message: string }[] }[];
-    };
+    }>();
     expect(body.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     expect(body.rejected[0]!.errors[0]!.message).toMatch(/JSON object/);
   });
 
   it('refuses one bad NDJSON line but keeps the rest', async () => {
     const body = `${JSON.stringify(encounter({ event_id: 'N1' }))}\n{not json\n${JSON.stringify(encounter({ event_id: 'N2' }))}\n`;
-    const res = (await post(body, 'application/x-ndjson')).json() as {
+    const res = (await post(body, 'application/x-ndjson')).json<{
       accepted: number;
       rejected: { index: number; errors: { message: string }[] }[];
-    };
+    }>();
     expect(res.accepted).toBe(2);
     expect(res.rejected).toHaveLength(1);
     expect(res.rejected[0]!.errors[0]!.message).toMatch(/line 2 is not valid JSON/);
