@@ -2,7 +2,7 @@
  * Side-by-side of our farringtonFlexible and R's on the same simulated series: the backtest
  * measures from each one's alarms, and how many time points got the same alarm flag.
  */
-import { farringtonFlexible } from '../processors/detect/farrington-flexible.ts';
+import { farringtonFlexible } from '../processors/detect/algorithms/farrington-flexible.ts';
 import { FARRINGTON_SETTINGS, WEEKLY_DETECTORS } from './detectors.ts';
 import { addSeries, emptyTally, measures, type Measures } from './metrics.ts';
 import type { SimulatedSeries } from './simulate.ts';

@@ -5,14 +5,14 @@
  * α = 0.05), EARS C1–C3, GLR-NB and CUSUM; daily: EARS C1–C3 and the ESSENCE detectors
  * (alarm = red, p < 0.01).
  */
-import { cusum } from '../processors/detect/cusum.ts';
-import { earsC } from '../processors/detect/ears.ts';
-import { essenceEwma } from '../processors/detect/essence-ewma.ts';
-import { essenceRegression } from '../processors/detect/essence-regression.ts';
-import { essenceSwitch } from '../processors/detect/essence-switch.ts';
-import { farringtonFlexible, type FarringtonControl } from '../processors/detect/farrington-flexible.ts';
-import { glrnb } from '../processors/detect/glrnb.ts';
-import type { DetectorPoint, IndexRange } from '../processors/detect/types.ts';
+import { cusum } from '../processors/detect/algorithms/cusum.ts';
+import { earsC } from '../processors/detect/algorithms/ears.ts';
+import { essenceEwma } from '../processors/detect/algorithms/essence-ewma.ts';
+import { essenceRegression } from '../processors/detect/algorithms/essence-regression.ts';
+import { essenceSwitch } from '../processors/detect/algorithms/essence-switch.ts';
+import { farringtonFlexible, type FarringtonControl } from '../processors/detect/algorithms/farrington-flexible.ts';
+import { glrnb } from '../processors/detect/algorithms/glrnb.ts';
+import type { DetectorPoint, IndexRange } from '../processors/detect/algorithms/types.ts';
 
 export interface BacktestDetector {
   readonly id: string;

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FarringtonControl } from '../processors/detect/farrington-flexible.ts';
+import type { FarringtonControl } from '../processors/detect/algorithms/farrington-flexible.ts';
 
 /** True when `Rscript` runs and loads surveillance. */
 export function rSurveillanceAvailable(): boolean {

@@ -4,8 +4,8 @@
  * (Marsaglia–Tsang), Poisson (inversion below 30, Hörmann's PTRS above) and the negative
  * binomial as a gamma–Poisson mixture.
  */
-import { seededRandom, type UniformRandom } from '../processors/detect/seeded-random.ts';
-import { logGamma } from '../processors/detect/special-functions.ts';
+import { seededRandom, type UniformRandom } from '../processors/detect/algorithms/seeded-random.ts';
+import { logGamma } from '../processors/detect/algorithms/special-functions.ts';
 
 export interface Variates {
   readonly uniform: UniformRandom;

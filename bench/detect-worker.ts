@@ -3,10 +3,10 @@
 // Noufaily's settings on weekly series; EARS C1–C3 and the ESSENCE switch on daily series).
 import { parentPort, workerData } from 'node:worker_threads';
 import { FARRINGTON_SETTINGS } from '../backtest/detectors.ts';
-import { earsC } from '../processors/detect/ears.ts';
-import { createTQuantileTable } from '../processors/detect/essence-common.ts';
-import { essenceSwitch } from '../processors/detect/essence-switch.ts';
-import { farringtonFlexible } from '../processors/detect/farrington-flexible.ts';
+import { earsC } from '../processors/detect/algorithms/ears.ts';
+import { createTQuantileTable } from '../processors/detect/algorithms/essence-common.ts';
+import { essenceSwitch } from '../processors/detect/algorithms/essence-switch.ts';
+import { farringtonFlexible } from '../processors/detect/algorithms/farrington-flexible.ts';
 import { benchSeries } from './detect-data.ts';
 
 export interface WorkerTask {

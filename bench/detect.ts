@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FARRINGTON_SETTINGS } from '../backtest/detectors.ts';
 import { rSurveillanceAvailable } from '../backtest/r-reference.ts';
-import { earsC } from '../processors/detect/ears.ts';
-import { farringtonFlexible } from '../processors/detect/farrington-flexible.ts';
+import { earsC } from '../processors/detect/algorithms/ears.ts';
+import { farringtonFlexible } from '../processors/detect/algorithms/farrington-flexible.ts';
 import { benchSeries, SERIES } from './detect-data.ts';
 import type { WorkerResult, WorkerTask } from './detect-worker.ts';
 

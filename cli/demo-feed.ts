@@ -1,7 +1,7 @@
 import type { Pipeline } from './pipeline.ts';
 import type { createAcceleratedClock } from '../platform/clock.ts';
-import { localDayNumber, dayString } from '../processors/window.ts';
-import { mondayOfWeek, weekOfDay } from '../processors/periods.ts';
+import { localDayNumber, dayString } from '../processors/count/window.ts';
+import { mondayOfWeek, weekOfDay } from '../processors/detect/periods.ts';
 import type { createRng } from '../simulator/random.ts';
 import { generateDay, type Outbreak, type SimUnit } from '../simulator/model.ts';
 import { DEFAULT_TRAFFIC, scheduleTraffic, type Outgoing } from '../simulator/traffic.ts';

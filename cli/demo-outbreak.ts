@@ -1,6 +1,6 @@
 import type { Alert } from '../schemas/alerts.ts';
 import type { UnitRegistry } from '../schemas/units/registry.ts';
-import { dayString } from '../processors/window.ts';
+import { dayString } from '../processors/count/window.ts';
 import type { Outbreak } from '../simulator/model.ts';
 import type { Rng } from '../simulator/random.ts';
 

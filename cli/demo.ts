@@ -11,7 +11,7 @@ import { loadHistory, runLive } from './demo-feed.ts';
 import { injectedOutbreak, isOutbreakAlert } from './demo-outbreak.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createAcceleratedClock } from '../platform/clock.ts';
-import { dayString } from '../processors/window.ts';
+import { dayString } from '../processors/count/window.ts';
 import type { AlertChange } from '../alerts/alert-service.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import { createRng } from '../simulator/random.ts';

@@ -27,12 +27,12 @@ import { createIngestService, type IngestService } from '../ingest/ingest-servic
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { createPseudonymiser } from '../ingest/pseudonymise.ts';
-import { createCountProcessor } from '../processors/count-processor.ts';
-import { createDetectService, type DetectService } from '../processors/detect-service.ts';
-import { buildDetectors, earsThresholds } from '../processors/series-detectors.ts';
-import { createScanner } from '../processors/scan-service.ts';
+import { createCountProcessor } from '../processors/count/count-processor.ts';
+import { createDetectService, type DetectService } from '../processors/detect/detect-service.ts';
+import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
+import { createScanner } from '../processors/detect/scan-service.ts';
 import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
-import { dayString, localDayNumber } from '../processors/window.ts';
+import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
 import { registerDashboardRoutes } from '../dashboards/api-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';

@@ -1,7 +1,7 @@
 /**
  * Which failures of an INSERT say that the engine refused the rows themselves: a value it cannot
  * parse or hold. Retrying the same rows fails the same way, but the same INSERT without the bad
- * rows succeeds, so a writer splits the batch (processors/count-processor.ts) instead of retrying
+ * rows succeeds, so a writer splits the batch (processors/count/count-processor.ts) instead of retrying
  * it. Narrower than "not retryable" (platform/retryable.ts): a statement the engine refuses for
  * every row alike (an unknown table or column, a syntax error) is a deployment fault, not bad
  * rows, and splitting the batch would dead-letter every record of it.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envBool, envCron, envInt, envNumber } from '../platform/config.ts';
 import { DETECTED_SERIES } from './classify/index.ts';
-import { parseDetectorSpec } from './series-detectors.ts';
+import { parseDetectorSpec } from './detect/series-detectors.ts';
 
 /**
  * Settings of classification, counting and detection (composed into the root schema in

@@ -3,7 +3,7 @@
  * demo starts on an explicit date, never on today's: a run in December and one in July see
  * the same model relative to their start (same seasons, same outbreak, same seed → same
  * traffic). Day numbers are local (Asia/Ho_Chi_Minh) days since 1970-01-01, as in
- * processors/window.ts.
+ * processors/count/window.ts.
  */
 
 const DAY_MS = 86_400_000;

@@ -59,7 +59,7 @@ const AREA_EXPR = {
   commune: 'commune_code',
   province: "transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, '')",
 } as const;
-// Day numbers since 1970-01-01; ISO week numbers as in processors/periods.ts.
+// Day numbers since 1970-01-01; ISO week numbers as in processors/detect/periods.ts.
 const PERIOD_EXPR = { day: 'toUInt32(day)', week: 'intDiv(toUInt32(day) + 3, 7)' } as const;
 
 async function readCounts(client: ClickHouseClient, q: CountQuery, allCommunes: readonly string[]): Promise<CountRow[]> {

@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-# Generates reference cases for the detectors in processors/detect from R's `surveillance`
+# Generates reference cases for the detectors in processors/detect/algorithms from R's `surveillance`
 # package, in the format of shared/reference/README.md (one JSON file per case).
 #
 #   Rscript scripts/reference/make-cases.R [outDir]     (default test/fixtures/surveillance)

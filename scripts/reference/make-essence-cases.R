@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-# Reference outputs for the ESSENCE daily detectors in processors/detect (essence-*.ts).
+# Reference outputs for the ESSENCE daily detectors in processors/detect/algorithms (essence-*.ts).
 #
 #   Rscript scripts/reference/make-essence-cases.R [outDir]   (default test/fixtures/essence)
 #

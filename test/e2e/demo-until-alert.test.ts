@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_START_DATE, dayOfDate } from '../../simulator/calendar.ts';
-import { dayString } from '../../processors/window.ts';
+import { dayString } from '../../processors/count/window.ts';
 
 const bin = fileURLToPath(new URL('../../bin/ews.mjs', import.meta.url));
 

@@ -4,7 +4,7 @@ import { createRng } from '../../simulator/random.ts';
 import { generateDay, type SimEvent } from '../../simulator/model.ts';
 import { loadDemoUnits } from '../../schemas/units/registry.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
-import { localDay } from '../../processors/window.ts';
+import { localDay } from '../../processors/count/window.ts';
 import type { LogRecordV1 } from '../../schemas/events.ts';
 
 /** `n` hospital events from the demo simulator (realistic mix of encounters and labs). */

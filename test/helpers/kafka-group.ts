@@ -19,7 +19,7 @@ import { createStore, type ClickHouseClient } from '../../platform/clickhouse.ts
 import { migrate, readMigrations } from '../../platform/migrations.ts';
 import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { createKafkaEventLog, type createNetworkGate, type KafkaEventLog } from '../../platform/event-log/kafka.ts';
-import { createCountProcessor } from '../../processors/count-processor.ts';
+import { createCountProcessor } from '../../processors/count/count-processor.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 import { MIGRATIONS_DIR } from '../../cli/pipeline.ts';
 import { createRng } from '../../simulator/random.ts';

@@ -6,7 +6,7 @@ import { createStore, insertTsv, type ClickHouseClient } from '../../platform/cl
 import { migrate, readMigrations } from '../../platform/migrations.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { MIGRATIONS_DIR } from '../../cli/pipeline.ts';
-import { EVENT_COLUMNS, dateTime64Field, encodeBatch } from '../../processors/count-batch.ts';
+import { EVENT_COLUMNS, dateTime64Field, encodeBatch } from '../../processors/count/count-batch.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 
 /** encodeBatch's rows, as the real engine stores them in `events`. */

@@ -8,8 +8,8 @@ import { migrate, readMigrations } from '../../platform/migrations.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { ConsumedBatch } from '../../platform/event-log/types.ts';
 import { MIGRATIONS_DIR } from '../../cli/pipeline.ts';
-import { createCountProcessor, type CountProcessor } from '../../processors/count-processor.ts';
-import { EVENT_COLUMNS, encodeBatch } from '../../processors/count-batch.ts';
+import { createCountProcessor, type CountProcessor } from '../../processors/count/count-processor.ts';
+import { EVENT_COLUMNS, encodeBatch } from '../../processors/count/count-batch.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 

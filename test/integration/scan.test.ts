@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
-import { dayString, parseDay } from '../../processors/window.ts';
+import { dayString, parseDay } from '../../processors/count/window.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 const today = parseDay('2026-11-20');

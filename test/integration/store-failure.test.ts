@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
-import { parseDay } from '../../processors/window.ts';
+import { parseDay } from '../../processors/count/window.ts';
 
 // Persist first, then change memory: a store failure in the middle of detection or alerting
 // (a real one: the table is detached from the engine) loses neither the alert nor the

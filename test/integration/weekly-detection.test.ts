@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
-import { dayString, parseDay } from '../../processors/window.ts';
+import { dayString, parseDay } from '../../processors/count/window.ts';
 import { createCountStore } from '../../storage/counts.ts';
-import { weekOfDay, mondayOfWeek } from '../../processors/periods.ts';
+import { weekOfDay, mondayOfWeek } from '../../processors/detect/periods.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 // 70 weeks of history ending with an outbreak week; "now" is the Monday after it.

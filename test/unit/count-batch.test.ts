@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_COLUMNS, encodeBatch } from '../../processors/count-batch.ts';
+import { EVENT_COLUMNS, encodeBatch } from '../../processors/count/count-batch.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 import type { LogRecordV1 } from '../../schemas/events.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planEvaluation, planFullPeriod } from '../../processors/detect-plan.ts';
-import { firstDayOf, lastDayOf, periodOfDay, weekOfDay } from '../../processors/periods.ts';
-import { isoWeek, parseDay, dayString } from '../../processors/window.ts';
+import { planEvaluation, planFullPeriod } from '../../processors/detect/detect-plan.ts';
+import { firstDayOf, lastDayOf, periodOfDay, weekOfDay } from '../../processors/detect/periods.ts';
+import { isoWeek, parseDay, dayString } from '../../processors/count/window.ts';
 
 const today = parseDay('2026-11-25');
 const opts = { current: today, horizon: 7, influence: 9, history: 9, isDetectable: (s: string) => !s.startsWith('_') };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessProgress, type ProgressState } from '../../processors/processor-health.ts';
+import { assessProgress, type ProgressState } from '../../processors/count/processor-health.ts';
 
 const state = (over: Partial<ProgressState> = {}): ProgressState => ({
   failing: new Map(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDetectors, earsDetector, farringtonDetector } from '../../processors/series-detectors.ts';
-import { earsC } from '../../processors/detect/ears.ts';
+import { buildDetectors, earsDetector, farringtonDetector } from '../../processors/detect/series-detectors.ts';
+import { earsC } from '../../processors/detect/algorithms/ears.ts';
 
 const base = {
   ears: { method: 'C2' as const, baseline: 7, alpha: 0.001, minSigma: 1 },
@@ -56,7 +56,7 @@ describe('detectors on pipeline series', () => {
 
 describe('ESSENCE in the pipeline', () => {
   it('evaluates the switch on the day asked, knowing the weekday of the first day', async () => {
-    const { essenceSwitch } = await import('../../processors/detect/essence-switch.ts');
+    const { essenceSwitch } = await import('../../processors/detect/algorithms/essence-switch.ts');
     const [d] = buildDetectors({ ...base, spec: 'essence@day/commune' });
     expect(d!.id).toBe('essence_switch@day/commune');
     // A strong weekly pattern, so the switch trusts the regression and its weekday terms.

@@ -3,7 +3,7 @@ import { DEFAULT_START_DATE, dayOfDate, localMidnight } from '../../simulator/ca
 import { generateDay } from '../../simulator/model.ts';
 import { createRng } from '../../simulator/random.ts';
 import { loadDemoUnits } from '../../schemas/units/registry.ts';
-import { dayString, localDayNumber } from '../../processors/window.ts';
+import { dayString, localDayNumber } from '../../processors/count/window.ts';
 
 afterEach(() => vi.useRealTimers());
 

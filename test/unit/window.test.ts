@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayRange, dayString, isoWeek, localDay, localDayNumber, parseDay, rfc3339EpochMs } from '../../processors/window.ts';
+import { dayRange, dayString, isoWeek, localDay, localDayNumber, parseDay, rfc3339EpochMs } from '../../processors/count/window.ts';
 
 describe('localDay: the Asia/Ho_Chi_Minh calendar day of an event', () => {
   it.each([

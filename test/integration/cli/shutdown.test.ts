@@ -6,7 +6,7 @@ import { cleanEnv, startCli, type CliResult } from './cli-process.ts';
 import { generateDay } from '../../../simulator/model.ts';
 import { createRng } from '../../../simulator/random.ts';
 import { loadDemoUnits } from '../../../schemas/units/registry.ts';
-import { localDayNumber } from '../../../processors/window.ts';
+import { localDayNumber } from '../../../processors/count/window.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -7,9 +7,9 @@ import { createStore, insertTsv, type ClickHouseClient } from '../../../platform
 import { migrate, readMigrations } from '../../../platform/migrations.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { MIGRATIONS_DIR } from '../../../cli/pipeline.ts';
-import { EVENT_COLUMNS, encodeBatch } from '../../../processors/count-batch.ts';
+import { EVENT_COLUMNS, encodeBatch } from '../../../processors/count/count-batch.ts';
 import { classifyEvent } from '../../../processors/classify/index.ts';
-import { dayString, localDayNumber } from '../../../processors/window.ts';
+import { dayString, localDayNumber } from '../../../processors/count/window.ts';
 import { parseLogRecord } from '../../../schemas/topics.ts';
 import { wellFormedRecordObject } from '../../helpers/log-record-arbitraries.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anscombeNegBin, hypergeometric2F1Table } from '../../../processors/detect/anscombe-nb.ts';
-import { cusum } from '../../../processors/detect/cusum.ts';
+import { anscombeNegBin, hypergeometric2F1Table } from '../../../processors/detect/algorithms/anscombe-nb.ts';
+import { cusum } from '../../../processors/detect/algorithms/cusum.ts';
 
 describe('cusum by hand', () => {
   // m = 4 (mean of the first four), standard transform z = (x − 4)/2, k = 1, h = 2.

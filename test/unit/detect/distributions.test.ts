@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pnbinomAtLeast, ppoisAtLeast, qnbinom, qpois } from '../../../processors/detect/discrete-distributions.ts';
-import { qnorm, pnormUpper } from '../../../processors/detect/normal.ts';
-import { studentTwoSidedP } from '../../../processors/detect/special-functions.ts';
+import { pnbinomAtLeast, ppoisAtLeast, qnbinom, qpois } from '../../../processors/detect/algorithms/discrete-distributions.ts';
+import { qnorm, pnormUpper } from '../../../processors/detect/algorithms/normal.ts';
+import { studentTwoSidedP } from '../../../processors/detect/algorithms/special-functions.ts';
 
 // Expected values printed by R 4.2.2 (options(digits = 17)).
 describe('discrete quantiles and tails against R', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { earsC, type EarsControl } from '../../../processors/detect/ears.ts';
-import { pnormUpper } from '../../../processors/detect/normal.ts';
+import { earsC, type EarsControl } from '../../../processors/detect/algorithms/ears.ts';
+import { pnormUpper } from '../../../processors/detect/algorithms/normal.ts';
 
 const Z999 = 3.0902323061678132; // qnorm(0.999) in R
 

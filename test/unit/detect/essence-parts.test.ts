@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { baselineWindow, levelOf } from '../../../processors/detect/essence-common.ts';
-import { essenceEwma } from '../../../processors/detect/essence-ewma.ts';
-import { essenceRegression, weekdayOf } from '../../../processors/detect/essence-regression.ts';
-import { essenceSwitch } from '../../../processors/detect/essence-switch.ts';
+import { baselineWindow, levelOf } from '../../../processors/detect/algorithms/essence-common.ts';
+import { essenceEwma } from '../../../processors/detect/algorithms/essence-ewma.ts';
+import { essenceRegression, weekdayOf } from '../../../processors/detect/algorithms/essence-regression.ts';
+import { essenceSwitch } from '../../../processors/detect/algorithms/essence-switch.ts';
 
 describe('ESSENCE building blocks', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baselineWindow, type EssencePoint } from '../../../processors/detect/essence-common.ts';
-import { essenceEwma } from '../../../processors/detect/essence-ewma.ts';
-import { essenceRegression } from '../../../processors/detect/essence-regression.ts';
-import { essenceSwitch } from '../../../processors/detect/essence-switch.ts';
+import { baselineWindow, type EssencePoint } from '../../../processors/detect/algorithms/essence-common.ts';
+import { essenceEwma } from '../../../processors/detect/algorithms/essence-ewma.ts';
+import { essenceRegression } from '../../../processors/detect/algorithms/essence-regression.ts';
+import { essenceSwitch } from '../../../processors/detect/algorithms/essence-switch.ts';
 
 /** A case written by scripts/reference/make-essence-cases.R (Rnssp 0.3.0 formulas in base R). */
 interface EssenceCase {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { farringtonFlexible, type FarringtonControl } from '../../../processors/detect/farrington-flexible.ts';
-import { parseReferenceCase } from '../../../processors/detect/reference-case.ts';
+import { farringtonFlexible, type FarringtonControl } from '../../../processors/detect/algorithms/farrington-flexible.ts';
+import { parseReferenceCase } from '../../../processors/detect/r-reference/reference-case.ts';
 
 const fixture = (name: string) => {
   const c = parseReferenceCase(JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/surveillance', name), 'utf8')));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { farringtonRows } from '../../../processors/detect/farrington-data.ts';
-import { farringtonThreshold, noufailyThreshold } from '../../../processors/detect/farrington-threshold.ts';
-import { coefficientT, fitQuasiPoisson, glmHatValues, predictLink } from '../../../processors/detect/glm-quasipoisson.ts';
-import { studentTwoSidedP } from '../../../processors/detect/special-functions.ts';
+import { farringtonRows } from '../../../processors/detect/algorithms/farrington-data.ts';
+import { farringtonThreshold, noufailyThreshold } from '../../../processors/detect/algorithms/farrington-threshold.ts';
+import { coefficientT, fitQuasiPoisson, glmHatValues, predictLink } from '../../../processors/detect/algorithms/glm-quasipoisson.ts';
+import { studentTwoSidedP } from '../../../processors/detect/algorithms/special-functions.ts';
 
 // Expected values printed by R surveillance 1.20.3 internals and stats::glm (digits = 17).
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fitLogLinkGlm, negativeBinomialFamily } from '../../../processors/detect/glm-log-link.ts';
-import { fitGlmNb, thetaMl } from '../../../processors/detect/glm-nb.ts';
-import { nbInterceptGlr } from '../../../processors/detect/glr-negbin.ts';
-import { poissonInterceptGlr, poissonLrCusum } from '../../../processors/detect/glr-poisson.ts';
-import { glrnb } from '../../../processors/detect/glrnb.ts';
+import { fitLogLinkGlm, negativeBinomialFamily } from '../../../processors/detect/algorithms/glm-log-link.ts';
+import { fitGlmNb, thetaMl } from '../../../processors/detect/algorithms/glm-nb.ts';
+import { nbInterceptGlr } from '../../../processors/detect/algorithms/glr-negbin.ts';
+import { poissonInterceptGlr, poissonLrCusum } from '../../../processors/detect/algorithms/glr-poisson.ts';
+import { glrnb } from '../../../processors/detect/algorithms/glrnb.ts';
 
 // Expected numbers printed by R 4.2 (MASS 7.3-58, options(digits = 17)).
 const y = [3, 0, 7, 12, 5, 1, 0, 9, 4, 4, 15, 2, 6, 8, 0, 3, 11, 5, 2, 7];

@@ -6,8 +6,8 @@ import {
   REFERENCE_ALGORITHMS,
   runReferenceCase,
   type ReferenceRun,
-} from '../../../processors/detect/reference-case.ts';
-import { compareReferenceRun } from '../../../processors/detect/reference-compare.ts';
+} from '../../../processors/detect/r-reference/reference-case.ts';
+import { compareReferenceRun } from '../../../processors/detect/r-reference/reference-compare.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/surveillance');
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadDemoUnits } from '../../../schemas/units/registry.ts';
-import { earsC } from '../../../processors/detect/ears.ts';
-import { nearestZones } from '../../../processors/detect/scan-zones.ts';
-import { permutedWindow } from '../../../processors/detect/scan-permutation.ts';
-import { seededRandom } from '../../../processors/detect/seeded-random.ts';
-import { scanLlr, spaceTimePermutationScan } from '../../../processors/detect/space-time-scan.ts';
+import { earsC } from '../../../processors/detect/algorithms/ears.ts';
+import { nearestZones } from '../../../processors/detect/algorithms/scan-zones.ts';
+import { permutedWindow } from '../../../processors/detect/algorithms/scan-permutation.ts';
+import { seededRandom } from '../../../processors/detect/algorithms/seeded-random.ts';
+import { scanLlr, spaceTimePermutationScan } from '../../../processors/detect/algorithms/space-time-scan.ts';
 
 const units = loadDemoUnits();
 const zones = nearestZones(units, { maxNeighbours: 10 });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_COLUMNS, encodeBatch } from '../../../processors/count-batch.ts';
+import { EVENT_COLUMNS, encodeBatch } from '../../../processors/count/count-batch.ts';
 import { classifyEvent } from '../../../processors/classify/index.ts';
-import { dayString, localDayNumber } from '../../../processors/window.ts';
+import { dayString, localDayNumber } from '../../../processors/count/window.ts';
 import { parseLogRecord, parseTrustedLogRecord, type LogRecordParse } from '../../../schemas/topics.ts';
 import { anyRecordValue, rfc3339, wellFormedRecord } from '../../helpers/log-record-arbitraries.ts';
 

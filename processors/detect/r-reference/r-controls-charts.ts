@@ -2,10 +2,10 @@
  * R `control` lists of `glrnb` and `cusum` reference cases → our control objects (see
  * r-controls.ts for the conventions: absent or null means R's default).
  */
-import type { CusumControl, CusumTransform } from './cusum.ts';
-import { invalidField } from './errors.ts';
-import type { GlrnbControl } from './glrnb.ts';
-import type { GlrnbBaselineModel } from './glrnb-baseline.ts';
+import type { CusumControl, CusumTransform } from '../algorithms/cusum.ts';
+import { invalidField } from '../algorithms/errors.ts';
+import type { GlrnbControl } from '../algorithms/glrnb.ts';
+import type { GlrnbBaselineModel } from '../algorithms/glrnb-baseline.ts';
 import { asArray, asBoolean, asControl, asNumber, asObject, asString, rejectUnknownKeys, type JsonObject } from './json-fields.ts';
 
 const present = (obj: JsonObject, key: string): boolean => obj[key] !== undefined && obj[key] !== null;

@@ -1,8 +1,8 @@
-import type { LogRecordV1 } from '../schemas/events.ts';
-import { parseLogRecord, parseTrustedLogRecord } from '../schemas/topics.ts';
-import { DEFAULT_EVENT_TIME_WINDOW, STORABLE_MS, eventTimeProblem, type EventTimeWindow } from '../schemas/event-time.ts';
+import type { LogRecordV1 } from '../../schemas/events.ts';
+import { parseLogRecord, parseTrustedLogRecord } from '../../schemas/topics.ts';
+import { DEFAULT_EVENT_TIME_WINDOW, STORABLE_MS, eventTimeProblem, type EventTimeWindow } from '../../schemas/event-time.ts';
 import { dayString, localDayNumber, timestampMs } from './window.ts';
-import { TsvRows, tsvArray, tsvNumber, tsvString } from '../storage/tsv.ts';
+import { TsvRows, tsvArray, tsvNumber, tsvString } from '../../storage/tsv.ts';
 
 /** Columns of `events` in the order `encodeBatch` writes them. */
 export const EVENT_COLUMNS: readonly string[] = [

@@ -2,9 +2,9 @@
  * R `control` lists of reference cases → our detectors' control objects. R's NULL (absent
  * or JSON null) means "R's default", which each detector applies itself.
  */
-import type { EarsControl } from './ears.ts';
-import { invalidField } from './errors.ts';
-import type { FarringtonControl } from './farrington-flexible.ts';
+import type { EarsControl } from '../algorithms/ears.ts';
+import { invalidField } from '../algorithms/errors.ts';
+import type { FarringtonControl } from '../algorithms/farrington-flexible.ts';
 import { asArray, asBoolean, asControl, asNumber, asString, rejectUnknownKeys, type JsonObject } from './json-fields.ts';
 
 /** `{ [key]: read(value) }` when the key is present and not null, else `{}`. */

@@ -3,15 +3,15 @@
  * parse one case file's JSON and rerun it with our detectors, for `ews detect FILE…` and
  * the tests that hold the detectors to R.
  */
-import { cusum, type CusumControl } from './cusum.ts';
-import { earsC, type EarsControl } from './ears.ts';
-import { invalidField } from './errors.ts';
-import { farringtonFlexible, type FarringtonControl } from './farrington-flexible.ts';
-import { glrnb, type GlrnbControl } from './glrnb.ts';
+import { cusum, type CusumControl } from '../algorithms/cusum.ts';
+import { earsC, type EarsControl } from '../algorithms/ears.ts';
+import { invalidField } from '../algorithms/errors.ts';
+import { farringtonFlexible, type FarringtonControl } from '../algorithms/farrington-flexible.ts';
+import { glrnb, type GlrnbControl } from '../algorithms/glrnb.ts';
 import { asArray, asBoolean, asNullableArray, asNumber, asObject, asString, type JsonObject } from './json-fields.ts';
 import { parseCusumControl, parseGlrnbControl } from './r-controls-charts.ts';
 import { parseEarsControl, parseFarringtonControl } from './r-controls.ts';
-import type { DetectorPoint, IndexRange } from './types.ts';
+import type { DetectorPoint, IndexRange } from '../algorithms/types.ts';
 
 /** Fields shared by every reference case. `range` is R's: 1-based, both ends inclusive. */
 interface CaseBase {

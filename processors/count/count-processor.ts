@@ -1,15 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { ConsumedBatch } from '../platform/event-log/types.ts';
-import type { DeadLetter, DeadLetterStore } from '../schemas/dead-letter.ts';
+import type { ConsumedBatch } from '../../platform/event-log/types.ts';
+import type { DeadLetter, DeadLetterStore } from '../../schemas/dead-letter.ts';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { systemClock, type Clock } from '../platform/clock.ts';
-import { AppError } from '../platform/errors.ts';
-import { insertTsv } from '../platform/clickhouse.ts';
-import { rowsRefusedReason } from '../platform/clickhouse-errors.ts';
-import type { LogRecordV1 } from '../schemas/events.ts';
-import type { EventTimeWindow } from '../schemas/event-time.ts';
-import { createInsertCoalescer } from '../storage/insert-coalescer.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import { insertTsv } from '../../platform/clickhouse.ts';
+import { rowsRefusedReason } from '../../platform/clickhouse-errors.ts';
+import type { LogRecordV1 } from '../../schemas/events.ts';
+import type { EventTimeWindow } from '../../schemas/event-time.ts';
+import { createInsertCoalescer } from '../../storage/insert-coalescer.ts';
 import { EVENT_COLUMNS, encodeBatch, type CountKey, type EncodeOptions, type Refused } from './count-batch.ts';
 import { assessProgress, retryGapMs, type ProgressState } from './processor-health.ts';
 

@@ -3,7 +3,7 @@
  * neighbours by centroid distance (schemas/units registry), growing one commune at a time,
  * the circles of Kulldorff's scan restricted to the communes' centroids.
  */
-import { createUnitRegistry, type Unit } from '../../schemas/units/registry.ts';
+import { createUnitRegistry, type Unit } from '../../../schemas/units/registry.ts';
 import { invalidField } from './errors.ts';
 
 export interface ZoneOptions {

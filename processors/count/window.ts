@@ -3,9 +3,9 @@
  * year (no daylight saving since 1975), so the day is computed from a fixed offset, which is
  * exact and far cheaper per event than a time-zone database lookup.
  */
-import { dayString } from '../platform/days.ts';
+import { dayString } from '../../platform/days.ts';
 
-export { dayRange, dayString, parseDay } from '../platform/days.ts';
+export { dayRange, dayString, parseDay } from '../../platform/days.ts';
 
 export const VN_OFFSET_MINUTES = 7 * 60;
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@
  * Hand-written readers for untyped JSON, each failing with the dotted path of the field
  * (e.g. `control.alpha`), so a bad reference case says exactly what is wrong.
  */
-import { invalidField } from './errors.ts';
+import { invalidField } from '../algorithms/errors.ts';
 
 /** A parsed JSON object whose fields have not been checked yet. */
 export type JsonObject = Readonly<Record<string, unknown>>;

@@ -11,8 +11,6 @@ export type { PowerTransform } from './farrington-threshold.ts';
 export { glrnb, type GlrnbControl, type GlrnbSeries } from './glrnb.ts';
 export type { GlrnbBaselineModel } from './glrnb-baseline.ts';
 export { cusum, type CusumControl, type CusumSeries, type CusumTransform } from './cusum.ts';
-export { parseReferenceCase, runReferenceCase, REFERENCE_ALGORITHMS, type ReferenceCase, type ReferenceRun } from './reference-case.ts';
-export { compareReferenceRun, REFERENCE_TOLERANCE, type ReferenceMismatch } from './reference-compare.ts';
 export { createTQuantileTable, levelOf, type EssenceOptions, type EssencePoint, type TQuantileTable } from './essence-common.ts';
 export { essenceRegression } from './essence-regression.ts';
 export { essenceEwma, type EwmaOptions } from './essence-ewma.ts';

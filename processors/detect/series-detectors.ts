@@ -1,11 +1,11 @@
-import { earsC } from './detect/ears.ts';
-import { farringtonFlexible, type FarringtonControl } from './detect/farrington-flexible.ts';
-import type { DetectorPoint } from './detect/types.ts';
+import { earsC } from './algorithms/ears.ts';
+import { farringtonFlexible, type FarringtonControl } from './algorithms/farrington-flexible.ts';
+import type { DetectorPoint } from './algorithms/types.ts';
 import type { Granularity } from './periods.ts';
-import { createTQuantileTable } from './detect/essence-common.ts';
-import { essenceEwma } from './detect/essence-ewma.ts';
-import { essenceRegression } from './detect/essence-regression.ts';
-import { essenceSwitch } from './detect/essence-switch.ts';
+import { createTQuantileTable } from './algorithms/essence-common.ts';
+import { essenceEwma } from './algorithms/essence-ewma.ts';
+import { essenceRegression } from './algorithms/essence-regression.ts';
+import { essenceSwitch } from './algorithms/essence-switch.ts';
 
 export type AreaLevel = 'commune' | 'province';
 

@@ -1,9 +1,9 @@
-import type { Signal, SignalLevel } from '../schemas/signals.ts';
-import type { Unit } from '../schemas/units/registry.ts';
-import type { CountStore } from '../storage/counts.ts';
-import { nearestZones } from './detect/scan-zones.ts';
-import { spaceTimePermutationScan } from './detect/space-time-scan.ts';
-import { dayString } from './window.ts';
+import type { Signal, SignalLevel } from '../../schemas/signals.ts';
+import type { Unit } from '../../schemas/units/registry.ts';
+import type { CountStore } from '../../storage/counts.ts';
+import { nearestZones } from './algorithms/scan-zones.ts';
+import { spaceTimePermutationScan } from './algorithms/space-time-scan.ts';
+import { dayString } from '../count/window.ts';
 
 export interface ScanOptions {
   /** Days whose counts set the expectations (the study period), ending on the scanned day. */

@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../../../platform/errors.ts';
 
 /**
  * A detector input or control value is out of its domain. Not retryable: the same input

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { Clock } from '../platform/clock.ts';
-import type { Signal, SignalLevel } from '../schemas/signals.ts';
-import type { CountStore } from '../storage/counts.ts';
-import type { SignalStore } from '../storage/signals.ts';
-import type { CountKey } from './count-processor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Signal, SignalLevel } from '../../schemas/signals.ts';
+import type { CountStore } from '../../storage/counts.ts';
+import type { SignalStore } from '../../storage/signals.ts';
+import type { CountKey } from '../count/count-processor.ts';
 import { planEvaluation, planFullPeriod, type ChangedCell, type EvaluationPlan } from './detect-plan.ts';
 import { firstDayOf, periodOfDay } from './periods.ts';
 import type { SeriesDetector } from './series-detectors.ts';
 import type { Scanner } from './scan-service.ts';
-import { dayString, localDayNumber, parseDay } from './window.ts';
+import { dayString, localDayNumber, parseDay } from '../count/window.ts';
 
 export type { DetectorOutput, SeriesDetector } from './series-detectors.ts';
 
