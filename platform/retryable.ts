@@ -1,3 +1,5 @@
+import { ENGINE_REFUSALS, engineError } from './clickhouse-errors.ts';
+import { causeChain, type ErrorLike } from './error-chain.ts';
 import { isAppError } from './errors.ts';
 
 /**
@@ -10,7 +12,7 @@ import { isAppError } from './errors.ts';
  * 3. Kafka (kafkajs) errors — retried unless one in the cause chain names a failure no retry
  *    can fix: configuration, permissions, a feature the client lacks;
  * 4. engine errors (chDB `clickhouseCode`, ClickHouse server `code`) — never when the engine
- *    refused the statement or its data (parse, type, range, syntax), else retried (a detached
+ *    refused the statement or its data (the one table in clickhouse-errors.ts), else retried (a detached
  *    or missing table, memory, too many parts, a timeout all pass);
  * 5. anything else — retried (network, file system, unknown dependencies).
  *
@@ -47,53 +49,7 @@ const KAFKA_NEVER_TYPES: ReadonlySet<string> = new Set([
 /** kafkajs errors no retry can fix. */
 const KAFKA_NEVER_NAMES: ReadonlySet<string> = new Set(['KafkaJSNotImplemented']);
 
-/**
- * ClickHouse error codes saying the engine refused the statement or the data itself: the same
- * INSERT fails the same way on every attempt (ClickHouse src/Common/ErrorCodes.cpp).
- */
-export const ENGINE_REFUSED_CODES: ReadonlyMap<number, string> = new Map([
-  [6, 'CANNOT_PARSE_TEXT'],
-  [16, 'NO_SUCH_COLUMN_IN_TABLE'],
-  [27, 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'],
-  [38, 'CANNOT_PARSE_DATE'],
-  [41, 'CANNOT_PARSE_DATETIME'],
-  [47, 'UNKNOWN_IDENTIFIER'],
-  [53, 'TYPE_MISMATCH'],
-  [62, 'SYNTAX_ERROR'],
-  [69, 'ARGUMENT_OUT_OF_BOUND'],
-  [70, 'CANNOT_CONVERT_TYPE'],
-  [72, 'CANNOT_PARSE_NUMBER'],
-  [117, 'INCORRECT_DATA'],
-  [321, 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE'],
-]);
-
-/** The fields the rules read, on any error-like object. */
-export interface ErrorLike {
-  name?: unknown;
-  type?: unknown;
-  code?: unknown;
-  clickhouseCode?: unknown;
-  cause?: unknown;
-  originalError?: unknown;
-}
-
-/** The error and its causes (`cause`, or kafkajs's `originalError`), outermost first, at most 8. */
-export function* causeChain(err: unknown): Generator<ErrorLike> {
-  for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
-    const link = e as ErrorLike;
-    yield link;
-    e = link.cause ?? link.originalError;
-  }
-}
-
 const isKafkaError = (e: ErrorLike): boolean => typeof e.name === 'string' && e.name.startsWith('KafkaJS');
-
-/** The ClickHouse error code of an engine error: chDB's `clickhouseCode`, or a server error's numeric `code`. */
-function engineCode(e: ErrorLike): number | undefined {
-  if (typeof e.clickhouseCode === 'number') return e.clickhouseCode;
-  if (typeof e.code === 'string' && typeof e.type === 'string' && /^\d+$/.test(e.code)) return Number(e.code);
-  return undefined;
-}
 
 /** Classifies a failure by the rules above; `isRetryable` is its boolean. */
 export function retryability(err: unknown): Retryability {
@@ -101,10 +57,8 @@ export function retryability(err: unknown): Retryability {
   if (isAppError(err)) return { retryable: err.retryable, rule: 'app-error' };
   const links = [...causeChain(err)];
   if (links.some(isKafkaError)) return { retryable: !links.some(isKafkaNever), rule: 'kafka' };
-  for (const link of links) {
-    const code = engineCode(link);
-    if (code !== undefined) return { retryable: !ENGINE_REFUSED_CODES.has(code), rule: 'engine' };
-  }
+  const engine = engineError(err);
+  if (engine) return { retryable: !ENGINE_REFUSALS.has(engine.code), rule: 'engine' };
   return { retryable: true, rule: 'other' };
 }
 

@@ -1,4 +1,4 @@
-import { causeChain } from '../retryable.ts';
+import { causeChain } from '../error-chain.ts';
 
 /**
  * Broker answers meaning this member or producer no longer owns the partition it works on.
