@@ -104,6 +104,23 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // Contracts only: no file, network or process access in schemas/ (STYLE.md room table).
+    files: ['schemas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http'],
+              message: 'schemas/ holds contracts only: reading files and other I/O belongs to the composition root (cli/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-return': 'off' },

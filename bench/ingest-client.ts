@@ -3,7 +3,7 @@
 // and reports the accepted count and wall time as one JSON line.
 import { createRng } from '../simulator/random.ts';
 import { generateDay } from '../simulator/model.ts';
-import { loadDemoUnits } from '../schemas/units/registry.ts';
+import { loadDemoUnits } from '../cli/units.ts';
 
 const [url, totalArg, batchArg, concurrencyArg] = process.argv.slice(2);
 const total = Number(totalArg);

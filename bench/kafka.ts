@@ -20,7 +20,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import { machineLine, writeSection } from './report.ts';
 import { createRng } from '../simulator/random.ts';
 import { generateDay } from '../simulator/model.ts';
-import { loadDemoUnits } from '../schemas/units/registry.ts';
+import { loadDemoUnits } from '../cli/units.ts';
 import { TOPICS } from '../schemas/topics.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));

@@ -3,7 +3,8 @@ import { envBool, httpConfigSchema, kafkaConfigSchema, loadConfig, logConfigSche
 import { ingestConfigSchema } from '../ingest/config.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
-import { loadUnits, type Unit } from '../schemas/units/registry.ts';
+import { type Unit } from '../schemas/units/registry.ts';
+import { loadUnits } from './units.ts';
 
 /**
  * Every setting, from the environment: one schema per room, composed here. A room's new

@@ -1,11 +1,9 @@
 /**
  * Administrative-unit (commune-level: phường / xã) registry.
  *
- * Everything here is pure except `loadDemoUnits()` / `loadUnits()`, which read a CSV file
- * with `fs.readFileSync`. See ./README.md for where the bundled data comes from and which
+ * Everything here is pure: the files are read by cli/units.ts (`loadDemoUnits`, `loadUnits`). See ./README.md for where the bundled data comes from and which
  * columns are official versus approximate.
  */
-import { readFileSync } from 'node:fs';
 
 export type UnitType = 'phuong' | 'xa';
 
@@ -142,7 +140,7 @@ const CODE_RE = /^\d{5}$/;
 const PROVINCE_CODE_RE = /^\d{2}$/;
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const INTEGER_RE = /^\d+$/;
- 
+
 const PRINTABLE_ASCII_RE = /^[\x20-\x7e]+$/;
 
 function parseDegrees(raw: string, line: number, column: 'lat' | 'lon'): number {
@@ -300,16 +298,5 @@ export function createUnitRegistry(units: readonly Unit[]): UnitRegistry {
   };
 }
 
-/** Read and parse the bundled registry `demo-units.csv` (next to this module). */
-export function loadDemoUnits(): Unit[] {
-  return parseUnitsCsv(readFileSync(new URL('./demo-units.csv', import.meta.url), 'utf8'));
-}
-
-/**
- * Load the units CSV at `path` (the config's `EWS_UNITS_CSV`) if given and non-empty, otherwise
- * the bundled `demo-units.csv`.
- */
-export function loadUnits(path?: string): Unit[] {
-  if (path === undefined || path.trim() === '') return loadDemoUnits();
-  return parseUnitsCsv(readFileSync(path, 'utf8'));
-}
+/** Where the bundled registry lives (next to this module); cli/units.ts reads it. */
+export const BUNDLED_UNITS_CSV: URL = new URL('./demo-units.csv', import.meta.url);

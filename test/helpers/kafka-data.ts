@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Message } from 'kafkajs';
 import { createRng } from '../../simulator/random.ts';
 import { generateDay, type SimEvent } from '../../simulator/model.ts';
-import { loadDemoUnits } from '../../schemas/units/registry.ts';
+import { loadDemoUnits } from '../../cli/units.ts';
 import { classifyEvent } from '../../processors/classify/index.ts';
 import { localDay } from '../../processors/count/window.ts';
 import type { LogRecordV1 } from '../../schemas/events.ts';

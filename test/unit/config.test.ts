@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envSchema, readConfig } from '../../cli/config.ts';
-import { loadDemoUnits } from '../../schemas/units/registry.ts';
+import { loadDemoUnits } from '../../cli/units.ts';
 
 /** Parses KEY=VALUE lines of a dotenv file (comments and blanks skipped). */
 const parseEnvFile = (text: string) =>

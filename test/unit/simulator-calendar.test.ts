@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_START_DATE, dayOfDate, localMidnight } from '../../simulator/calendar.ts';
 import { generateDay } from '../../simulator/model.ts';
 import { createRng } from '../../simulator/random.ts';
-import { loadDemoUnits } from '../../schemas/units/registry.ts';
+import { loadDemoUnits } from '../../cli/units.ts';
 import { dayString, localDayNumber } from '../../processors/count/window.ts';
 
 afterEach(() => vi.useRealTimers());

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, startCli, type CliResult } from './cli-process.ts';
 import { generateDay } from '../../../simulator/model.ts';
 import { createRng } from '../../../simulator/random.ts';
-import { loadDemoUnits } from '../../../schemas/units/registry.ts';
+import { loadDemoUnits } from '../../../cli/units.ts';
 import { localDayNumber } from '../../../processors/count/window.ts';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDemoUnits } from '../../../schemas/units/registry.ts';
+import { loadDemoUnits } from '../../../cli/units.ts';
 import { earsC } from '../../../processors/detect/algorithms/ears.ts';
 import { nearestZones } from '../../../processors/detect/algorithms/scan-zones.ts';
 import { permutedWindow } from '../../../processors/detect/algorithms/scan-permutation.ts';

@@ -4,11 +4,10 @@ import {
   UnitsCsvError,
   createUnitRegistry,
   haversineKm,
-  loadDemoUnits,
-  loadUnits,
   parseUnitsCsv,
   type Unit,
 } from '../../../schemas/units/registry.ts';
+import { loadDemoUnits, loadUnits } from '../../../cli/units.ts';
 
 const HEADER = UNITS_CSV_HEADER.join(',');
 
