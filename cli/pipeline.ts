@@ -206,9 +206,16 @@ export async function startPipeline(
     // Events accepted just before a crash may still be in the log's replayed tail and not yet
     // in the store: the index is warmed once the processors have drained that tail, before
     // the HTTP API answers, so a resend of one of them is a duplicate.
+    // The wait is bounded by the stall threshold: a processor that cannot write (the store
+    // down) must not keep the service from answering; /healthz then says degraded, and a
+    // resend in that window is answered as accepted (the counts stay exact either way).
     if (role !== 'processor') {
       if (subscription && subscription.lag() > 0) log.info({ lag: subscription.lag() }, 'replaying the event log before ingest answers');
-      while (subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
+      const giveUpAt = performance.now() + config.EWS_PROCESSOR_STALL_SECONDS * 1000;
+      while (subscription && subscription.lag() > 0 && performance.now() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
+      if (subscription && subscription.lag() > 0) {
+        log.warn({ lag: subscription.lag() }, 'the event log is still replaying: ingest answers now, resends of the events still replaying count as accepted');
+      }
       const identities = await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
       log.debug({ identities }, 'duplicate index warmed');
     }
