@@ -214,7 +214,10 @@ export async function startPipeline(
       const giveUpAt = performance.now() + config.EWS_PROCESSOR_STALL_SECONDS * 1000;
       while (subscription && subscription.lag() > 0 && performance.now() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
       if (subscription && subscription.lag() > 0) {
-        log.warn({ lag: subscription.lag() }, 'the event log is still replaying: ingest answers now, resends of the events still replaying count as accepted');
+        log.warn(
+          { lag: subscription.lag() },
+          'the event log is still replaying: ingest answers now, resends of the events still replaying count as accepted',
+        );
       }
       const identities = await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
       log.debug({ identities }, 'duplicate index warmed');
