@@ -36,6 +36,8 @@ import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
 import { registerDashboardRoutes } from '../dashboards/api-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
+import { registerDeadLetterRoutes } from '../dashboards/dead-letter-routes.ts';
+import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -278,6 +280,7 @@ export async function startPipeline(
       thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
       today: () => dayString(localDayNumber(clock.now())),
     });
+    registerDeadLetterRoutes(app, { deadLetters: createDeadLetterReader(store) });
     registerWebRoutes(app);
     closers.push(() => app.close());
     let url = '';
