@@ -1,15 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let now = Date.parse('2026-11-20T12:00:00+07:00');
 const clock = { now: () => now };
 let p: P;
-let hook: Server;
-const received: AlertChange[] = [];
+let hook: WebhookReceiver<AlertChange>;
+let received: AlertChange[] = [];
 const changes: AlertChange[] = [];
 
 /** `n` dengue encounters in commune 09187 on a day. */
@@ -28,18 +27,9 @@ const post = async (events: unknown[]) => {
 };
 
 beforeAll(async () => {
-  // A real HTTP receiver on loopback stands for the officers' webhook endpoint.
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(body) as AlertChange);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  const port = (hook.address() as AddressInfo).port;
-  p = await startTestPipeline({ clock, env: { EWS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` } });
+  hook = await startWebhookReceiver<AlertChange>();
+  received = hook.received;
+  p = await startTestPipeline({ clock, env: { EWS_WEBHOOK_URL: hook.url } });
   p.alerts.onChange((c) => changes.push(c));
 });
 afterAll(async () => {

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 import { parseDay } from '../../processors/count/window.ts';
 
@@ -52,22 +51,14 @@ async function storedAlerts(p: P): Promise<{ commune_code: string; alert_id: str
 
 describe('a failed alert insert', () => {
   let p: P;
-  let hook: Server;
-  const received: AlertChange[] = [];
+  let hook: WebhookReceiver<AlertChange>;
+  let received: AlertChange[] = [];
   const changes: AlertChange[] = [];
 
   beforeAll(async () => {
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(body) as AlertChange);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const port = (hook.address() as AddressInfo).port;
-    p = await startTestPipeline({ clock, env: { EWS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` } });
+    hook = await startWebhookReceiver<AlertChange>();
+    received = hook.received;
+    p = await startTestPipeline({ clock, env: { EWS_WEBHOOK_URL: hook.url } });
     p.alerts.onChange((c) => changes.push(c));
     await post(
       p,
