@@ -13,6 +13,8 @@ Usage / Cách dùng:
       the pipeline alone, configured by environment variables / chạy hệ thống, cấu hình qua biến môi trường
   ews produce FILE.ndjson
       validate a file of events and publish it to Kafka / kiểm tra tệp sự kiện và gửi lên Kafka
+  ews dead-letters [--data-dir DIR | --url URL] [--source S] [--code C] [--hospital H] [--since ISO] [--until ISO] [--raw|--json]
+      what was refused, to find and replay it / xem và gửi lại dữ liệu bị từ chối
   ews detect FILE…
       detectors on R surveillance reference cases, JSON lines out / chạy thuật toán trên ca tham chiếu của R
   ews backtest [--quick] [--json]
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./serve.ts')).runServe(rest);
       case 'produce':
         return await (await import('./produce.ts')).runProduce(rest);
+      case 'dead-letters':
+        return await (await import('./dead-letters.ts')).runDeadLetters(rest);
       case 'detect':
         return (await import('./detect.ts')).runDetect(rest);
       case 'backtest':

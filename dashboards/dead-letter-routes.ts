@@ -56,8 +56,8 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     },
     async (req, reply) => {
       const q = req.query as Query;
-      const from = instant(q.from, 'from');
-      const to = instant(q.to, 'to');
+      const from = parseInstant(q.from, 'from');
+      const to = parseInstant(q.to, 'to');
       if (from !== undefined && to !== undefined && to < from) throw badParam('to', 'must not be before from');
       const page = await deps.deadLetters.read({
         source: q.source,
@@ -106,8 +106,11 @@ export function replayLines(r: DeadLetterRead): string[] {
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
-/** Epoch ms of an RFC 3339 date-time, checked field by field (Date.parse takes 30 February). */
-function instant(value: string | undefined, name: string): number | undefined {
+/**
+ * Epoch ms of an RFC 3339 date-time, checked field by field (Date.parse takes 30 February);
+ * undefined when absent. Throws a BAD_QUERY AppError naming `name`.
+ */
+export function parseInstant(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const m = DATE_TIME.exec(value);
   const bad = () => badParam(name, 'must be an RFC 3339 date-time such as 2026-11-20T00:00:00+07:00');
