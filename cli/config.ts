@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { envBool, httpConfigSchema, kafkaConfigSchema, loadConfig, logConfigSchema, storeConfigSchema } from '../platform/config.ts';
+import {
+  adminConfigSchema,
+  envBool,
+  httpConfigSchema,
+  kafkaConfigSchema,
+  loadConfig,
+  logConfigSchema,
+  operationalStoreConfigSchema,
+  storeConfigSchema,
+} from '../platform/config.ts';
 import { ingestConfigSchema } from '../ingest/config.ts';
+import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
@@ -15,9 +25,12 @@ import { loadUnits } from './units.ts';
 export const envSchema = z.object({
   ...httpConfigSchema.shape,
   ...storeConfigSchema.shape,
+  ...operationalStoreConfigSchema.shape,
+  ...adminConfigSchema.shape,
   ...kafkaConfigSchema.shape,
   ...logConfigSchema.shape,
   ...ingestConfigSchema.shape,
+  ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */

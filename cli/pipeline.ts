@@ -38,11 +38,15 @@ import { registerDashboardRoutes } from '../dashboards/api-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import { registerDeadLetterRoutes } from '../dashboards/dead-letter-routes.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
+import type { OperationalStore } from '../platform/operational-store.ts';
+import { openMigratedOperationalStore } from './operational-store.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
   url: string;
   store: ClickHouseClient;
+  /** The operational store (PGlite in EWS_DATA_DIR/pg, or DATABASE_URL). */
+  operational: OperationalStore;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -81,6 +85,9 @@ export async function startPipeline(
   const closers: (() => Promise<void>)[] = [];
   try {
     const metrics = createMetricsRegistry();
+    // First after the config, closed last: hospitals and keys, later users and the outbox.
+    const operational = await openMigratedOperationalStore(config, log);
+    closers.push(() => operational.close());
     const store = await createStore({
       url: config.CLICKHOUSE_URL,
       username: config.CLICKHOUSE_USER,
@@ -303,6 +310,7 @@ export async function startPipeline(
       app,
       url,
       store,
+      operational,
       units,
       ingest,
       detect,
@@ -310,7 +318,7 @@ export async function startPipeline(
       metrics,
       lag: () => (kafka ? kafka.lag() : (subscription?.lag() ?? 0)),
       settle,
-      // Once only, in reverse order of creation: HTTP, schedules, consumers, detection, alerts, log, store.
+      // Once only, in reverse order of creation: HTTP, schedules, consumers, detection, alerts, log, store, operational store.
       close: () =>
         (closing ??= (async () => {
           for (const c of [...closers].reverse()) await c().catch((err: unknown) => log.warn({ err }, 'error while closing'));

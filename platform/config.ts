@@ -96,6 +96,21 @@ export const storeConfigSchema = z.object({
     .default('ews'),
 });
 
+/** The operational store: PGlite in EWS_DATA_DIR/pg, or a PostgreSQL server (platform/pg/open.ts). */
+export const operationalStoreConfigSchema = z.object({
+  /** PostgreSQL server URL (postgres://user:password@host:5432/db); unset → PGlite in EWS_DATA_DIR/pg. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL such as postgres://ews@127.0.0.1:5432/ews')
+    .optional(),
+});
+
+/** Operator credentials. */
+export const adminConfigSchema = z.object({
+  /** Bearer token of the admin API (/v1/admin/…), at least 32 characters; unset → the admin API answers 401. */
+  EWS_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+});
+
 /** The event log on Kafka (platform/event-log/kafka.ts). */
 export const kafkaConfigSchema = z.object({
   /** Kafka bootstrap servers, `host:port[,host:port…]`; unset → the embedded event log. */
