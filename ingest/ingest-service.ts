@@ -10,6 +10,8 @@ import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../schemas/even
 import { capText } from '../schemas/dead-letter.ts';
 import { MAX_ECHO, validateEvent, type CommuneLookup, type FieldError } from './validate.ts';
 import { identityKey, type DedupIndex } from './dedup-index.ts';
+import { scrubText } from './scrub.ts';
+import { privateBytes, privatePayload } from './private-payload.ts';
 
 /** One item of a request body: its decoded value, or why it could not be decoded. */
 export type BodyItem = { raw: string; value: unknown } | { raw: string; decodeError: string };
@@ -37,6 +39,11 @@ export interface IngestDeps {
   pseudonymise: (hospitalId: string, patientId: string) => string;
   /** How far from the receive time an event time may lie. Default DEFAULT_EVENT_TIME_WINDOW (3650 days back, 1 ahead). */
   eventTimeWindow?: Readonly<EventTimeWindow> | undefined;
+  /**
+   * Test only: `false` keeps free text and refused payloads as received (patient_id included),
+   * the negative control of the privacy scan test. Default true.
+   */
+  scrub?: boolean | undefined;
 }
 
 /**
@@ -64,6 +71,11 @@ export function createIngestService(deps: IngestDeps) {
   });
 
   const window = deps.eventTimeWindow ?? DEFAULT_EVENT_TIME_WINDOW;
+  const scrub = deps.scrub ?? true;
+  const text = scrub ? scrubText : (s: string) => s;
+  // What a dead letter keeps of a refused item: no raw patient_id, free text scrubbed.
+  const payloadOf = scrub ? (raw: string, value: unknown) => privatePayload(raw, value, deps.pseudonymise) : (raw: string) => raw;
+  const bytesOf = scrub ? privateBytes : <T>(raw: T) => raw;
 
   return {
     async ingest(items: readonly BodyItem[], source: string): Promise<IngestResult> {
@@ -78,9 +90,9 @@ export function createIngestService(deps: IngestDeps) {
 
       items.forEach((item, index) => {
         if ('decodeError' in item) {
-          const message = capText(item.decodeError, MAX_ECHO * 2);
+          const message = text(capText(item.decodeError, MAX_ECHO * 2));
           rejections.push({ index, event_id: null, errors: [{ path: '', message }] });
-          letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: message, raw: item.raw });
+          letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: message, raw: bytesOf(item.raw) });
           rejected.inc({ schema: 'unknown', reason: 'unparseable' });
           return;
         }
@@ -91,15 +103,17 @@ export function createIngestService(deps: IngestDeps) {
           const eventId = typeof rec?.['event_id'] === 'string' ? capText(rec['event_id'], MAX_ECHO) : null;
           const hospitalId = typeof rec?.['hospital_id'] === 'string' ? capText(rec['hospital_id'], MAX_ECHO) : undefined;
           const schema = typeof rec?.['schema'] === 'string' && rec['schema'].startsWith('ews.') ? rec['schema'].slice(0, 40) : 'unknown';
-          rejections.push({ index, event_id: eventId, errors: v.errors });
+          // Error messages echo keys and values (an unknown field's name): scrubbed like free text.
+          const errors = scrub ? v.errors.map((e) => ({ path: scrubText(e.path), message: scrubText(e.message) })) : v.errors;
+          rejections.push({ index, event_id: eventId, errors });
           letters.push({
             source,
             reason_code: 'VALIDATION_FAILED',
-            reason: v.errors.map((e) => `${e.path || '(event)'}: ${e.message}`).join('; '),
+            reason: errors.map((e) => `${e.path || '(event)'}: ${e.message}`).join('; '),
             event_id: eventId ?? undefined,
             hospital_id: hospitalId,
-            details: v.errors,
-            raw: item.raw,
+            details: errors,
+            raw: payloadOf(item.raw, item.value),
           });
           rejected.inc({
             schema: schemaLabel(schema),
@@ -116,6 +130,8 @@ export function createIngestService(deps: IngestDeps) {
         }
         inBatch.add(key);
         const { patient_id, ...rest } = ev;
+        if (rest.schema === 'ews.encounter.v1' && rest.chief_complaint !== undefined && scrub)
+          rest.chief_complaint = scrubText(rest.chief_complaint, patient_id);
         const record: LogRecordV1 = {
           event: { ...rest, patient_key: deps.pseudonymise(ev.hospital_id, patient_id) },
           received_at: receivedIso,
@@ -143,11 +159,17 @@ export function createIngestService(deps: IngestDeps) {
     /** Records a body refused as a whole (unreadable, too large, wrong content type). */
     async rejectBody(letter: DeadLetter): Promise<void> {
       rejected.inc({ schema: 'unknown', reason: letter.reason_code.toLowerCase() });
-      await deps.deadLetters.record([letter], deps.clock.now());
+      const raw = bytesOf(letter.raw);
+      // raw_bytes counts what was received only when raw holds its beginning; a whole body
+      // that scrubbing changed is stored whole, at its new size.
+      const cut = letter.raw_bytes !== undefined && letter.raw_bytes > byteLength(letter.raw);
+      await deps.deadLetters.record([{ ...letter, raw, raw_bytes: cut ? letter.raw_bytes : undefined }], deps.clock.now());
     },
   };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
+
+const byteLength = (raw: string | Uint8Array) => (typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength);
 
 const schemaLabel = (s: string) => (s === 'ews.encounter.v1' || s === 'ews.lab.v1' ? s : 'unknown');

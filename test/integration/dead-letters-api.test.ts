@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
+import { pseudonymised } from '../helpers/privacy.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -82,7 +83,7 @@ describe('GET /v1/dead-letters', () => {
     });
     expect(a2.reason).toMatch(/unknown commune code 99999/);
     expect(a2.details).toEqual([expect.objectContaining({ path: 'commune_code' })]);
-    expect(JSON.parse(a2.raw)).toEqual(encounter({ event_id: 'a2', hospital_id: 'BV-A', commune_code: '99999' }));
+    expect(JSON.parse(a2.raw)).toEqual(pseudonymised(encounter({ event_id: 'a2', hospital_id: 'BV-A', commune_code: '99999' })));
     expect(rows.find((r) => r.raw === '{not json')?.reason_code).toBe('BODY_UNPARSEABLE');
   });
 
@@ -177,11 +178,11 @@ describe('GET /v1/dead-letters', () => {
     expect(lines.map((l) => (JSON.parse(l) as { event_id: string }).event_id)).toEqual(['b1', 'b2']);
     const replay = await post(res.body, 'application/x-ndjson');
     expect(replay.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
-    // Lines of refused events are their bytes as received; base64-only payloads are left out.
+    // Lines of refused events are their bytes as received, patient_id pseudonymised; base64-only payloads are left out.
     const a = await get('?hospital_id=BV-A&reason_code=VALIDATION_FAILED&limit=2&format=ndjson');
     const lines2 = a.body.trimEnd().split('\n');
     expect(lines2.map((l) => (JSON.parse(l) as { event_id: string }).event_id).sort()).toEqual(['a2', 'a3']);
-    expect(lines2).toContain(JSON.stringify(encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M' })));
+    expect(lines2).toContain(JSON.stringify(pseudonymised(encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M' }))));
     expect(a.headers['ews-next-cursor']).toMatch(/^\d+_[0-9a-f-]{36}$/);
     const bin = await get('?from=2026-11-20T05:00:00Z&to=2026-11-20T05:00:01Z&format=ndjson');
     expect(bin.body).toBe('');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, lab, ndjson, startTestPipeline } from '../../helpers/pipeline.ts';
+import { pseudonymised } from '../../helpers/privacy.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/ews.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ews-dead-letters-cli-'));
@@ -79,9 +80,9 @@ describe('ews dead-letters on a stopped data directory', () => {
         .map((l) => (JSON.parse(l) as { event_id: string }).event_id),
     ).toEqual(['b1', 'b2']);
     const bad = await ews('--data-dir', dir, '--hospital', 'BV-A', '--raw');
-    // Exactly the line received (the tab inside the string stays escaped: one line per event).
+    // The line received, patient_id pseudonymised (the tab inside the string stays escaped: one line per event).
     expect(bad.out.split('\n')).toContain(
-      JSON.stringify(encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M', chief_complaint: 'sốt\tcao' })),
+      JSON.stringify(pseudonymised(encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M', chief_complaint: 'sốt\tcao' }))),
     );
     const p = await startTestPipeline({ dir });
     try {

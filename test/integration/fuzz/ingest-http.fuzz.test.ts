@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPipeline } from '../../helpers/pipeline.ts';
+import { testPseudonym } from '../../helpers/privacy.ts';
 import {
   brokenLine,
   CONTROL,
@@ -23,7 +24,9 @@ import {
   checkErrorShape,
   checkStored,
   compareLetters,
+  expectedBodyLetter,
   expectedLetter,
+  keptOfItem,
   type DeadLetterRow,
   type IngestAnswer,
   type PlannedItem,
@@ -342,7 +345,10 @@ async function checkBatch(body: Buffer, contentType: string, plan: PlannedItem[]
   const { problems, accepted } = checkAgainstPlan(plan, answer);
   fail(problems);
   const letters = await lettersSince(since);
-  const refused = answer.rejected.map((r) => ({ ...expectedLetter(plan[r.index]!.bytes), why: `item ${r.index} (${plan[r.index]!.why})` }));
+  const refused = answer.rejected.map((r) => ({
+    ...expectedLetter(keptOfItem(plan[r.index]!.bytes)),
+    why: `item ${r.index} (${plan[r.index]!.why})`,
+  }));
   fail(compareLetters(refused, letters, { compareBytes: true }));
   const stored = await eventsSince(since);
   fail(checkStored(plan, accepted, stored));
@@ -523,7 +529,7 @@ async function checkBody(g: BodyGen, runNo: number): Promise<void> {
     problems.push(...checkErrorShape(answer, res.rawPayload.length));
     const code = (answer as { error?: { code?: string } }).error?.code;
     problems.push(
-      ...compareLetters([{ ...expectedLetter(planned.body), why: `the body (${status})` }], letters, {
+      ...compareLetters([{ ...expectedBodyLetter(planned.body, status === 413), why: `the body (${status})` }], letters, {
         compareBytes: true,
       }),
     );
@@ -680,6 +686,23 @@ describe('the fuzz oracle fails on a wrong answer (negative controls)', () => {
         ],
       ),
     ).not.toEqual([]);
+  });
+
+  it('catches a dead letter that keeps the raw patient_id or unscrubbed text', () => {
+    const ev = Buffer.from('{"hospital_id":"H","patient_id":"P-1","chief_complaint":"sốt, gọi 0912345678"}');
+    const want = [{ ...expectedLetter(keptOfItem(ev)), why: '' }];
+    expect(keptOfItem(ev).toString()).toBe(
+      `{"hospital_id":"H","patient_id":"${testPseudonym('H', 'P-1')}","chief_complaint":"sốt, gọi [phone]"}`,
+    );
+    const row = (b: Buffer) => ({ ...expectedLetter(b), reason_code: 'V', reason_len: 1, details_len: 1 });
+    expect(compareLetters(want, [row(ev)], { compareBytes: true })).not.toEqual([]);
+    const body = Buffer.from('[{"patient_id": "P-1", "x": 1}');
+    expect(compareLetters([{ ...expectedBodyLetter(body, false), why: '' }], [row(body)], { compareBytes: true })).not.toEqual([]);
+    expect(
+      compareLetters([{ ...expectedBodyLetter(body, false), why: '' }], [row(Buffer.from('[{"patient_id": "[patient]", "x": 1}'))], {
+        compareBytes: true,
+      }),
+    ).toEqual([]);
   });
 
   it('catches a missing, re-serialised or uncapped dead letter and an unbounded answer', () => {

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Fix, Verdict } from './arbitraries.ts';
+import { MAX_EVENT_DEPTH } from '../../../ingest/decode-body.ts';
+import { jsonDepth } from '../../../ingest/json-spans.ts';
+import { privatePayload } from '../../../ingest/private-payload.ts';
+import { scrubBytes } from '../../../ingest/scrub.ts';
+import { testPseudonym } from '../../helpers/privacy.ts';
 
 /** Dead letters keep the first 64 KiB of what was received (ingest/README.md). */
 export const RAW_CAP = 64 * 1024;
@@ -49,6 +54,34 @@ export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex'
 /** What the dead letter of these received bytes holds: the first 64 KiB, flagged when cut. */
 export function expectedLetter(bytes: Buffer): { sha: string; raw_bytes: number; raw_truncated: boolean } {
   return { sha: sha256(bytes.subarray(0, RAW_CAP)), raw_bytes: bytes.length, raw_truncated: bytes.length > RAW_CAP };
+}
+
+/**
+ * What the dead letter of a refused item keeps (ingest/README.md, privacy): an event read as
+ * JSON with patient_id pseudonymised and free text scrubbed (its bytes unchanged when there was
+ * nothing to replace), an item that could not be read scrubbed as text.
+ */
+export function keptOfItem(bytes: Buffer): Buffer {
+  const text = bytes.toString('utf8');
+  let value: unknown;
+  try {
+    if (!Buffer.from(text, 'utf8').equals(bytes) || jsonDepth(text) > MAX_EVENT_DEPTH) throw new Error('not an event');
+    value = JSON.parse(text);
+  } catch {
+    return Buffer.from(scrubBytes(bytes));
+  }
+  return Buffer.from(privatePayload(text, value, testPseudonym), 'utf8');
+}
+
+/**
+ * The dead letter of a body refused whole: the bytes received (their first 64 KiB when it was
+ * refused while arriving, `cut`), scrubbed as text; raw_bytes counts what was received when cut.
+ */
+export function expectedBodyLetter(body: Buffer, cut: boolean): { sha: string; raw_bytes: number; raw_truncated: boolean } {
+  const kept = Buffer.from(scrubBytes(cut ? body.subarray(0, RAW_CAP) : body));
+  const total = Math.max(cut ? body.length : kept.length, kept.length);
+  const stored = kept.subarray(0, RAW_CAP);
+  return { sha: sha256(stored), raw_bytes: total, raw_truncated: total > stored.length };
 }
 
 const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
