@@ -40,6 +40,9 @@ import { registerDeadLetterRoutes } from '../dashboards/dead-letter-routes.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
 import type { OperationalStore } from '../platform/operational-store.ts';
 import { openMigratedOperationalStore } from './operational-store.ts';
+import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
+import { createHospitalKeyVerifier, type HospitalKeyVerifier } from '../ingest/hospital-keys.ts';
+import { registerAdminRoutes } from '../dashboards/admin-routes.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -47,6 +50,9 @@ export interface Pipeline {
   store: ClickHouseClient;
   /** The operational store (PGlite in EWS_DATA_DIR/pg, or DATABASE_URL). */
   operational: OperationalStore;
+  hospitals: HospitalStore;
+  /** Verifies hospital API keys (cached). Not yet required by POST /v1/events: see README "Operational store". */
+  hospitalKeys: HospitalKeyVerifier;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -88,6 +94,10 @@ export async function startPipeline(
     // First after the config, closed last: hospitals and keys, later users and the outbox.
     const operational = await openMigratedOperationalStore(config, log);
     closers.push(() => operational.close());
+    const hospitals = createHospitalStore(operational, clock);
+    // TODO(issue 9, next step): POST /v1/events requires a key verified here, together with the
+    // test helpers and the simulator sending keys; until then it is used by nothing but tests.
+    const hospitalKeys = createHospitalKeyVerifier({ store: hospitals, clock, graceMs: config.EWS_HOSPITAL_KEY_GRACE_SECONDS * 1000 });
     const store = await createStore({
       url: config.CLICKHOUSE_URL,
       username: config.CLICKHOUSE_USER,
@@ -288,6 +298,7 @@ export async function startPipeline(
       today: () => dayString(localDayNumber(clock.now())),
     });
     registerDeadLetterRoutes(app, { deadLetters: createDeadLetterReader(store) });
+    registerAdminRoutes(app, { hospitals, adminToken: config.EWS_ADMIN_TOKEN, onChange: () => hospitalKeys.refresh() });
     registerWebRoutes(app);
     closers.push(() => app.close());
     let url = '';
@@ -311,6 +322,8 @@ export async function startPipeline(
       url,
       store,
       operational,
+      hospitals,
+      hospitalKeys,
       units,
       ingest,
       detect,
