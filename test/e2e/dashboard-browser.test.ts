@@ -43,7 +43,19 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}/`);
+    // The content-security policy (platform/http.ts) must not block anything the page does.
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/content security policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
+    const answer = await page.goto(`${url}/`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(answer?.headers()['x-content-type-options']).toBe('nosniff');
     const row = page.locator('#alerts tbody tr').first();
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => page.locator('#alert-count').textContent()).toBe('1');
@@ -68,5 +80,6 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     expect(datasets[1]!.max).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/dashboard.png' });
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   }, 60_000);
 });
