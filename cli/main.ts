@@ -15,6 +15,8 @@ Usage / Cách dùng:
       validate a file of events and publish it to Kafka / kiểm tra tệp sự kiện và gửi lên Kafka
   ews dead-letters [--data-dir DIR | --url URL] [--source S] [--code C] [--hospital H] [--since ISO] [--until ISO] [--raw|--json]
       what was refused, to find and replay it / xem và gửi lại dữ liệu bị từ chối
+  ews hospitals add|list|rotate|revoke [ID] [--name N] [--province CODE] [--data-dir DIR | --url URL]
+      hospitals and their API keys / bệnh viện và khóa API
   ews detect FILE…
       detectors on R surveillance reference cases, JSON lines out / chạy thuật toán trên ca tham chiếu của R
   ews backtest [--quick] [--json]
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./produce.ts')).runProduce(rest);
       case 'dead-letters':
         return await (await import('./dead-letters.ts')).runDeadLetters(rest);
+      case 'hospitals':
+        return await (await import('./hospitals.ts')).runHospitals(rest);
       case 'detect':
         return (await import('./detect.ts')).runDetect(rest);
       case 'backtest':
