@@ -72,6 +72,12 @@ function compiledSchema(options: CompileOptions) {
   const role = options.role ?? 'all';
   return envSchema
     .superRefine((c, ctx) => {
+      if (c.EWS_PSEUDONYM_KEY && c.EWS_PSEUDONYM_KEYS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EWS_PSEUDONYM_KEYS'],
+          message: 'set EWS_PSEUDONYM_KEYS or EWS_PSEUDONYM_KEY, not both (EWS_PSEUDONYM_KEY=S is the ring k1:S)',
+        });
       if (role === 'all') return;
       if (!c.KAFKA_BROKERS)
         ctx.addIssue({
@@ -79,11 +85,11 @@ function compiledSchema(options: CompileOptions) {
           path: ['KAFKA_BROKERS'],
           message: `--role ${role} needs it: without Kafka every role shares the embedded log in one process`,
         });
-      if (!c.EWS_PSEUDONYM_KEY)
+      if (!c.EWS_PSEUDONYM_KEY && !c.EWS_PSEUDONYM_KEYS)
         ctx.addIssue({
           code: 'custom',
           path: ['EWS_PSEUDONYM_KEY'],
-          message: `--role ${role} needs the provincial key: each process would otherwise make its own and pseudonyms would not match across processes`,
+          message: `--role ${role} needs the provincial key (or the ring EWS_PSEUDONYM_KEYS): each process would otherwise make its own and pseudonyms would not match across processes`,
         });
     })
     .transform((c, ctx): Config => {

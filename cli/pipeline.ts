@@ -26,7 +26,7 @@ import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
-import { createPseudonymiser } from '../ingest/pseudonymise.ts';
+import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect/detect-service.ts';
 import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
@@ -343,13 +343,14 @@ export async function startPipeline(
   }
 }
 
-function pseudonymKey(config: Readonly<Config>, log: Logger): Buffer {
-  if (config.EWS_PSEUDONYM_KEY) return Buffer.from(config.EWS_PSEUDONYM_KEY, 'utf8');
+function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
+  const ring = configuredKeyRing(config);
+  if (ring) return ring;
   const file = join(config.EWS_DATA_DIR, 'pseudonym.key');
   if (!existsSync(file)) {
     mkdirSync(config.EWS_DATA_DIR, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  return singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
 }

@@ -10,7 +10,7 @@ import { systemClock } from '../platform/clock.ts';
 import { createUnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type BodyItem } from '../ingest/ingest-service.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
-import { createPseudonymiser } from '../ingest/pseudonymise.ts';
+import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
 
 const HELP = `ews produce — send a file of hospital events to Kafka (a batch upload or a replay) / gửi tệp sự kiện lên Kafka
 
@@ -65,7 +65,7 @@ export async function runProduce(argv: string[]): Promise<number> {
   const key = pseudonymKey(config);
   if (!key)
     return usage(
-      `EWS_PSEUDONYM_KEY is not set and ${join(config.EWS_DATA_DIR, 'pseudonym.key')} does not exist: use the key ews serve uses`,
+      `neither EWS_PSEUDONYM_KEYS nor EWS_PSEUDONYM_KEY is set and ${join(config.EWS_DATA_DIR, 'pseudonym.key')} does not exist: use the key ews serve uses`,
     );
 
   const log = createLogger({ level: config.EWS_LOG_LEVEL === 'info' ? 'warn' : config.EWS_LOG_LEVEL });
@@ -165,10 +165,11 @@ function usage(message: string): number {
 }
 
 /** The provincial key: EWS_PSEUDONYM_KEY, else the key file `ews serve` keeps in EWS_DATA_DIR. Never creates one. */
-function pseudonymKey(config: Readonly<Config>): Buffer | undefined {
-  if (config.EWS_PSEUDONYM_KEY) return Buffer.from(config.EWS_PSEUDONYM_KEY, 'utf8');
+function pseudonymKey(config: Readonly<Config>): PseudonymKeyRing | undefined {
+  const ring = configuredKeyRing(config);
+  if (ring) return ring;
   const file = join(config.EWS_DATA_DIR, 'pseudonym.key');
-  return existsSync(file) ? Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8') : undefined;
+  return existsSync(file) ? singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8')) : undefined;
 }
 
 function renderSummary(s: ProduceSummary): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envInt } from '../platform/config.ts';
+import { parseKeyRing } from './pseudonymise.ts';
 
 /** Settings of the hospital edge (composed into the root schema in cli/config.ts). */
 export const ingestConfigSchema = z.object({
@@ -9,6 +10,22 @@ export const ingestConfigSchema = z.object({
    * `ews serve --role ingest|processor` refuses to start without it).
    */
   EWS_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * The pseudonymisation key ring, `id:secret,id:secret` (ids [A-Za-z0-9]{1,16}, secrets ≥ 32
+   * characters): the first makes new pseudonyms (`<id>:<hex>` in `patient_key`), the others
+   * stay for linking pseudonyms made before a rotation. Instead of EWS_PSEUDONYM_KEY (which is a
+   * ring of one key with id `k1`); not both.
+   */
+  EWS_PSEUDONYM_KEYS: z
+    .string()
+    .superRefine((s, ctx) => {
+      try {
+        parseKeyRing(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   /** Event identities remembered by ingest for duplicate answers (~16 B each). Default 20 million. */
   EWS_DEDUP_CAPACITY: envInt(20_000_000, 1000, 1_000_000_000),
   /**

@@ -93,7 +93,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
     expect(onTopic.map((m) => m.key)).toEqual(['09187', '09187']);
     expect(new Set(onTopic.map((m) => m.partition)).size).toBe(1);
     const rec = JSON.parse(onTopic[0]!.value) as { event: Record<string, unknown>; received_at: string };
-    expect(rec.event['patient_key']).toMatch(/^[0-9a-f]{32}$/);
+    expect(rec.event['patient_key']).toMatch(/^k1:[0-9a-f]{32}$/);
     expect(rec.event).not.toHaveProperty('patient_id');
     await p.settle();
     const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20&commune=09187' });
