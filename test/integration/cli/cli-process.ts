@@ -25,7 +25,7 @@ export interface CliProcess {
 /** Environment of a test run: the parent's, without variables that would change the outcome. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(EWS_|KAFKA_|CLICKHOUSE_|PORT$|HOST$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(EWS_|KAFKA_|CLICKHOUSE_|DATABASE_URL$|PORT$|HOST$)/.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
