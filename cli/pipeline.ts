@@ -91,6 +91,8 @@ export async function startPipeline(
   const closers: (() => Promise<void>)[] = [];
   try {
     const metrics = createMetricsRegistry();
+    // The data directory holds health data: created readable by the owner only, before any store makes it.
+    mkdirSync(config.EWS_DATA_DIR, { recursive: true, mode: 0o700 });
     // First after the config, closed last: hospitals and keys, later users and the outbox.
     const operational = await openMigratedOperationalStore(config, log);
     closers.push(() => operational.close());
@@ -348,7 +350,7 @@ function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
   if (ring) return ring;
   const file = join(config.EWS_DATA_DIR, 'pseudonym.key');
   if (!existsSync(file)) {
-    mkdirSync(config.EWS_DATA_DIR, { recursive: true });
+    mkdirSync(config.EWS_DATA_DIR, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }

@@ -34,7 +34,8 @@ export async function createStore(options: StoreOptions): Promise<ClickHouseClie
       clickhouse_settings: settings,
     });
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  // Events and dead letters: the directory (and a data directory it creates) for the owner only.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const connection = createChdbConnection({ path: options.dataDir });
   const session = connection.chdb;
   // chDB's Connection is typed against its own copy of @clickhouse/client-common, so the

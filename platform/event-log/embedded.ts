@@ -3,6 +3,7 @@ import {
   existsSync,
   fdatasync,
   fsyncSync,
+  fchmodSync,
   mkdirSync,
   openSync,
   readSync,
@@ -37,7 +38,8 @@ export function createEmbeddedLog(options: { dir: string; logger: Logger; metric
         registers: [options.metrics],
       })
     : undefined;
-  mkdirSync(options.dir, { recursive: true });
+  // The log holds health events: readable by the owner only (directories 0700, files 0600).
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const topics = new Map<string, TopicFile>();
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
@@ -152,7 +154,9 @@ function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
 
 function openTopic(dir: string, topic: string, log: Logger): TopicFile {
   if (!/^[A-Za-z0-9._-]+$/.test(topic)) throw new Error(`invalid topic name: ${topic}`);
-  const fd = openSync(join(dir, `${topic}.log`), 'a+');
+  const fd = openSync(join(dir, `${topic}.log`), 'a+', 0o600);
+  // A file an earlier version created readable by others is tightened too.
+  fchmodSync(fd, 0o600);
   let size = fstatSync(fd).size;
   // Drop a torn tail: everything after the last newline was never acknowledged.
   if (size > 0) {
@@ -186,7 +190,7 @@ function readCommitted(dir: string, topic: string, group: string): number {
 function writeCommitted(dir: string, topic: string, group: string, offset: number): void {
   const p = offsetPath(dir, topic, group);
   const tmp = `${p}.tmp`;
-  writeFileSync(tmp, String(offset));
+  writeFileSync(tmp, String(offset), { mode: 0o600 });
   const fd = openSync(tmp, 'r');
   fsyncSync(fd);
   closeSync(fd);
