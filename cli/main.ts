@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAppError } from '../platform/errors.ts';
+import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
 import { EXIT_USAGE, UsageError } from './usage.ts';
 
 // One line per command, English / Vietnamese. test/integration/cli/help.test.ts runs
@@ -85,6 +86,8 @@ function describeFailure(err: unknown, command: string | undefined): { message: 
   if (isAppError(err) && err.code === 'CONFIG_INVALID') return { message: e.message, code: EXIT_USAGE };
   if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS_'))
     return { message: `${e.message} (see 'ews ${command} --help' / xem trợ giúp)`, code: EXIT_USAGE };
+  if (err instanceof DirectoryHeldError)
+    return { message: `${e.message}: stop it first, or use its API / dừng dịch vụ đó trước, hoặc dùng API của nó`, code: 1 };
   if (e.code === 'EADDRINUSE')
     return {
       message: `the HTTP port is already in use / cổng HTTP đang bị chiếm: ${e.message}. Set PORT=… (or --port with demo).`,

@@ -88,6 +88,11 @@ describe('ews hospitals while the service runs', () => {
       expect(held.stderr).toMatch(/is held by process \d+/);
       expect(held.stderr).toMatch(/đang được tiến trình/);
       expect(held.stderr).toMatch(/--url/);
+      // A second service on the same directory stops at once with one line, before touching anything.
+      const second = await runCli(['serve'], cleanEnv({ EWS_DATA_DIR: dir, PORT: '0' }));
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/^ews serve: the operational store .* is held by process \d+ .*stop it first/);
+      expect(second.stderr.trim().split('\n')).toHaveLength(1);
 
       const noToken = await runCli(['hospitals', 'list', '--url', p.url]);
       expect(noToken.code).toBe(2);
