@@ -20,15 +20,15 @@ export const SERVER_URL =
   process.env.TEST_DATABASE_URL ??
   `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}/${process.env.PGDATABASE ?? 'test'}`;
 
-export async function serverAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2000 });
+export async function serverAnswers(url = SERVER_URL, { ci }: { ci: string | undefined } = { ci: process.env.CI }): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
     return true;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`CI=true and no PostgreSQL server answers at ${SERVER_URL}`, { cause: err });
-    console.warn(`no PostgreSQL server at ${SERVER_URL} (${String(err)}): its operational-store tests are skipped`);
+    if (ci === 'true') throw new Error(`CI=true and no PostgreSQL server answers at ${url}`, { cause: err });
+    console.warn(`no PostgreSQL server at ${url} (${String(err)}): its operational-store tests are skipped`);
     return false;
   } finally {
     await client.end().catch(() => undefined);
