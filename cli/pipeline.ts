@@ -82,7 +82,16 @@ export type Role = 'all' | 'ingest' | 'processor';
  */
 export async function startPipeline(
   config: Readonly<Config>,
-  deps: { log: Logger; clock: Clock; listen?: boolean; cronSchedule?: boolean; role?: Role; onFatal?: (err: Error) => void },
+  deps: {
+    log: Logger;
+    clock: Clock;
+    listen?: boolean;
+    cronSchedule?: boolean;
+    role?: Role;
+    onFatal?: (err: Error) => void;
+    /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
+    scrub?: boolean;
+  },
 ): Promise<Pipeline> {
   const { log, clock } = deps;
   const role = deps.role ?? 'all';
@@ -135,6 +144,7 @@ export async function startPipeline(
       dedup,
       pseudonymise: createPseudonymiser(pseudonymKey(config, log)),
       eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
+      scrub: deps.scrub,
     });
 
     const alertStore = createAlertStore(store, clock);

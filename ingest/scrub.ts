@@ -107,9 +107,18 @@ function replaceWord(text: string, word: string, marker: string): string {
 export function scrubBytes(bytes: Uint8Array): Uint8Array {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = buf.toString('latin1');
-  const out = scrubText(text.replace(PATIENT_FIELD, `$1"${MARKERS.patient}"`));
+  // The patient ids named by the bytes are masked wherever else they appear (a complaint
+  // naming the patient), as scrubText does with an event's own id.
+  const ids = new Set<string>();
+  let out = text.replace(PATIENT_FIELD, (_m, key: string, value: string) => {
+    const id = value.startsWith('"') ? value.slice(1).replace(/"$/, '') : value;
+    if (id.length >= MIN_PATIENT_ID_IN_TEXT) ids.add(id);
+    return `${key}"${MARKERS.patient}"`;
+  });
+  for (const id of ids) out = replaceWord(out, id, MARKERS.patient);
+  out = scrubText(out);
   return out === text ? bytes : Buffer.from(out, 'latin1');
 }
 
 /** `"patient_id": "…"` (or a number, or a string cut short by the end of the bytes). */
-const PATIENT_FIELD = /("patient_id"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[-+0-9.eE]+|true|false|null)/g;
+const PATIENT_FIELD = /("patient_id"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|\\?$)|[-+0-9.eE]+|true|false|null)/g;

@@ -110,6 +110,13 @@ describe('scrubBytes', () => {
     );
   });
 
+  it('masks the patient ids it names wherever else they appear', () => {
+    const body = Buffer.from('[{"patient_id":"HN-0042","chief_complaint":"BN HN-0042 sot"},{"patient_id":"X1","c":"X1"}]');
+    expect(text(scrubBytes(body))).toBe(
+      '[{"patient_id":"[patient]","chief_complaint":"BN [patient] sot"},{"patient_id":"[patient]","c":"X1"}]',
+    );
+  });
+
   it('returns the same bytes when nothing is found', () => {
     const body = Buffer.from('{"event_id":"E1","chief_complaint":"sốt 39.5"}');
     expect(scrubBytes(body)).toBe(body);
