@@ -12,7 +12,7 @@ import { TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
  * Issue 9, privacy: events with known identifiers — patient ids, and phone, CCCD/CMND numbers
  * and e-mail addresses in free text — go through every ingest path (accepted, duplicate,
  * refused by validation, an unknown field, an NDJSON line that is not JSON, bodies refused
- * whole with 400/413/415); then the whole data directory is scanned byte for byte (event log
+ * whole with 400/413/415, and writes that fail while a table is detached); then the whole data directory is scanned byte for byte (event log
  * files, chDB parts, PGlite), every ClickHouse table is read back (parts are compressed), and
  * so are the captured pino lines: no identifier is found. The negative control runs the same
  * input on the same directory with scrubbing switched off and finds every one of them.
@@ -70,7 +70,27 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
   expect((await post(bytes)).statusCode).toBe(400);
   const big = JSON.stringify(Array.from({ length: 30 }, (_, i) => JSON.parse(whole(`${tag}-413-${i}`)) as unknown).flat());
   expect((await post(big)).statusCode).toBe(413);
+  // Failing store writes: with dead_letters detached, a refused event and a refused body are
+  // answered 5xx (nothing kept) and logged; with events detached, an accepted event's count
+  // write fails, is logged and retried.
+  const refused = encounter({ event_id: `${tag}-fail`, patient_id: pid.bad, commune_code: '99999', chief_complaint: complaint(pid.bad) });
+  await p.store.command({ query: 'DETACH TABLE dead_letters' });
+  try {
+    expect((await post(JSON.stringify([refused]))).statusCode).toBeGreaterThanOrEqual(500);
+    expect((await post(whole(`${tag}-fail415`), 'text/plain')).statusCode).toBeGreaterThanOrEqual(500);
+  } finally {
+    await p.store.command({ query: 'ATTACH TABLE dead_letters' });
+  }
+  await p.store.command({ query: 'DETACH TABLE events' });
+  try {
+    const retried = encounter({ event_id: `${tag}-retry`, patient_id: pid.ok, chief_complaint: complaint(pid.ok) });
+    expect((await post(JSON.stringify([retried]))).json()).toMatchObject({ accepted: 1 });
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    await p.store.command({ query: 'ATTACH TABLE events' });
+  }
   await p.settle();
+  expect(logs.some((l) => l.includes('"level":50') || l.includes('"level":40'))).toBe(true);
   return { p, logs };
 }
 
@@ -109,6 +129,11 @@ describe('no raw identifier anywhere (issue 9, privacy)', () => {
       expect(await rs.json()).toEqual([
         { chief_complaint: 'sốt 39.5 3 ngày, BN [patient], gọi [phone] hoặc [phone] hoặc [phone], CCCD [id], CMND [id], [email]' },
       ]);
+      const ev = await p.store.query({
+        query: "SELECT event_id FROM events WHERE startsWith(event_id, 'S-') ORDER BY event_id",
+        format: 'JSONEachRow',
+      });
+      expect(await ev.json()).toEqual(['S-lab', 'S-nd', 'S-ok', 'S-retry'].map((event_id) => ({ event_id })));
       const dl = await p.store.query({ query: 'SELECT count() AS n FROM dead_letters', format: 'JSONEachRow' });
       expect(Number((await dl.json<{ n: string }>())[0]!.n)).toBe(6);
       expect(logs.length).toBeGreaterThan(0);
