@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,3 +65,15 @@ export function lab(over: Record<string, unknown> = {}): Record<string, unknown>
 }
 
 export const ndjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n');
+
+/** POSTs events as one JSON body, expects 200, and waits until they are counted and evaluated. */
+export async function postAndSettle(p: Awaited<ReturnType<typeof startTestPipeline>>, events: unknown[]): Promise<void> {
+  const res = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
+  expect(res.statusCode).toBe(200);
+  await p.settle();
+}

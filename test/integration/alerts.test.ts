@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 
@@ -15,16 +15,7 @@ const changes: AlertChange[] = [];
 const day = (date: string, n: number, prefix = date) =>
   Array.from({ length: n }, (_, i) => encounter({ event_id: `${prefix}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
 
-const post = async (events: unknown[]) => {
-  const res = await p.app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify(events),
-  });
-  expect(res.statusCode).toBe(200);
-  await p.settle();
-};
+const post = (events: unknown[]) => postAndSettle(p, events);
 
 beforeAll(async () => {
   hook = await startWebhookReceiver<AlertChange>();

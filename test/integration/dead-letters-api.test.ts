@@ -2,23 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encounter, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
 import { pseudonymised } from '../helpers/privacy.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
+import type { DeadLetterPage } from '../../storage/dead-letter-reads.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
-type Row = {
-  id: string;
-  received_at: string;
-  source: string;
-  reason_code: string;
-  reason: string;
-  hospital_id: string;
-  event_id: string;
-  details: unknown;
-  raw: string;
-  raw_encoding: 'utf8' | 'base64';
-  raw_bytes: number;
-  raw_truncated: boolean;
-};
-type Page = { rows: Row[]; next: string | null };
+// The answer is the storage module's page, as the route sends it.
+type Page = DeadLetterPage;
 
 // Receive times are set by the test: the letters of each step land at a known instant.
 let now = Date.parse('2026-11-20T03:00:00Z');

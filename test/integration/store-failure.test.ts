@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 import { parseDay } from '../../processors/count/window.ts';
@@ -18,16 +18,7 @@ const dengue = (date: string, n: number, commune = '09187', prefix = `${commune}
     encounter({ event_id: `${prefix}-${i}`, commune_code: commune, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }),
   );
 
-async function post(p: P, events: unknown[]): Promise<void> {
-  const res = await p.app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify(events),
-  });
-  expect(res.statusCode).toBe(200);
-  await p.settle();
-}
+const post = postAndSettle;
 
 /** Runs `during` with `table` detached from the engine, so every write to it fails. */
 async function withDetached(p: P, table: string, during: () => Promise<void>): Promise<void> {
