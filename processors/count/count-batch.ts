@@ -78,6 +78,8 @@ export const STORABLE_DAYS = Object.freeze({ min: 0, max: 65_535 });
 const QUOTE_CAP = 200;
 
 const NONE: readonly string[] = [];
+/** An enum or code the v1 contract has already checked: no tab, newline or backslash in it. */
+const asChecked = (s: string): string => s;
 
 /**
  * The per-record work of counting, pure: read each log record (JSON, the v1 contract unless
@@ -91,6 +93,10 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
   const refused: Refused[] = [];
   const changed = new Map<string, CountKey>();
   const window = options.window ?? DEFAULT_EVENT_TIME_WINDOW;
+  // The v1 contract's enums and codes (schema, commune, sex, setting, LOINC, result) need no
+  // escaping once checked; a trusted record's were not checked here, so they are escaped.
+  // Ids and free text may hold a backslash: always escaped.
+  const checked = options.trusted ? tsvString : asChecked;
   for (const rec of records) {
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
@@ -119,11 +125,11 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
       const syndromes = options.classify(ev);
       const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
       const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
-      // Column order of EVENT_COLUMNS; one template per row (no per-row array to join). Every
-      // text field is escaped, the enums too: a trusted record's fields are not checked, and
-      // one record must make exactly one line (tsvString returns a clean string as it is).
+      // Column order of EVENT_COLUMNS; one template per row (no per-row array to join). One
+      // record must make exactly one line: ids and free text are always escaped, the
+      // contract's enums and codes only when they were not checked (`checked`).
       rows.push(
-        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${tsvString(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${tsvString(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${tsvString(ev.sex)}\t${tsvNumber(ev.age_years)}\t${tsvString(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${tsvString(lab?.test_code ?? '')}\t${tsvString(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
+        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${checked(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${checked(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${checked(ev.sex)}\t${tsvNumber(ev.age_years)}\t${checked(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${checked(lab?.test_code ?? '')}\t${checked(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
       );
       for (const syndrome of syndromes) {
         const k = `${syndrome}|${ev.commune_code}|${day}`;
