@@ -12,6 +12,7 @@ const ROOMS = [
   'platform',
   'storage',
   'ingest',
+  'access',
   'processors',
   'alerts',
   'dashboards',
@@ -46,6 +47,11 @@ const ROOM_ZONES = [
     'storage/ is the store layer: typed functions over SQL; it knows the contracts and the clients, not the rooms that call it.',
   ),
   zone('ingest', ['schemas', 'platform'], 'ingest/ is the hospital edge; it meets the processors at the event log, never by import.'),
+  zone(
+    'access',
+    ['schemas', 'platform', 'storage'],
+    'access/ authenticates people and decides nothing about the data: rooms get a Principal and ask schemas/access.ts what it may see.',
+  ),
   zone(
     'processors',
     ['schemas', 'platform', 'storage'],
@@ -102,7 +108,7 @@ export default tseslint.config(
   },
   {
     // Library rooms log through pino (STYLE.md): console output belongs to the commands.
-    files: ['schemas/**', 'platform/**', 'storage/**', 'ingest/**', 'processors/**', 'alerts/**', 'dashboards/**/*.ts'],
+    files: ['schemas/**', 'platform/**', 'storage/**', 'ingest/**', 'access/**', 'processors/**', 'alerts/**', 'dashboards/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
   {
