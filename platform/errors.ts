@@ -18,6 +18,12 @@ export const ERROR_CATALOGUE = {
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   HEADERS_TOO_LARGE: { status: 431, retryable: false },
+  /** OpenID Connect sign-in (access/oidc-routes.ts): a callback without a valid state, code or ID token. */
+  OIDC_CALLBACK_INVALID: { status: 400, retryable: false },
+  /** The provider refused (error=access_denied…), or its claims do not make a user of this service. */
+  OIDC_SIGN_IN_REFUSED: { status: 403, retryable: false },
+  /** The identity provider cannot be reached (discovery, token or UserInfo endpoint). */
+  OIDC_UNAVAILABLE: { status: 503, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOG_UNAVAILABLE: { status: 503, retryable: true },
