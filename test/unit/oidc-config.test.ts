@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { oidcConfigSchema, oidcEnvSchema, oidcSettings, checkOidcConfig } from '../../access/oidc-config.ts';
@@ -86,5 +87,21 @@ describe('OIDC configuration', () => {
       }),
     );
     expect(s?.mapping).toMatchObject({ roleClaim: 'groups', roleMap: { 'ews-officers': 'officer', 'ews-admins': 'admin' } });
+  });
+
+  it('.env.example lists every EWS_OIDC_* variable, and its commented example values make a valid set', () => {
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    for (const key of Object.keys(oidcConfigSchema.shape)) expect(text, key).toContain(key);
+    const lines = (t: string) =>
+      Object.fromEntries(
+        t
+          .split('\n')
+          .filter((l) => l.startsWith('EWS_OIDC_'))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+    expect(oidcSettings(loadConfig(oidcEnvSchema, lines(text)))).toBeNull();
+    const uncommented = lines(text.replace(/^# (EWS_OIDC_[A-Z_]+=\S*).*$/gm, '$1'));
+    expect(Object.keys(uncommented)).toHaveLength(Object.keys(oidcConfigSchema.shape).length);
+    expect(oidcSettings(loadConfig(oidcEnvSchema, uncommented))?.mapping.roleMap).toMatchObject({ 'ews-admins': 'admin' });
   });
 });
