@@ -38,7 +38,7 @@ export function createOidcDiscovery(settings: OidcSettings, log: Logger): OidcDi
       throw new AppError(
         'OIDC_UNAVAILABLE',
         `the identity provider cannot be reached (${settings.issuer.href}); try again in a moment / không kết nối được nhà cung cấp định danh; vui lòng thử lại sau`,
-        { cause: err, details: { issuer: settings.issuer.href } },
+        { cause: err, details: { reason: 'provider_unavailable', issuer: settings.issuer.href } },
       );
     }
   };

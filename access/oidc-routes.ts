@@ -3,10 +3,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.ts';
-import { AppError, isAppError } from '../platform/errors.ts';
+import { Counter, type Registry } from 'prom-client';
 import { mapClaims, type OidcIdentity } from './oidc-claims.ts';
 import { OIDC_CALLBACK_PATH, type OidcSettings } from './oidc-config.ts';
 import { createOidcDiscovery, type OidcDiscovery } from './oidc-discovery.ts';
+import {
+  claimsRefusal,
+  classify,
+  noIdToken,
+  refusalOf,
+  stateRefusal,
+  type OidcRefusalCode,
+  type OidcRefusalReason,
+} from './oidc-errors.ts';
 import { createStateSealer, STATE_COOKIE, STATE_TTL_MS } from './oidc-state.ts';
 
 /** A person the provider vouched for, mapped: what `signIn` receives. */
@@ -28,8 +37,27 @@ export interface OidcRouteDeps {
    * redirect to `/`.
    */
   signIn: (identity: OidcSignIn, req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /**
+   * Told of every callback that signed nobody in (the audit log records failed sign-ins),
+   * before the refusal is answered; a failure here is logged and does not change the answer.
+   */
+  onRefusal?: (refusal: OidcRefusal, req: FastifyRequest) => Promise<void>;
+  /** Registry for `ews_access_oidc_callbacks_total{outcome}`; unset → no metric. */
+  metrics?: Registry;
   /** The provider's discovery; default createOidcDiscovery(settings, logger). */
   discovery?: OidcDiscovery;
+}
+
+/** A callback that signed nobody in. */
+export interface OidcRefusal {
+  /** The error code answered: OIDC_CALLBACK_INVALID (400), OIDC_SIGN_IN_REFUSED (403), OIDC_UNAVAILABLE (503). */
+  readonly code: OidcRefusalCode;
+  readonly reason: OidcRefusalReason;
+  /** The claim missing or invalid, for a claims refusal. */
+  readonly claim: string | null;
+  /** Who the provider vouched for, once the ID token passed its checks (claims refusals); else null. */
+  readonly issuer: string | null;
+  readonly subject: string | null;
 }
 
 /** The route that starts a sign-in; the callback is OIDC_CALLBACK_PATH. */
@@ -49,6 +77,14 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
     const log = deps.logger.child({ module: 'oidc' });
     const discovery = deps.discovery ?? createOidcDiscovery(deps.settings, log);
     const sealer = createStateSealer(deps.settings.clientSecret);
+    const callbacks =
+      deps.metrics &&
+      new Counter({
+        name: 'ews_access_oidc_callbacks_total',
+        help: 'OpenID Connect sign-in callbacks by outcome: signed_in, refused (403), invalid (400), unavailable (503)',
+        labelNames: ['outcome'],
+        registers: [deps.metrics],
+      });
     const { redirectUrl } = deps.settings;
     const cookieOptions = {
       // Only the sign-in routes (under whatever prefix the proxy adds) receive it.
@@ -84,6 +120,26 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
       // One callback per sign-in: whatever happens next, the pending state is spent.
       void reply.clearCookie(STATE_COOKIE, cookieOptions);
       void reply.header('cache-control', 'no-store');
+      const who: { issuer: string | null; subject: string | null } = { issuer: null, subject: null };
+      try {
+        await callback(req, reply, who);
+      } catch (err) {
+        const r = refusalOf(err);
+        if (r) {
+          callbacks?.inc({
+            outcome: r.code === 'OIDC_UNAVAILABLE' ? 'unavailable' : r.code === 'OIDC_SIGN_IN_REFUSED' ? 'refused' : 'invalid',
+          });
+          log.info({ code: r.code, reason: r.reason, claim: r.claim }, 'OpenID Connect sign-in refused');
+          await deps.onRefusal?.({ ...r, ...who }, req).catch((e: unknown) => log.error({ err: e }, 'recording a refused sign-in failed'));
+        }
+        throw err;
+      }
+      callbacks?.inc({ outcome: 'signed_in' });
+      if (!reply.sent) return reply.redirect('/', 302);
+      return reply;
+    });
+
+    async function callback(req: FastifyRequest, reply: FastifyReply, who: { issuer: string | null; subject: string | null }) {
       const sealed = req.cookies[STATE_COOKIE];
       const pending = sealed ? sealer.open(sealed, deps.clock.now()) : null;
       if (!pending) throw stateRefusal(sealed === undefined ? 'state_missing' : 'state_invalid');
@@ -94,17 +150,12 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
       const claims = await exchange(config, current, pending).catch((err: unknown) => {
         throw classify(err);
       });
+      who.issuer = config.serverMetadata().issuer;
+      who.subject = claims.subject;
       const mapped = mapClaims(claims.all, deps.settings.mapping);
-      if (!mapped.ok) {
-        log.info({ claim: mapped.refusal.claim, reason: mapped.refusal.reason }, 'OpenID Connect sign-in refused');
-        throw new AppError('OIDC_SIGN_IN_REFUSED', mapped.refusal.message, {
-          details: { claim: mapped.refusal.claim, reason: mapped.refusal.reason },
-        });
-      }
-      await deps.signIn({ issuer: config.serverMetadata().issuer, subject: claims.subject, ...mapped.identity }, req, reply);
-      if (!reply.sent) return reply.redirect('/', 302);
-      return reply;
-    });
+      if (!mapped.ok) throw claimsRefusal(mapped.refusal);
+      await deps.signIn({ issuer: who.issuer, subject: claims.subject, ...mapped.identity }, req, reply);
+    }
   });
 }
 
@@ -125,60 +176,7 @@ async function exchange(
     idTokenExpected: true,
   });
   const id = tokens.claims();
-  if (!id)
-    throw new AppError('OIDC_CALLBACK_INVALID', `the identity provider sent no ID token; ${START_AGAIN}`, {
-      details: { reason: 'no_id_token' },
-    });
+  if (!id) throw noIdToken();
   const info = config.serverMetadata().userinfo_endpoint ? await client.fetchUserInfo(config, tokens.access_token, id.sub) : {};
   return { subject: id.sub, all: { ...info, ...id } };
 }
-
-const START_AGAIN = `start again at ${OIDC_START_PATH} / vui lòng đăng nhập lại`;
-
-function stateRefusal(reason: 'state_missing' | 'state_invalid'): AppError {
-  return new AppError(
-    'OIDC_CALLBACK_INVALID',
-    `this sign-in has no valid state: it expired (10 minutes), was started in another browser, or the link was altered; ${START_AGAIN}` +
-      ` (phiên đăng nhập không hợp lệ hoặc đã hết hạn)`,
-    { details: { reason } },
-  );
-}
-
-/** openid-client's failures in the error catalogue: the provider said no, the callback is bad, or the provider is unreachable. */
-function classify(err: unknown): AppError {
-  if (isAppError(err)) return err;
-  if (err instanceof client.AuthorizationResponseError) {
-    return new AppError(
-      'OIDC_SIGN_IN_REFUSED',
-      err.error === 'access_denied'
-        ? 'sign-in was cancelled or refused at the identity provider / đăng nhập đã bị hủy hoặc bị từ chối tại nhà cung cấp định danh'
-        : `the identity provider refused the sign-in (${err.error}) / nhà cung cấp định danh từ chối đăng nhập (${err.error})`,
-      { details: { reason: 'provider_error', error: err.error, error_description: err.error_description ?? null } },
-    );
-  }
-  if (err instanceof client.ResponseBodyError) {
-    if (err.status >= 500) return unavailable(err);
-    return new AppError(
-      'OIDC_CALLBACK_INVALID',
-      `the identity provider did not accept the sign-in code (${err.error}: used already or expired); ${START_AGAIN}`,
-      { cause: err, details: { reason: 'code_rejected', error: err.error } },
-    );
-  }
-  if (err instanceof TypeError) return unavailable(err);
-  if (err instanceof client.ClientError) {
-    if (err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || err.name === 'TimeoutError') return unavailable(err);
-    return new AppError('OIDC_CALLBACK_INVALID', `the sign-in response did not pass its checks (${err.message}); ${START_AGAIN}`, {
-      cause: err,
-      details: { reason: 'response_invalid', check: err.code ?? null },
-    });
-  }
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return unavailable(err);
-  return new AppError('INTERNAL', 'internal error', { cause: err });
-}
-
-const unavailable = (cause: unknown) =>
-  new AppError(
-    'OIDC_UNAVAILABLE',
-    'the identity provider did not answer; try again in a moment / nhà cung cấp định danh không phản hồi; vui lòng thử lại sau',
-    { cause },
-  );

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { createHttpBase } from '../../platform/http.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { oidcEnvSchema, oidcSettings, type OidcSettings } from '../../access/oidc-config.ts';
-import { registerOidcRoutes, type OidcSignIn } from '../../access/oidc-routes.ts';
+import { registerOidcRoutes, type OidcRefusal, type OidcSignIn } from '../../access/oidc-routes.ts';
 import { createStateSealer, type PendingSignIn } from '../../access/oidc-state.ts';
 import { CookieBrowser, completeAtProvider, freePort, locationOf, startOidcProvider, type TestProvider } from '../helpers/oidc-provider.ts';
 
@@ -32,6 +33,8 @@ const accounts = {
 
 class App {
   readonly signIns: OidcSignIn[] = [];
+  readonly refusals: OidcRefusal[] = [];
+  readonly metrics = new Registry();
   app!: FastifyInstance;
   base!: string;
   /** Added to the real time: lets a test outlive the 10-minute state. */
@@ -40,10 +43,15 @@ class App {
   async start(port: number, env: Record<string, string>, settingsOf = (s: OidcSettings) => s): Promise<this> {
     const settings = settingsOf(oidcSettings(loadConfig(oidcEnvSchema, env))!);
     const logger = createLogger({ level: 'silent' });
-    this.app = createHttpBase({ logger, metrics: new Registry(), bodyLimit: 1 << 20, health: () => Promise.resolve({}) });
+    this.app = createHttpBase({ logger, metrics: this.metrics, bodyLimit: 1 << 20, health: () => Promise.resolve({}) });
     await registerOidcRoutes(this.app, {
       settings,
       logger,
+      metrics: this.metrics,
+      onRefusal: async (r) => {
+        this.refusals.push(r);
+        await Promise.resolve();
+      },
       clock: { now: () => Date.now() + this.clockOffsetMs },
       signIn: async (identity, _req, reply) => {
         this.signIns.push(identity);
@@ -92,8 +100,10 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  app.signIns.length = 0;
-  mapped.signIns.length = 0;
+  for (const a of [app, mapped]) {
+    a.signIns.length = 0;
+    a.refusals.length = 0;
+  }
   app.clockOffsetMs = 0;
 });
 
@@ -103,6 +113,12 @@ async function toCallback(browser: CookieBrowser, a: App, action: { accountId: s
   expect(start.status).toBe(302);
   const authorization = locationOf(start, a.base);
   return { start, authorization, callback: await completeAtProvider(browser, authorization, `${a.base}/v1/session/oidc/callback`, action) };
+}
+
+/** `ews_access_oidc_callbacks_total` by outcome. */
+async function callbacksOf(a: App) {
+  const metric = await a.metrics.getSingleMetric('ews_access_oidc_callbacks_total')!.get();
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels['outcome']), v.value]));
 }
 
 async function errorOf(res: Response) {
@@ -137,6 +153,7 @@ describe('OIDC sign-in with a real provider', () => {
   });
 
   it('signs in: the mapped identity reaches signIn, its cookie is kept, and the browser goes to /', async () => {
+    const before = await callbacksOf(app);
     const browser = new CookieBrowser();
     const { callback: back } = await toCallback(browser, app, { accountId: 'lan' });
     expect(back.searchParams.get('code')).toBeTruthy();
@@ -157,6 +174,8 @@ describe('OIDC sign-in with a real provider', () => {
     expect(browser.cookie(new URL(app.base).host, 'ews_session')).toBe('session-of-lan.nguyen');
     // The pending state is spent.
     expect(browser.cookie(new URL(app.base).host, 'ews_oidc')).toBeUndefined();
+    expect(app.refusals).toEqual([]);
+    expect(await callbacksOf(app)).toEqual({ ...before, signed_in: (before['signed_in'] ?? 0) + 1 });
   });
 
   it('maps communes, English and no e-mail', async () => {
@@ -197,6 +216,8 @@ describe('OIDC sign-in refusals never start a session', () => {
     expect(error.message).toMatch(message);
     expect(res.headers.getSetCookie().some((c) => c.startsWith('ews_session='))).toBe(false);
     expect(app.signIns).toEqual([]);
+    // For the audit log: who was refused, and why.
+    expect(app.refusals).toEqual([{ code: 'OIDC_SIGN_IN_REFUSED', reason, claim, issuer: provider.issuer, subject: accountId }]);
   });
 
   it('a role the map does not know: 403', async () => {
@@ -209,6 +230,7 @@ describe('OIDC sign-in refusals never start a session', () => {
   });
 
   it('the provider answering error=access_denied: 403, bilingual', async () => {
+    const before = await callbacksOf(app);
     const browser = new CookieBrowser();
     const { callback: back } = await toCallback(browser, app, { abort: true });
     expect(back.searchParams.get('error')).toBe('access_denied');
@@ -218,6 +240,8 @@ describe('OIDC sign-in refusals never start a session', () => {
     expect(error).toMatchObject({ code: 'OIDC_SIGN_IN_REFUSED', details: { reason: 'provider_error', error: 'access_denied' } });
     expect(error.message).toMatch(/cancelled or refused.*bị từ chối/);
     expect(app.signIns).toEqual([]);
+    expect(app.refusals).toEqual([{ code: 'OIDC_SIGN_IN_REFUSED', reason: 'provider_error', claim: null, issuer: null, subject: null }]);
+    expect(await callbacksOf(app)).toEqual({ ...before, refused: (before['refused'] ?? 0) + 1 });
   });
 
   it('a tampered state: 400, and the code is not exchanged', async () => {
@@ -284,6 +308,8 @@ describe('OIDC sign-in refusals never start a session', () => {
     const error = await errorOf(replay);
     expect(error).toMatchObject({ code: 'OIDC_CALLBACK_INVALID', details: { reason: 'code_rejected', error: 'invalid_grant' } });
     expect(app.signIns).toHaveLength(1);
+    expect(app.refusals.map((r) => r.reason)).toEqual(['state_missing', 'code_rejected']);
+    expect((await callbacksOf(app))['invalid']).toBeGreaterThanOrEqual(2);
   });
 
   // The test holds the client secret, so it can reseal the pending sign-in with one part changed.
@@ -318,6 +344,40 @@ describe('OIDC sign-in refusals never start a session', () => {
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toMatchObject({ code: 'OIDC_CALLBACK_INVALID' });
     expect(app.signIns).toEqual([]);
+  });
+});
+
+describe('OIDC routes beside the session code', () => {
+  it('mount on an app that registered @fastify/cookie itself (with a secret for signed cookies)', async () => {
+    const port = await freePort();
+    // The provider knows only the first two redirect URIs: this app only starts sign-ins.
+    const logger = createLogger({ level: 'silent' });
+    const other = createHttpBase({ logger, metrics: new Registry(), bodyLimit: 1 << 20, health: () => Promise.resolve({}) });
+    await other.register(cookie, { secret: 'a-secret-the-session-code-uses-0123' });
+    const settings = oidcSettings(
+      loadConfig(oidcEnvSchema, {
+        EWS_OIDC_ISSUER: provider.issuer,
+        EWS_OIDC_CLIENT_ID: CLIENT_ID,
+        EWS_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        EWS_OIDC_REDIRECT_URL: `http://127.0.0.1:${port}/v1/session/oidc/callback`,
+      }),
+    )!;
+    await registerOidcRoutes(other, {
+      settings,
+      logger,
+      clock: { now: () => Date.now() },
+      signIn: () => Promise.reject(new Error('not here')),
+    });
+    try {
+      const res = await other.inject({ url: '/v1/session/oidc' });
+      expect(res.statusCode).toBe(302);
+      expect(String(res.headers['set-cookie'])).toMatch(/^ews_oidc=/);
+      expect((await other.inject({ url: '/v1/session/oidc/callback?code=x&state=y' })).json()).toMatchObject({
+        error: { code: 'OIDC_CALLBACK_INVALID', details: { reason: 'state_missing' } },
+      });
+    } finally {
+      await other.close();
+    }
   });
 });
 
