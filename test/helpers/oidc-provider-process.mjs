@@ -1,7 +1,8 @@
 // A real OpenID Connect provider (npm oidc-provider) for the tests, run as a child process by
 // test/helpers/oidc-provider.ts. Its configuration is one JSON argument:
 //   { clientId, clientSecret, redirectUris, accounts: { [accountId]: claims } }
-// It listens on 127.0.0.1 on a free port and prints one JSON line {"issuer": "..."} when ready.
+// It listens on 127.0.0.1 on a free port and prints a JSON line {"issuer": "..."} when ready,
+// and exits on SIGTERM or when its stdin closes.
 // The built-in development interactions (a login form that accepts any password, a consent
 // form) stand in for a person at a browser.
 import { generateKeyPairSync } from 'node:crypto';
@@ -48,4 +49,7 @@ const provider = new Provider(issuer, {
 provider.on('server_error', (_ctx, err) => process.stderr.write(`oidc-provider server_error: ${err.stack}\n`));
 server.on('request', provider.callback());
 process.stdout.write(`${JSON.stringify({ issuer })}\n`);
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => process.exit(0));
+// The parent holds stdin open; when it goes (a test process killed), so does the provider.
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));

@@ -23,7 +23,8 @@ const SCRIPT = fileURLToPath(new URL('./oidc-provider-process.mjs', import.meta.
 
 /** Starts a real oidc-provider in a child process on 127.0.0.1 and a free port; resolves once it listens. */
 export async function startOidcProvider(options: TestProviderOptions): Promise<TestProvider> {
-  const child = spawn(process.execPath, [SCRIPT, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays open: the child exits when it closes, so a test process that dies leaves no provider behind.
+  const child = spawn(process.execPath, [SCRIPT, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const issuer = await new Promise<string>((resolve, reject) => {
@@ -31,8 +32,8 @@ export async function startOidcProvider(options: TestProviderOptions): Promise<T
     const timer = setTimeout(() => reject(new Error(`oidc-provider did not start in 20 s: ${stderr}`)), 20_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) {
+      const line = out.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('{"issuer":'));
+      if (line) {
         clearTimeout(timer);
         resolve((JSON.parse(line) as { issuer: string }).issuer);
       }
