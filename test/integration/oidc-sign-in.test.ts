@@ -348,12 +348,14 @@ describe('OIDC sign-in refusals never start a session', () => {
 });
 
 describe('OIDC routes beside the session code', () => {
-  it('mount on an app that registered @fastify/cookie itself (with a secret for signed cookies)', async () => {
+  it.each(['before', 'after'])('mount on an app that registers @fastify/cookie itself %s them', async (when) => {
     const port = await freePort();
     // The provider knows only the first two redirect URIs: this app only starts sign-ins.
     const logger = createLogger({ level: 'silent' });
     const other = createHttpBase({ logger, metrics: new Registry(), bodyLimit: 1 << 20, health: () => Promise.resolve({}) });
-    await other.register(cookie, { secret: 'a-secret-the-session-code-uses-0123' });
+    // The session code's own registration, with a secret for its signed cookies.
+    const sessionCookies = () => other.register(cookie, { secret: 'a-secret-the-session-code-uses-0123' });
+    if (when === 'before') await sessionCookies();
     const settings = oidcSettings(
       loadConfig(oidcEnvSchema, {
         EWS_OIDC_ISSUER: provider.issuer,
@@ -368,7 +370,10 @@ describe('OIDC routes beside the session code', () => {
       clock: { now: () => Date.now() },
       signIn: () => Promise.reject(new Error('not here')),
     });
+    if (when === 'after') await sessionCookies();
+    other.get('/session-side', (_req, reply) => reply.setCookie('s', 'v', { signed: true }).send({ ok: true }));
     try {
+      expect(String((await other.inject({ url: '/session-side' })).headers['set-cookie'])).toMatch(/^s=v\./);
       const res = await other.inject({ url: '/v1/session/oidc' });
       expect(res.statusCode).toBe(302);
       expect(String(res.headers['set-cookie'])).toMatch(/^ews_oidc=/);
