@@ -2,8 +2,8 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
 import type { Logger } from 'pino';
-import type { Clock } from '../platform/clock.ts';
 import { Counter, type Registry } from 'prom-client';
+import type { Clock } from '../platform/clock.ts';
 import { mapClaims, type OidcIdentity } from './oidc-claims.ts';
 import { OIDC_CALLBACK_PATH, type OidcSettings } from './oidc-config.ts';
 import { createOidcDiscovery, type OidcDiscovery } from './oidc-discovery.ts';
@@ -33,8 +33,8 @@ export interface OidcRouteDeps {
   /**
    * Starts the session (the session room's code): upserts the user keyed by issuer + subject and
    * sets the session cookie on `reply`. May throw an AppError (e.g. a disabled user), answered
-   * as any error. If it sends the reply itself, the routes send nothing more; otherwise they
-   * redirect to `/`.
+   * as any error and not reported to onRefusal (the session code audits its own refusals). If
+   * it sends the reply itself, the routes send nothing more; otherwise they redirect to `/`.
    */
   signIn: (identity: OidcSignIn, req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /**
