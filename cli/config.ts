@@ -13,6 +13,7 @@ import { ingestConfigSchema } from '../ingest/config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
+import { accessConfigSchema } from '../access/config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
 import { loadUnits } from './units.ts';
 
@@ -33,6 +34,7 @@ export const envSchema = z.object({
   ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
+  ...accessConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */
   EWS_UNITS_CSV: z.string().optional(),
   /** Also print human-readable alert lines on stdout. Default true. */
