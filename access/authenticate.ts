@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
@@ -7,6 +6,7 @@ import { hashToken, secretsEqual } from '../platform/secret-tokens.ts';
 import { ADMIN_TOKEN_PRINCIPAL, permits, type Permission, type Principal } from '../schemas/access.ts';
 import type { SessionStore } from '../storage/sessions.ts';
 import { USER_TOKEN_PREFIX, type User, type UserStore } from '../storage/users.ts';
+import { readCookie, setCookieHeader } from './cookies.ts';
 
 /** The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure under TLS. */
 export const SESSION_COOKIE = 'ews_session';
@@ -96,12 +96,24 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   };
 
   const cookieOf = (req: FastifyRequest): string | undefined => {
-    const header = req.headers.cookie;
-    return header ? fastifyCookie.parse(header)[SESSION_COOKIE] : undefined;
+    const value = readCookie(req.headers.cookie, SESSION_COOKIE);
+    return value ? value : undefined;
+  };
+
+  // Asked once per request: the first look may end an expired session, and a second look
+  // would then no longer say why.
+  const sessionMemo = new WeakMap<FastifyRequest, Promise<SessionInfo | AppError | undefined>>();
+  const session = (req: FastifyRequest): Promise<SessionInfo | AppError | undefined> => {
+    let s = sessionMemo.get(req);
+    if (!s) {
+      s = lookUpSession(req);
+      sessionMemo.set(req, s);
+    }
+    return s;
   };
 
   /** The valid session of the cookie, or why there is none (undefined: no cookie at all). */
-  const session = async (req: FastifyRequest): Promise<SessionInfo | AppError | undefined> => {
+  const lookUpSession = async (req: FastifyRequest): Promise<SessionInfo | AppError | undefined> => {
     const id = cookieOf(req);
     if (!id) return undefined;
     const idHash = hashToken(id);
@@ -160,7 +172,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
   const cookieOptions = (req: FastifyRequest, maxAgeSeconds: number) => ({
     httpOnly: true,
-    sameSite: 'strict' as const,
+    sameSite: 'Strict' as const,
     path: '/',
     // req.protocol is 'https' only when this server terminates TLS (trustProxy is off, so a
     // client's X-Forwarded-Proto is ignored); behind a TLS proxy set EWS_SESSION_COOKIE_SECURE.
@@ -202,15 +214,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           target: user.username,
         },
       );
-      void reply.header(
-        'set-cookie',
-        fastifyCookie.serialize(SESSION_COOKIE, id, cookieOptions(req, Math.floor(deps.sessionTtlMs / 1000))),
-      );
+      void reply.header('set-cookie', setCookieHeader(SESSION_COOKIE, id, cookieOptions(req, Math.floor(deps.sessionTtlMs / 1000))));
       return { principal: principalOfUser(user, via), csrfToken };
     },
     async endSession(req, reply) {
       const id = cookieOf(req);
-      void reply.header('set-cookie', fastifyCookie.serialize(SESSION_COOKIE, '', { ...cookieOptions(req, 0), expires: new Date(0) }));
+      void reply.header('set-cookie', setCookieHeader(SESSION_COOKIE, '', cookieOptions(req, 0)));
       if (!id) return false;
       const s = await session(req);
       const actor = s && !(s instanceof AppError) ? s.principal : { username: 'unknown', role: null, via: 'session' };
