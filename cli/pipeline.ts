@@ -90,6 +90,8 @@ export async function startPipeline(
     clock: Clock;
     listen?: boolean;
     cronSchedule?: boolean;
+    /** The clock of sessions and the audit log; default `clock` (the demo's runs simulated days fast). */
+    accessClock?: Clock;
     role?: Role;
     onFatal?: (err: Error) => void;
     /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
@@ -126,7 +128,7 @@ export async function startPipeline(
     // People (issue 9): users, sessions and the audit log on the operational store.
     const access = createAccess({
       operational,
-      clock,
+      clock: deps.accessClock ?? clock,
       metrics,
       config,
       units: { hasCommune: (c) => units.has(c), hasProvince: (p) => units.byProvince(p).length > 0 },
