@@ -94,6 +94,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
       throw wrongCredentials();
     }
     await deps.sessions.clearFailures(username);
+    // Housekeeping, on the rare path: expired sessions and failures too old to count.
+    await deps.sessions.prune(now - FAILURE_WINDOW_MS);
     return sessionBody(await deps.authenticator.startSession(reply, req, found.user));
   });
 

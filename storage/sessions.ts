@@ -38,6 +38,8 @@ export interface SessionStore {
   recentFailures(username: string, clientAddress: string, since: number): Promise<FailureCounts>;
   /** Forgets the username's failures (after a successful sign-in). */
   clearFailures(username: string): Promise<void>;
+  /** Deletes sessions expired by now and failures older than `failuresBefore` (epoch ms); how many of each. */
+  prune(failuresBefore: number): Promise<{ sessions: number; failures: number }>;
 }
 
 export interface FailureCounts {
@@ -121,6 +123,11 @@ export function createSessionStore(db: OperationalStore, clock: Clock): SessionS
     },
     async clearFailures(username) {
       await db.query('DELETE FROM sign_in_failures WHERE username = $1', [username]);
+    },
+    async prune(failuresBefore) {
+      const sessions = await db.query('DELETE FROM sessions WHERE expires_at <= $1', [now()]);
+      const failures = await db.query('DELETE FROM sign_in_failures WHERE at < $1', [new Date(failuresBefore)]);
+      return { sessions: sessions.rowCount, failures: failures.rowCount };
     },
   };
 }

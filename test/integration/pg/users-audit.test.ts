@@ -129,6 +129,41 @@ describe.each([
     }),
   );
 
+  it.runIf(run)('sessions: found, touched, deleted with an audit row; failures counted by username and address, cleared, pruned', () =>
+    withDb(async (db, c) => {
+      const users = createUserStore(db, c);
+      const sessions = createSessionStore(db, c);
+      const audit = createAuditStore(db, c);
+      const u = await users.add(officer);
+      const idHash = hashToken('sid');
+      await sessions.create({ idHash, userId: u.id, csrfToken: 'k', via: 'oidc', expiresAt: T0 + 60_000 }, { ...by, action: 'sign_in' });
+      c.advance(30_000);
+      await sessions.touch(idHash);
+      expect(await sessions.find(idHash)).toMatchObject({ via: 'oidc', createdAt: T0, lastSeenAt: T0 + 30_000 });
+      expect(await sessions.delete(idHash, { ...by, action: 'sign_out' })).toBe(true);
+      expect(await sessions.delete(idHash, { ...by, action: 'sign_out' })).toBe(false);
+      expect((await audit.list({ action: 'sign_out', limit: 5 })).records).toHaveLength(1);
+
+      const fail = (name: string, address: string) =>
+        sessions.recordFailure(name, address, { ...by, action: 'sign_in_failed', target: name });
+      await fail('a', '192.0.2.1');
+      await fail('a', '192.0.2.2');
+      c.advance(1000);
+      await fail('b', '192.0.2.1');
+      expect(await sessions.recentFailures('a', '192.0.2.1', T0)).toEqual({ byUsername: 2, byAddress: 2, latestAt: T0 + 31_000 });
+      expect(await sessions.recentFailures('a', '192.0.2.9', T0 + 31_000)).toEqual({ byUsername: 0, byAddress: 0, latestAt: null });
+      expect((await audit.list({ action: 'sign_in_failed', limit: 5 })).records).toHaveLength(3);
+      await sessions.clearFailures('a');
+      expect(await sessions.recentFailures('a', '192.0.2.1', T0)).toMatchObject({ byUsername: 0, byAddress: 1 });
+      await sessions.create(
+        { idHash: hashToken('old'), userId: u.id, csrfToken: 'k', via: 'session', expiresAt: T0 + 40_000 },
+        { ...by, action: 'sign_in' },
+      );
+      c.advance(60_000);
+      expect(await sessions.prune(T0 + 31_001)).toEqual({ sessions: 1, failures: 1 });
+    }),
+  );
+
   it.runIf(run)('the audit log refuses UPDATE, DELETE and TRUNCATE from the application connection', () =>
     withDb(async (db, c) => {
       const audit = createAuditStore(db, c);
