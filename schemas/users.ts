@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { jurisdictionSchema, LANGS, ROLES } from './access.ts';
 
-/** Usernames: lower-case letters, digits, `.`, `_`, `-`; 2–64 characters, starting with a letter or digit. */
+/** Usernames: lower-case letters, digits, `.`, `_`, `-`, `@` (an e-mail address fits); 2–64 characters, starting with a letter or digit. */
 export const usernameSchema = z
-  .string({ message: 'is required (2–64 characters: a-z 0-9 . _ -)' })
-  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'must be 2–64 characters of a-z, 0-9, ".", "_", "-", starting with a letter or digit');
+  .string({ message: 'is required (2–64 characters: a-z 0-9 . _ - @)' })
+  .regex(/^[a-z0-9][a-z0-9._@-]{1,63}$/, 'must be 2–64 characters of a-z, 0-9, ".", "_", "-", "@", starting with a letter or digit');
 
 /** A user as the admin API (`POST /v1/admin/users`) and `ews users add` take it. */
 export const newUserSchema = z.strictObject({

@@ -35,6 +35,8 @@ export interface NewUser {
   oidc?: { issuer: string; subject: string } | undefined;
 }
 
+export type UserChanges = Partial<Pick<NewUser, 'role' | 'jurisdiction' | 'email' | 'phone' | 'lang'>>;
+
 export interface UserStore {
   /** Creates a user; CONFLICT when the username (or the OIDC issuer + subject) exists. Audited as `user.add`. */
   add(input: NewUser, by?: AuditContext): Promise<User>;
@@ -45,6 +47,12 @@ export interface UserStore {
   credentials(username: string): Promise<{ user: User; passwordHash: string | null } | undefined>;
   /** The user an OpenID Connect provider's subject is linked to. */
   findByOidc(issuer: string, subject: string): Promise<User | undefined>;
+  /**
+   * Changes a user's role, jurisdiction, e-mail, phone or language (e.g. from an OpenID
+   * Connect provider's claims at each sign-in). NOT_FOUND. Audited as `user.update` with the
+   * fields that changed; nothing written when nothing changed.
+   */
+  update(username: string, changes: UserChanges, by?: AuditContext): Promise<User>;
   /** Replaces the password hash and ends the user's sessions. NOT_FOUND. Audited as `user.password`. */
   setPassword(username: string, passwordHash: string, by?: AuditContext): Promise<User>;
   /** Disables the user: sessions ended, tokens revoked, sign-in refused. NOT_FOUND. Audited as `user.disable`. */
@@ -157,6 +165,43 @@ export function createUserStore(db: OperationalStore, clock: Clock): UserStore {
       ]);
       return rows[0] && toUser(rows[0]);
     },
+    update: (username, changes, by = { actor: SYSTEM_ACTOR }) =>
+      db.transaction(async (tx) => {
+        const before = toUser(await locked(tx, username));
+        const after: User = {
+          ...before,
+          ...(changes.role !== undefined ? { role: changes.role } : {}),
+          ...(changes.jurisdiction !== undefined ? { jurisdiction: changes.jurisdiction } : {}),
+          ...(changes.email !== undefined ? { email: changes.email } : {}),
+          ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
+          ...(changes.lang !== undefined ? { lang: changes.lang } : {}),
+        };
+        const changed = (['role', 'jurisdiction', 'email', 'phone', 'lang'] as const).filter(
+          (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+        );
+        if (!changed.length) return before;
+        const j = after.jurisdiction;
+        await tx.query(
+          `UPDATE users SET role = $2, jurisdiction_level = $3, province_code = $4, communes = $5, email = $6, phone = $7, lang = $8
+           WHERE id = $1`,
+          [
+            before.id,
+            after.role,
+            j.level,
+            j.level === 'province' ? j.province : null,
+            j.level === 'communes' ? [...j.communes] : null,
+            after.email,
+            after.phone,
+            after.lang,
+          ],
+        );
+        await writeAudit(
+          tx,
+          { ...by, action: 'user.update', target: username, details: Object.fromEntries(changed.map((k) => [k, after[k]])) },
+          new Date(clock.now()),
+        );
+        return after;
+      }),
     setPassword: (username, passwordHash, by = { actor: SYSTEM_ACTOR }) =>
       db.transaction(async (tx) => {
         const row = await locked(tx, username);

@@ -3,7 +3,7 @@
 -- string), tokens and session ids as the SHA-256 of the value (hex).
 CREATE TABLE users (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  username text NOT NULL UNIQUE CHECK (username ~ '^[a-z0-9][a-z0-9._-]{1,63}$'),
+  username text NOT NULL UNIQUE CHECK (username ~ '^[a-z0-9][a-z0-9._@-]{1,63}$'),
   role text NOT NULL CHECK (role IN ('officer', 'epidemiologist', 'data_manager', 'admin')),
   jurisdiction_level text NOT NULL CHECK (jurisdiction_level IN ('national', 'province', 'communes')),
   province_code text CHECK (province_code ~ '^[0-9]{2}$'),

@@ -79,6 +79,28 @@ describe.each([
     }),
   );
 
+  it.runIf(run)('update changes role and jurisdiction (audited with what changed); OIDC users are found by issuer and subject', () =>
+    withDb(async (db, c) => {
+      const users = createUserStore(db, c);
+      const audit = createAuditStore(db, c);
+      const oidc = { issuer: 'https://id.bacninh.gov.vn', subject: 'sub-1' };
+      await users.add({ username: 'nva@bacninh.gov.vn', role: 'officer', jurisdiction: { level: 'national' }, oidc });
+      await expect(users.add({ username: 'other', role: 'officer', jurisdiction: { level: 'national' }, oidc })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      expect((await users.findByOidc(oidc.issuer, 'sub-1'))?.username).toBe('nva@bacninh.gov.vn');
+      expect(await users.findByOidc(oidc.issuer, 'sub-2')).toBeUndefined();
+      const u = await users.update('nva@bacninh.gov.vn', { jurisdiction: { level: 'communes', communes: ['07210'] }, lang: 'vi' }, by);
+      expect(u.jurisdiction).toEqual({ level: 'communes', communes: ['07210'] });
+      expect((await users.get('nva@bacninh.gov.vn'))?.jurisdiction).toEqual({ level: 'communes', communes: ['07210'] });
+      await users.update('nva@bacninh.gov.vn', { jurisdiction: { level: 'communes', communes: ['07210'] } }, by); // no change: no row
+      const rows = (await audit.list({ action: 'user.update', limit: 5 })).records;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.details).toEqual({ jurisdiction: { level: 'communes', communes: ['07210'] } });
+      await expect(users.update('nobody', { role: 'admin' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }),
+  );
+
   it.runIf(run)('a change whose audit row cannot be written is not made (change and audit share one transaction)', () =>
     withDb(async (db, c) => {
       const users = createUserStore(db, c);
