@@ -72,6 +72,25 @@ describe('passwords', () => {
     expect(await verifyPassword(null, PASSWORD)).toBe(false);
     expect(await verifyPassword('not a hash', PASSWORD)).toBe(false);
   });
+
+  it('an unknown user costs one argon2 verification too (a dummy hash), so the time does not tell who exists', async () => {
+    const stored = await hashPassword(PASSWORD);
+    await verifyPassword(null, 'warm-up');
+    const median = async (f: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await f();
+        times.push(performance.now() - t);
+      }
+      return times.sort((a, b) => a - b)[2]!;
+    };
+    const known = await median(() => verifyPassword(stored, 'wrong password'));
+    const unknown = await median(() => verifyPassword(null, 'wrong password'));
+    // Without the dummy verification an unknown user would answer in microseconds, not milliseconds.
+    expect(known).toBeGreaterThan(3);
+    expect(unknown).toBeGreaterThan(known * 0.5);
+  });
 });
 
 describe('sign-in', () => {
