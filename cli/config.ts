@@ -13,6 +13,8 @@ import { ingestConfigSchema } from '../ingest/config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
+import { accessConfigSchema } from '../access/config.ts';
+import { checkOidcConfig, oidcConfigSchema } from '../access/oidc-config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
 import { loadUnits } from './units.ts';
 
@@ -33,6 +35,8 @@ export const envSchema = z.object({
   ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
+  ...accessConfigSchema.shape,
+  ...oidcConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */
   EWS_UNITS_CSV: z.string().optional(),
   /** Also print human-readable alert lines on stdout. Default true. */
@@ -72,6 +76,7 @@ function compiledSchema(options: CompileOptions) {
   const role = options.role ?? 'all';
   return envSchema
     .superRefine((c, ctx) => {
+      checkOidcConfig(c, ctx);
       if (c.EWS_PSEUDONYM_KEY && c.EWS_PSEUDONYM_KEYS)
         ctx.addIssue({
           code: 'custom',

@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
 import { startPipeline } from './pipeline.ts';
+import { createDemoUsers } from './demo-users.ts';
 import { printAlertLine } from './alert-line.ts';
 import { onShutdown } from './signals.ts';
 import { UsageError } from './usage.ts';
 import { loadHistory, runLive } from './demo-feed.ts';
 import { injectedOutbreak, isOutbreakAlert } from './demo-outbreak.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createAcceleratedClock } from '../platform/clock.ts';
+import { createAcceleratedClock, systemClock } from '../platform/clock.ts';
 import { dayString } from '../processors/count/window.ts';
 import type { AlertChange } from '../alerts/alert-service.ts';
 import type { Alert } from '../schemas/alerts.ts';
@@ -112,10 +113,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   // The simulated "now" starts at local midnight of the start day and stands still while history loads.
   const clock = createAcceleratedClock(localMidnight(o.start), 0);
   try {
-    const pipeline = await startPipeline(config, { log, clock, cronSchedule: false });
+    // Sessions and the audit log run on real time: the simulated clock races through days.
+    const pipeline = await startPipeline(config, { log, clock, accessClock: systemClock, cronSchedule: false });
     try {
       say(`syndromic-ews demo — dashboard / bảng điều khiển: ${pipeline.url}/`);
       say(`data: ${dataDir}`);
+      await createDemoUsers(pipeline.access, pipeline.units, config.EWS_DEMO_PASSWORD);
       const units: SimUnit[] = pipeline.units.all().map((u) => ({ code: u.code, provinceCode: u.provinceCode, population: u.population }));
       const rng = createRng(o.seed);
       const outbreak = injectedOutbreak(pipeline.units, rng, o.start + 1);

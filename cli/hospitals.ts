@@ -7,6 +7,7 @@ import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
 import { isAppError } from '../platform/errors.ts';
 import { newHospitalSchema } from '../schemas/hospitals.ts';
 import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
+import { CLI_ACTOR } from '../storage/audit.ts';
 import { wire } from '../dashboards/admin-routes.ts';
 import { UsageError } from './usage.ts';
 
@@ -151,11 +152,13 @@ async function storeTarget(config: Readonly<Config>, dataDir: string | undefined
   }
   const hospitals: HospitalStore = createHospitalStore(store, systemClock);
   const issued = (i: Awaited<ReturnType<HospitalStore['add']>>): Issued => ({ hospital: wire(i.hospital), key: i.key });
+  // Audited as the CLI: file-system access to the data directory stands for the operator.
+  const by = { actor: CLI_ACTOR };
   return {
-    add: async (b) => issued(await hospitals.add({ id: b.id, name: b.name, provinceCode: b.province_code })),
+    add: async (b) => issued(await hospitals.add({ id: b.id, name: b.name, provinceCode: b.province_code }, by)),
     list: async () => (await hospitals.list()).map(wire),
-    rotate: async (id) => issued(await hospitals.rotate(id)),
-    revoke: async (id) => ({ hospital: wire(await hospitals.revoke(id)) }),
+    rotate: async (id) => issued(await hospitals.rotate(id, by)),
+    revoke: async (id) => ({ hospital: wire(await hospitals.revoke(id, by)) }),
     close: () => store.close(),
   };
 }

@@ -18,6 +18,8 @@ Usage / Cách dùng:
       what was refused, to find and replay it / xem và gửi lại dữ liệu bị từ chối
   ews hospitals add|list|rotate|revoke [ID] [--name N] [--province CODE] [--data-dir DIR | --url URL]
       hospitals and their API keys / bệnh viện và khóa API
+  ews users add|list|token|disable|passwd [USERNAME] [--role R] [--province CODE|--communes C1,C2] [--data-dir DIR | --url URL]
+      people, roles, jurisdictions, API tokens / người dùng, vai trò, địa bàn, mã API
   ews detect FILE…
       detectors on R surveillance reference cases, JSON lines out / chạy thuật toán trên ca tham chiếu của R
   ews backtest [--quick] [--json]
@@ -48,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./dead-letters.ts')).runDeadLetters(rest);
       case 'hospitals':
         return await (await import('./hospitals.ts')).runHospitals(rest);
+      case 'users':
+        return await (await import('./users.ts')).runUsers(rest);
       case 'detect':
         return (await import('./detect.ts')).runDetect(rest);
       case 'backtest':

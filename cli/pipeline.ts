@@ -43,6 +43,10 @@ import { openMigratedOperationalStore } from './operational-store.ts';
 import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
 import { createHospitalKeyVerifier, type HospitalKeyVerifier } from '../ingest/hospital-keys.ts';
 import { registerAdminRoutes } from '../dashboards/admin-routes.ts';
+import { createAccess, type Access } from '../access/access.ts';
+import { oidcSettings } from '../access/oidc-config.ts';
+import { registerOidcRoutes } from '../access/oidc-routes.ts';
+import { createOidcSignIn } from '../access/oidc-sign-in.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -53,6 +57,8 @@ export interface Pipeline {
   hospitals: HospitalStore;
   /** Verifies hospital API keys (cached). Not yet required by POST /v1/events: see README "Operational store". */
   hospitalKeys: HospitalKeyVerifier;
+  /** People: the authenticator (Principal of a request), users, sessions and the audit log (access/access.ts). */
+  access: Access;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -87,6 +93,8 @@ export async function startPipeline(
     clock: Clock;
     listen?: boolean;
     cronSchedule?: boolean;
+    /** The clock of sessions and the audit log; default `clock` (the demo's runs simulated days fast). */
+    accessClock?: Clock;
     role?: Role;
     onFatal?: (err: Error) => void;
     /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
@@ -120,6 +128,14 @@ export async function startPipeline(
     await migrate(store, readMigrations(MIGRATIONS_DIR), log.child({ module: 'migrations' }));
 
     const units = createUnitRegistry(config.units);
+    // People (issue 9): users, sessions and the audit log on the operational store.
+    const access = createAccess({
+      operational,
+      clock: deps.accessClock ?? clock,
+      metrics,
+      config,
+      units: { hasCommune: (c) => units.has(c), hasProvince: (p) => units.byProvince(p).length > 0 },
+    });
     // Kafka when KAFKA_BROKERS is set (topics created if missing), else the embedded log.
     let kafka: KafkaBackbone | undefined;
     if (config.KAFKA_BROKERS) {
@@ -310,7 +326,26 @@ export async function startPipeline(
       today: () => dayString(localDayNumber(clock.now())),
     });
     registerDeadLetterRoutes(app, { deadLetters: createDeadLetterReader(store) });
-    registerAdminRoutes(app, { hospitals, adminToken: config.EWS_ADMIN_TOKEN, onChange: () => hospitalKeys.refresh() });
+    registerAdminRoutes(app, {
+      hospitals,
+      adminToken: config.EWS_ADMIN_TOKEN,
+      authenticate: (req) => access.authenticator.authenticate(req),
+      onChange: () => hospitalKeys.refresh(),
+    });
+    access.registerRoutes(app);
+    // Sign-in through the province's identity provider, when configured (EWS_OIDC_ISSUER).
+    const oidc = oidcSettings(config);
+    if (oidc) {
+      const { signIn, onRefusal } = createOidcSignIn(access);
+      await registerOidcRoutes(app, {
+        settings: oidc,
+        logger: log.child({ module: 'oidc' }),
+        clock: deps.accessClock ?? clock,
+        metrics,
+        signIn,
+        onRefusal,
+      });
+    }
     registerWebRoutes(app);
     closers.push(() => app.close());
     let url = '';
@@ -336,6 +371,7 @@ export async function startPipeline(
       operational,
       hospitals,
       hospitalKeys,
+      access,
       units,
       ingest,
       detect,

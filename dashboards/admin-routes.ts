@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { secretsEqual } from '../platform/secret-tokens.ts';
+import { ADMIN_TOKEN_PRINCIPAL, permits, type Principal } from '../schemas/access.ts';
+import type { AuditContext } from '../storage/audit.ts';
 import { newHospitalSchema } from '../schemas/hospitals.ts';
 import type { Hospital, HospitalStore } from '../storage/hospitals.ts';
 
@@ -8,6 +10,11 @@ export interface AdminRouteDeps {
   hospitals: HospitalStore;
   /** EWS_ADMIN_TOKEN; unset → every admin request answers 401. */
   adminToken: string | undefined;
+  /**
+   * The access room's authenticator (EWS_ADMIN_TOKEN, user tokens, sessions); given, it
+   * replaces the token check and the caller needs permission `admin:hospitals`.
+   */
+  authenticate?: (req: FastifyRequest) => Promise<Principal>;
   /** Called after a change (the key verifier of this process reloads). */
   onChange?: () => Promise<void>;
 }
@@ -19,7 +26,21 @@ export interface AdminRouteDeps {
  */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   void app.register((admin, _options, registered) => {
-    admin.addHook('onRequest', (req, _reply, done) => done(refusal(req.headers.authorization, deps.adminToken)));
+    const callers = new WeakMap<FastifyRequest, Principal>();
+    admin.addHook('onRequest', async (req) => {
+      if (!deps.authenticate) {
+        const refused = refusal(req.headers.authorization, deps.adminToken);
+        if (refused) throw refused;
+        callers.set(req, ADMIN_TOKEN_PRINCIPAL);
+        return;
+      }
+      const p = await deps.authenticate(req);
+      if (!permits(p.role, 'admin:hospitals'))
+        throw new AppError('FORBIDDEN', `role ${p.role} may not manage hospitals / vai trò ${p.role} không được quản lý bệnh viện`);
+      callers.set(req, p);
+    });
+    // Who made a change and from where, for the audit row written with it.
+    const by = (req: FastifyRequest): AuditContext => ({ actor: callers.get(req) ?? ADMIN_TOKEN_PRINCIPAL, clientAddress: req.ip });
     const changed = async () => {
       await deps.onChange?.();
     };
@@ -35,18 +56,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
           },
         );
       const { id, name, province_code } = parsed.data;
-      const issued = await deps.hospitals.add({ id, name, provinceCode: province_code });
+      const issued = await deps.hospitals.add({ id, name, provinceCode: province_code }, by(req));
       await changed();
       return reply.code(201).send({ hospital: wire(issued.hospital), key: issued.key });
     });
     admin.get('/v1/admin/hospitals', async () => ({ hospitals: (await deps.hospitals.list()).map(wire) }));
     admin.post<{ Params: { id: string } }>('/v1/admin/hospitals/:id/rotate', async (req) => {
-      const issued = await deps.hospitals.rotate(req.params.id);
+      const issued = await deps.hospitals.rotate(req.params.id, by(req));
       await changed();
       return { hospital: wire(issued.hospital), key: issued.key };
     });
     admin.post<{ Params: { id: string } }>('/v1/admin/hospitals/:id/revoke', async (req) => {
-      const hospital = await deps.hospitals.revoke(req.params.id);
+      const hospital = await deps.hospitals.revoke(req.params.id, by(req));
       await changed();
       return { hospital: wire(hospital) };
     });

@@ -12,6 +12,8 @@ export const ERROR_CATALOGUE = {
   BAD_REQUEST: { status: 400, retryable: false },
   BAD_QUERY: { status: 400, retryable: false },
   UNAUTHENTICATED: { status: 401, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
+  CSRF_FAILED: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   CONFLICT: { status: 409, retryable: false },
   REQUEST_TIMEOUT: { status: 408, retryable: true },
@@ -24,6 +26,7 @@ export const ERROR_CATALOGUE = {
   OIDC_SIGN_IN_REFUSED: { status: 403, retryable: false },
   /** The identity provider cannot be reached (discovery, token or UserInfo endpoint). */
   OIDC_UNAVAILABLE: { status: 503, retryable: true },
+  TOO_MANY_REQUESTS: { status: 429, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOG_UNAVAILABLE: { status: 503, retryable: true },

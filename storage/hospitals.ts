@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { sqlState, UNIQUE_VIOLATION, type OperationalStore, type Queryable } from '../platform/operational-store.ts';
 import { generateToken, hashToken, tokenPrefix } from '../platform/secret-tokens.ts';
+import { SYSTEM_ACTOR, writeAudit, type AuditContext } from './audit.ts';
 
 /** Visible prefix of every hospital API key. */
 export const HOSPITAL_KEY_PREFIX = 'ews_hk_';
@@ -39,13 +40,16 @@ export interface NewHospital {
 }
 
 export interface HospitalStore {
-  /** Registers a hospital and issues its first key; CONFLICT when the id exists. */
-  add(input: NewHospital): Promise<IssuedKey>;
+  /**
+   * Registers a hospital and issues its first key; CONFLICT when the id exists. Each change
+   * writes its audit row (`by`, default the system) in the same transaction.
+   */
+  add(input: NewHospital, by?: AuditContext): Promise<IssuedKey>;
   list(): Promise<Hospital[]>;
   /** Issues a new key; the previous one is retired now (accepted for the verifier's grace period). NOT_FOUND, CONFLICT when revoked. */
-  rotate(id: string): Promise<IssuedKey>;
+  rotate(id: string, by?: AuditContext): Promise<IssuedKey>;
   /** Revokes the hospital and every key of it at once. NOT_FOUND when unknown; revoking twice keeps the first time. */
-  revoke(id: string): Promise<Hospital>;
+  revoke(id: string, by?: AuditContext): Promise<Hospital>;
   /** Every key's hash and state, for the verifier's cache. */
   keys(): Promise<HospitalKeyRecord[]>;
 }
@@ -82,7 +86,7 @@ export function createHospitalStore(db: OperationalStore, clock: Clock): Hospita
     return toHospital(rows[0]);
   };
   return {
-    async add(input) {
+    async add(input, by = { actor: SYSTEM_ACTOR }) {
       const at = now();
       try {
         return await db.transaction(async (tx) => {
@@ -93,7 +97,9 @@ export function createHospitalStore(db: OperationalStore, clock: Clock): Hospita
             at,
           ]);
           const key = await issue(tx, input.id, at);
-          return { hospital: await one(tx, input.id), key };
+          const hospital = await one(tx, input.id);
+          await writeAudit(tx, { ...by, action: 'hospital.add', target: input.id, details: { key_prefix: hospital.keyPrefix } }, at);
+          return { hospital, key };
         });
       } catch (err) {
         if (sqlState(err) === UNIQUE_VIOLATION)
@@ -105,7 +111,7 @@ export function createHospitalStore(db: OperationalStore, clock: Clock): Hospita
       const { rows } = await db.query<HospitalRow>(`${SELECT_HOSPITALS} ORDER BY h.id`);
       return rows.map(toHospital);
     },
-    rotate: (id) =>
+    rotate: (id, by = { actor: SYSTEM_ACTOR }) =>
       db.transaction(async (tx) => {
         const { rows } = await tx.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM hospitals WHERE id = $1 FOR UPDATE', [id]);
         if (!rows[0]) throw new AppError('NOT_FOUND', `no hospital ${id} / không có bệnh viện ${id}`, { details: { id } });
@@ -114,15 +120,16 @@ export function createHospitalStore(db: OperationalStore, clock: Clock): Hospita
         const at = now();
         await tx.query('UPDATE hospital_keys SET retired_at = $2 WHERE hospital_id = $1 AND retired_at IS NULL', [id, at]);
         const key = await issue(tx, id, at);
-        return { hospital: await one(tx, id), key };
+        const hospital = await one(tx, id);
+        await writeAudit(tx, { ...by, action: 'hospital.rotate', target: id, details: { key_prefix: hospital.keyPrefix } }, at);
+        return { hospital, key };
       }),
-    revoke: (id) =>
+    revoke: (id, by = { actor: SYSTEM_ACTOR }) =>
       db.transaction(async (tx) => {
-        const { rows } = await tx.query('UPDATE hospitals SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING id', [
-          id,
-          now(),
-        ]);
+        const at = now();
+        const { rows } = await tx.query('UPDATE hospitals SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING id', [id, at]);
         if (!rows[0]) throw new AppError('NOT_FOUND', `no hospital ${id} / không có bệnh viện ${id}`, { details: { id } });
+        await writeAudit(tx, { ...by, action: 'hospital.revoke', target: id }, at);
         return one(tx, id);
       }),
     async keys() {

@@ -59,7 +59,16 @@ describe.each([
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
         [schema],
       );
-      expect(t.rows.map((r) => r.table_name)).toEqual(['hospital_keys', 'hospitals', 'schema_migrations']);
+      expect(t.rows.map((r) => r.table_name)).toEqual([
+        'audit_log',
+        'hospital_keys',
+        'hospitals',
+        'schema_migrations',
+        'sessions',
+        'sign_in_failures',
+        'user_tokens',
+        'users',
+      ]);
     } finally {
       await db.close();
     }
