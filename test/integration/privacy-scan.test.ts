@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../cli/config.ts';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { encounter, lab } from '../helpers/pipeline.ts';
+import { encounter, lab, issueKey, TEST_HOSPITAL } from '../helpers/pipeline.ts';
 import { TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
 
 /**
@@ -45,8 +45,9 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
   const log = createLogger({ level: 'debug', destination: { write: (s: string) => void logs.push(s) } });
   const p = await startPipeline(config, { log, clock: { now: () => Date.now() }, listen: false, cronSchedule: false, scrub });
   const pid = patients(tag);
+  const key = await issueKey(p, TEST_HOSPITAL);
   const post = (payload: string | Buffer, contentType = 'application/json') =>
-    p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+    p.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, payload });
   const ok = encounter({ event_id: `${tag}-ok`, patient_id: pid.ok, chief_complaint: complaint(pid.ok) });
   const batch = [
     ok,
