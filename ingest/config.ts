@@ -41,4 +41,6 @@ export const ingestConfigSchema = z.object({
    * history loading); 0: no limit.
    */
   EWS_INGEST_RATE_LIMIT_PER_MINUTE: envInt(6000, 0, 10_000_000),
+  /** The hospital API key `ews produce` sends as (instead of --key, which shows in the process list). */
+  EWS_HOSPITAL_KEY: z.string().min(1).optional(),
 });

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfig } from '../../cli/config.ts';
@@ -7,6 +7,9 @@ import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAppError } from '../../platform/errors.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { openMigratedOperationalStore } from '../../cli/operational-store.ts';
+import { createHospitalStore } from '../../storage/hospitals.ts';
 
 /** The hospital every test pipeline registers unless told otherwise (the `encounter()` default). */
 export const TEST_HOSPITAL = 'BV-TEST';
@@ -68,6 +71,21 @@ export async function issueKey(p: Pick<Pipeline, 'hospitals' | 'hospitalKeys'>, 
   });
   await p.hospitalKeys.refresh();
   return issued.key;
+}
+
+/**
+ * Registers a hospital on a stopped data directory (its operational store, as `ews hospitals
+ * add` does) and returns its key: for tests that start `ews serve` processes on `dir`.
+ */
+export async function registerOnDataDir(dir: string, id: string = TEST_HOSPITAL, env: Record<string, string> = {}): Promise<string> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const config = readConfig({ EWS_DATA_DIR: dir, ...env });
+  const store = await openMigratedOperationalStore(config, createLogger({ level: 'silent' }));
+  try {
+    return (await createHospitalStore(store, systemClock).add({ id, name: `Test ${id}` })).key;
+  } finally {
+    await store.close();
+  }
 }
 
 /** The Authorization header of a registered test hospital (default BV-TEST). */
