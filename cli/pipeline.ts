@@ -26,6 +26,7 @@ import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
+import { tlsSettings } from '../platform/tls-config.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count/count-processor.ts';
@@ -275,6 +276,8 @@ export async function startPipeline(
       logger: log,
       metrics,
       bodyLimit: config.EWS_MAX_BODY_BYTES,
+      // HTTPS with EWS_TLS_CERT/KEY; hospital client certificates with EWS_TLS_CLIENT_CA.
+      tls: tlsSettings(config),
       timeouts: {
         requestMs: config.EWS_HTTP_REQUEST_TIMEOUT_MS,
         headersMs: config.EWS_HTTP_HEADERS_TIMEOUT_MS,
