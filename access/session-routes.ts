@@ -69,7 +69,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
       const seconds = Math.ceil(waitMs / 1000);
       void reply.header('retry-after', String(seconds));
       throw new AppError(
-        'TOO_MANY_REQUESTS',
+        'RATE_LIMITED',
         `too many failed sign-ins: try again in ${seconds} s / đăng nhập sai quá nhiều lần: thử lại sau ${seconds} giây`,
         { details: { retry_after_seconds: seconds } },
       );

@@ -71,7 +71,10 @@ export async function runBench(argv: string[]): Promise<number> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   try {
     process.stderr.write(`bench ingest: ${total} events in batches of ${batch}, ${concurrency} requests in flight → ${pipeline.url}\n`);
-    const out = await runClient([pipeline.url, String(total), String(batch), String(concurrency)]);
+    // Authentication on, as in production: one registered hospital sends everything with its key.
+    const { key } = await pipeline.hospitals.add({ id: BENCH_HOSPITAL, name: 'Benchmark hospital' });
+    await pipeline.hospitalKeys.refresh();
+    const out = await runClient([pipeline.url, String(total), String(batch), String(concurrency), BENCH_HOSPITAL], key);
     const result = JSON.parse(out) as { accepted: number; seconds: number };
     const settleStart = performance.now();
     await pipeline.settle();
@@ -98,10 +101,13 @@ export async function runBench(argv: string[]): Promise<number> {
   }
 }
 
-function runClient(args: string[]): Promise<string> {
+const BENCH_HOSPITAL = 'BV-BENCH';
+
+function runClient(args: string[], key: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('../bench/ingest-client.ts', import.meta.url).pathname, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, EWS_HOSPITAL_KEY: key },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

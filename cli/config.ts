@@ -10,6 +10,7 @@ import {
   storeConfigSchema,
 } from '../platform/config.ts';
 import { ingestConfigSchema } from '../ingest/config.ts';
+import { tlsConfigSchema, tlsProblems } from '../platform/tls-config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
@@ -26,6 +27,7 @@ import { loadUnits } from './units.ts';
  */
 export const envSchema = z.object({
   ...httpConfigSchema.shape,
+  ...tlsConfigSchema.shape,
   ...storeConfigSchema.shape,
   ...operationalStoreConfigSchema.shape,
   ...adminConfigSchema.shape,
@@ -77,6 +79,7 @@ function compiledSchema(options: CompileOptions) {
   return envSchema
     .superRefine((c, ctx) => {
       checkOidcConfig(c, ctx);
+      for (const p of tlsProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
       if (c.EWS_PSEUDONYM_KEY && c.EWS_PSEUDONYM_KEYS)
         ctx.addIssue({
           code: 'custom',

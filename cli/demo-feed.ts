@@ -43,18 +43,20 @@ function unlessStopped<T>(p: Promise<T>, stop: AbortSignal): Promise<T | undefin
 }
 
 /**
- * Sends the history day by day in large NDJSON batches, two requests in flight. On a stop
- * it sends nothing more and resolves once the requests in flight are answered.
+ * Sends the history day by day in large NDJSON batches, one hospital's lines per batch (its
+ * key authenticates it), two requests in flight. On a stop it sends nothing more and resolves
+ * once the requests in flight are answered.
  */
 export async function loadHistory(pipeline: Pipeline, s: Sim & { historyDays: number }): Promise<void> {
   if (s.historyDays === 0) return;
   const started = Date.now();
-  let buffer: string[] = [];
+  const buffers = new Map<string, Outgoing[]>();
   const inflight = new Set<Promise<void>>();
-  const flush = async () => {
-    const lines = buffer;
-    buffer = [];
-    const p = s.client.send(lines).finally(() => inflight.delete(p));
+  const flush = async (hospital: string) => {
+    const items = buffers.get(hospital) ?? [];
+    buffers.delete(hospital);
+    if (items.length === 0) return;
+    const p = s.client.send(items).finally(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size >= 2) await Promise.race(inflight);
   };
@@ -62,8 +64,10 @@ export async function loadHistory(pipeline: Pipeline, s: Sim & { historyDays: nu
   for (let day = s.start - s.historyDays; day < s.start && !s.stop.aborted; day++) {
     const traffic = scheduleTraffic(generateDay(day, s.units, s.model, s.rng), DEFAULT_TRAFFIC, s.rng);
     for (const o of traffic) {
-      buffer.push(o.line);
-      if (buffer.length >= BATCH) await flush();
+      let buffer = buffers.get(o.hospital);
+      if (!buffer) buffers.set(o.hospital, (buffer = []));
+      buffer.push(o);
+      if (buffer.length >= BATCH) await flush(o.hospital);
       if (s.stop.aborted) break;
     }
     const done = day - (s.start - s.historyDays) + 1;
@@ -77,7 +81,7 @@ export async function loadHistory(pipeline: Pipeline, s: Sim & { historyDays: nu
       );
     }
   }
-  if (!s.stop.aborted) await flush();
+  for (const hospital of [...buffers.keys()]) if (!s.stop.aborted) await flush(hospital);
   await Promise.all(inflight);
   if (s.stop.aborted) return;
   s.say('history sent; waiting for processors and detection …');
@@ -114,7 +118,7 @@ export async function runLive(
     let n = 0;
     while (n < queue.length && queue[n]!.sendAt <= t) n++;
     const due = queue.splice(0, n);
-    for (let i = 0; i < due.length && !s.stop.aborted; i += BATCH) await s.client.send(due.slice(i, i + BATCH).map((o) => o.line));
+    for (let i = 0; i < due.length && !s.stop.aborted; i += BATCH) await s.client.send(due.slice(i, i + BATCH));
     if (day !== currentDay && !s.stop.aborted) {
       const closed = currentDay;
       currentDay = day;

@@ -16,7 +16,8 @@ import { dayString } from '../processors/count/window.ts';
 import type { AlertChange } from '../alerts/alert-service.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import { createRng } from '../simulator/random.ts';
-import type { SimUnit } from '../simulator/model.ts';
+import { simulatedHospitals, type SimUnit } from '../simulator/model.ts';
+import type { Pipeline } from './pipeline.ts';
 import { createIngestClient } from '../simulator/client.ts';
 import { DEFAULT_START_DATE, dayOfDate, localMidnight } from '../simulator/calendar.ts';
 
@@ -133,7 +134,9 @@ export async function runDemo(argv: string[]): Promise<number> {
       });
 
       const sim = { start: o.start, model: { scale: o.scale, outbreaks: [outbreak] }, units, rng, say, stop: shutdown.signal };
-      const client = createIngestClient(pipeline.url || 'http://localhost');
+      // The simulated hospitals are registered on this pipeline with keys, as real ones would be (ews hospitals add).
+      const keys = await registerSimulatedHospitals(pipeline, units);
+      const client = createIngestClient(pipeline.url || 'http://localhost', keys);
       say(`simulated calendar from ${dayString(o.start - o.historyDays)}; live from ${dayString(o.start)} (--start)`);
       await loadHistory(pipeline, { ...sim, client, historyDays: o.historyDays });
       if (!shutdown.signal.aborted) {
@@ -154,6 +157,20 @@ export async function runDemo(argv: string[]): Promise<number> {
     shutdown.dispose();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/** Registers every hospital the simulator names (a new key for one registered before, with --keep) and returns their keys. */
+async function registerSimulatedHospitals(pipeline: Pipeline, units: readonly SimUnit[]): Promise<Map<string, string>> {
+  const registered = new Set((await pipeline.hospitals.list()).map((h) => h.id));
+  const keys = new Map<string, string>();
+  for (const id of simulatedHospitals(units)) {
+    const issued = registered.has(id)
+      ? await pipeline.hospitals.rotate(id)
+      : await pipeline.hospitals.add({ id, name: `Simulated ${id}`, provinceCode: id.split('-')[1] });
+    keys.set(id, issued.key);
+  }
+  await pipeline.hospitalKeys.refresh();
+  return keys;
 }
 
 function printFirst(a: Alert): number {

@@ -25,6 +25,8 @@ import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
+import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
+import { tlsSettings } from '../platform/tls-config.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
 import { createCountProcessor } from '../processors/count/count-processor.ts';
@@ -55,7 +57,7 @@ export interface Pipeline {
   /** The operational store (PGlite in EWS_DATA_DIR/pg, or DATABASE_URL). */
   operational: OperationalStore;
   hospitals: HospitalStore;
-  /** Verifies hospital API keys (cached). Not yet required by POST /v1/events: see README "Operational store". */
+  /** Verifies hospital API keys (cached); POST /v1/events requires one (or a client certificate). */
   hospitalKeys: HospitalKeyVerifier;
   /** People: the authenticator (Principal of a request), users, sessions and the audit log (access/access.ts). */
   access: Access;
@@ -114,8 +116,7 @@ export async function startPipeline(
     const operational = await openMigratedOperationalStore(config, log);
     closers.push(() => operational.close());
     const hospitals = createHospitalStore(operational, clock);
-    // TODO(issue 9, next step): POST /v1/events requires a key verified here, together with the
-    // test helpers and the simulator sending keys; until then it is used by nothing but tests.
+    // POST /v1/events requires a key verified here (or a client certificate naming a hospital it knows).
     const hospitalKeys = createHospitalKeyVerifier({ store: hospitals, clock, graceMs: config.EWS_HOSPITAL_KEY_GRACE_SECONDS * 1000 });
     const store = await createStore({
       url: config.CLICKHOUSE_URL,
@@ -291,6 +292,8 @@ export async function startPipeline(
       logger: log,
       metrics,
       bodyLimit: config.EWS_MAX_BODY_BYTES,
+      // HTTPS with EWS_TLS_CERT/KEY; hospital client certificates with EWS_TLS_CLIENT_CA.
+      tls: tlsSettings(config),
       timeouts: {
         requestMs: config.EWS_HTTP_REQUEST_TIMEOUT_MS,
         headersMs: config.EWS_HTTP_HEADERS_TIMEOUT_MS,
@@ -307,7 +310,11 @@ export async function startPipeline(
         return reason === undefined ? {} : { processor: reason };
       },
     });
-    if (role !== 'processor') registerIngestRoutes(app, ingest);
+    if (role !== 'processor')
+      registerIngestRoutes(app, ingest, {
+        auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
+        rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
+      });
     registerDashboardRoutes(app, {
       counts,
       alerts: alertStore,

@@ -11,6 +11,12 @@ import { createUnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type BodyItem } from '../ingest/ingest-service.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
+import { createHospitalKeyVerifier } from '../ingest/hospital-keys.ts';
+import { unauthenticatedError } from '../ingest/ingest-auth.ts';
+import { createHospitalStore } from '../storage/hospitals.ts';
+import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
+import { openMigratedOperationalStore } from './operational-store.ts';
+import type { Logger } from 'pino';
 
 const HELP = `ews produce — send a file of hospital events to Kafka (a batch upload or a replay) / gửi tệp sự kiện lên Kafka
 
@@ -20,9 +26,16 @@ Each line goes through the same validation and pseudonymisation as POST /v1/even
 events are published to ews.encounters.v1 / ews.labs.v1 (acks from all in-sync replicas),
 invalid lines to ews.deadletter.v1 with the reason, resends within the file are skipped.
 Needs KAFKA_BROKERS, and the provincial key (EWS_PSEUDONYM_KEY, or the key file of
-EWS_DATA_DIR that ews serve created). Does not open the store, so the service may be running.
+EWS_DATA_DIR that ews serve created). Does not open ClickHouse, so the service may be running.
+
+The file is sent as one hospital, authenticated by its API key as on POST /v1/events: lines
+naming another hospital are refused (HOSPITAL_MISMATCH, dead-lettered). The key is checked
+against the operational store (DATABASE_URL, else PGlite in EWS_DATA_DIR/pg, which must not be
+held by a running service: use DATABASE_URL then).
 
 Options:
+  --key KEY         the hospital's API key (ews hospitals add); or EWS_HOSPITAL_KEY, which
+                    does not show in the process list / khóa API của bệnh viện
   --batch N         lines per publish (default 5000)
   --concurrency N   batches in flight (default 4)
   --json            print the summary as one JSON line
@@ -48,6 +61,7 @@ export async function runProduce(argv: string[]): Promise<number> {
       concurrency: { type: 'string', default: '4' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      key: { type: 'string' },
     },
   });
   if (values.help) {
@@ -68,7 +82,15 @@ export async function runProduce(argv: string[]): Promise<number> {
       `neither EWS_PSEUDONYM_KEYS nor EWS_PSEUDONYM_KEY is set and ${join(config.EWS_DATA_DIR, 'pseudonym.key')} does not exist: use the key ews serve uses`,
     );
 
+  const hospitalKey = values.key ?? config.EWS_HOSPITAL_KEY;
+  if (!hospitalKey) return usage('a hospital API key is required: --key KEY or EWS_HOSPITAL_KEY (issued by ews hospitals add)');
+
   const log = createLogger({ level: config.EWS_LOG_LEVEL === 'info' ? 'warn' : config.EWS_LOG_LEVEL });
+  const hospital = await authenticatedHospital(config, hospitalKey, log);
+  if (!hospital.ok) {
+    process.stderr.write(`ews produce: ${hospital.message}\n`);
+    return hospital.status;
+  }
   const metrics = createMetricsRegistry({ defaultMetrics: false });
   const kafka = await startKafkaBackbone(config, { log, metrics });
   const progress = createProgress(statSync(file).size, !values.quiet);
@@ -91,7 +113,7 @@ export async function runProduce(argv: string[]): Promise<number> {
     let logged = 0;
     const send = (items: BodyItem[], lineNos: number[], bytes: number) => {
       const p = ingest
-        .ingest(items, source)
+        .ingest(items, source, hospital.id)
         .then((r) => {
           totals.accepted += r.accepted;
           totals.duplicates += r.duplicates;
@@ -156,6 +178,40 @@ export async function runProduce(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await kafka.close();
+  }
+}
+
+/** The hospital a key belongs to, verified against the operational store, or why not (exit status 1 or 2). */
+async function authenticatedHospital(
+  config: Readonly<Config>,
+  key: string,
+  log: Logger,
+): Promise<{ ok: true; id: string } | { ok: false; status: number; message: string }> {
+  let store;
+  try {
+    store = await openMigratedOperationalStore(config, log);
+  } catch (err) {
+    if (!(err instanceof DirectoryHeldError)) throw err;
+    return {
+      ok: false,
+      status: 1,
+      message:
+        `${err.message}: the hospital key cannot be checked while the service holds the embedded operational store; ` +
+        `set DATABASE_URL (a PostgreSQL server shared by every process) / không kiểm tra được khóa khi dịch vụ đang giữ kho nhúng`,
+    };
+  }
+  try {
+    const verifier = createHospitalKeyVerifier({
+      store: createHospitalStore(store, systemClock),
+      clock: systemClock,
+      graceMs: config.EWS_HOSPITAL_KEY_GRACE_SECONDS * 1000,
+    });
+    const verdict = await verifier.verify(key);
+    return verdict.ok
+      ? { ok: true, id: verdict.hospitalId }
+      : { ok: false, status: 2, message: unauthenticatedError(verdict.reason).message };
+  } finally {
+    await store.close();
   }
 }
 

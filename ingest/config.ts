@@ -35,4 +35,12 @@ export const ingestConfigSchema = z.object({
   EWS_EVENT_MAX_PAST_DAYS: envInt(3650, 1, 36_500),
   /** Days after its receive time an event may lie (clock skew). Default 1. */
   EWS_EVENT_MAX_FUTURE_DAYS: envInt(1, 0, 365),
+  /**
+   * Requests a minute each authenticated hospital may make to POST /v1/events; more answer 429
+   * with Retry-After. Default 6000 (far above a hospital's feed, the benchmark and the demo's
+   * history loading); 0: no limit.
+   */
+  EWS_INGEST_RATE_LIMIT_PER_MINUTE: envInt(6000, 0, 10_000_000),
+  /** The hospital API key `ews produce` sends as (instead of --key, which shows in the process list). */
+  EWS_HOSPITAL_KEY: z.string().min(1).optional(),
 });

@@ -24,9 +24,14 @@ export interface HospitalKeySource {
 
 export type KeyVerdict = { ok: true; hospitalId: string } | { ok: false; reason: 'missing' | 'unknown' | 'revoked' | 'expired' };
 
+/** Whether a hospital named by other means (a client certificate) may send: registered and not revoked. */
+export type HospitalStanding = 'active' | 'unknown' | 'revoked';
+
 export interface HospitalKeyVerifier {
   /** Who a presented key belongs to, or why it is refused. A cache hit costs one SHA-256, no store round trip. */
   verify(key: string | undefined): Promise<KeyVerdict>;
+  /** The standing of a hospital by its id, from the same cache (a client certificate names the hospital, not a key). */
+  standing(hospitalId: string): Promise<HospitalStanding>;
   /** Reloads the cache now (the admin API calls it after a change in this process). */
   refresh(): Promise<void>;
 }
@@ -52,6 +57,8 @@ export function createHospitalKeyVerifier(deps: HospitalKeyVerifierDeps): Hospit
   const maxAgeMs = deps.maxAgeMs ?? 30_000;
   const missReloadMs = deps.missReloadMs ?? 1_000;
   let byHash = new Map<string, HospitalKeyRecord>();
+  // Hospital id → revoked, for hospitals named by a client certificate (every hospital has a key).
+  let byHospital = new Map<string, boolean>();
   let loadedAt = Number.NEGATIVE_INFINITY;
   let loading: Promise<void> | undefined;
 
@@ -59,7 +66,9 @@ export function createHospitalKeyVerifier(deps: HospitalKeyVerifierDeps): Hospit
     (loading ??= (async () => {
       const at = deps.clock.now();
       try {
-        byHash = new Map((await deps.store.keys()).map((k) => [k.keyHash, k]));
+        const keys = await deps.store.keys();
+        byHash = new Map(keys.map((k) => [k.keyHash, k]));
+        byHospital = new Map(keys.map((k) => [k.hospitalId, k.revoked]));
         loadedAt = at;
       } finally {
         loading = undefined;
@@ -68,6 +77,12 @@ export function createHospitalKeyVerifier(deps: HospitalKeyVerifierDeps): Hospit
 
   return {
     refresh: reload,
+    async standing(hospitalId) {
+      const now = deps.clock.now();
+      if (now - loadedAt >= maxAgeMs || (!byHospital.has(hospitalId) && now - loadedAt >= missReloadMs)) await reload();
+      const revoked = byHospital.get(hospitalId);
+      return revoked === undefined ? 'unknown' : revoked ? 'revoked' : 'active';
+    },
     async verify(key) {
       if (!key) return { ok: false, reason: 'missing' };
       const hash = hashToken(key);

@@ -19,6 +19,8 @@ export type BodyItem = { raw: string; value: unknown } | { raw: string; decodeEr
 export interface Rejection {
   index: number;
   event_id: string | null;
+  /** Set when the event was refused for naming another hospital than the authenticated one. */
+  code?: 'HOSPITAL_MISMATCH';
   errors: FieldError[];
 }
 
@@ -78,7 +80,12 @@ export function createIngestService(deps: IngestDeps) {
   const bytesOf = scrub ? privateBytes : <T>(raw: T) => raw;
 
   return {
-    async ingest(items: readonly BodyItem[], source: string): Promise<IngestResult> {
+    /**
+     * `hospital`: the authenticated hospital; an event naming another is refused for itself
+     * (HOSPITAL_MISMATCH), so identities are scoped to it. `null`: a trusted source that
+     * authenticated otherwise (ews produce on Kafka).
+     */
+    async ingest(items: readonly BodyItem[], source: string, hospital: string | null): Promise<IngestResult> {
       const receivedAt = deps.clock.now();
       const receivedIso = new Date(receivedAt).toISOString();
       const byTopic = new Map<string, LogRecord[]>();
@@ -122,6 +129,22 @@ export function createIngestService(deps: IngestDeps) {
           return;
         }
         const ev = v.event;
+        if (hospital !== null && ev.hospital_id !== hospital) {
+          const message = mismatchMessage(ev.hospital_id, hospital);
+          const errors = [{ path: 'hospital_id', message }];
+          rejections.push({ index, event_id: ev.event_id, code: 'HOSPITAL_MISMATCH', errors });
+          letters.push({
+            source,
+            reason_code: 'HOSPITAL_MISMATCH',
+            reason: message,
+            event_id: ev.event_id,
+            hospital_id: ev.hospital_id,
+            details: { authenticated_hospital_id: hospital, errors },
+            raw: payloadOf(item.raw, item.value),
+          });
+          rejected.inc({ schema: ev.schema, reason: 'hospital_mismatch' });
+          return;
+        }
         const key = identityKey(ev.hospital_id, ev.event_id);
         if (inBatch.has(key) || deps.dedup.has(ev.hospital_id, ev.event_id)) {
           dupCount++;
@@ -169,6 +192,11 @@ export function createIngestService(deps: IngestDeps) {
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
+
+/** Why an event naming another hospital is refused; both ids are at most 64 characters (the contract). */
+export const mismatchMessage = (claimed: string, authenticated: string) =>
+  `hospital_id ${claimed} is not the authenticated hospital ${authenticated}: a hospital may send only its own events / ` +
+  `hospital_id ${claimed} không phải bệnh viện đã xác thực ${authenticated}: bệnh viện chỉ được gửi sự kiện của mình`;
 
 const byteLength = (raw: string | Uint8Array) => (typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength);
 

@@ -14,11 +14,13 @@ export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: { status: 401, retryable: false },
   FORBIDDEN: { status: 403, retryable: false },
   CSRF_FAILED: { status: 403, retryable: false },
+  HOSPITAL_MISMATCH: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   CONFLICT: { status: 409, retryable: false },
   REQUEST_TIMEOUT: { status: 408, retryable: true },
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  RATE_LIMITED: { status: 429, retryable: true },
   HEADERS_TOO_LARGE: { status: 431, retryable: false },
   /** OpenID Connect sign-in (access/oidc-routes.ts): a callback without a valid state, code or ID token. */
   OIDC_CALLBACK_INVALID: { status: 400, retryable: false },
@@ -26,7 +28,6 @@ export const ERROR_CATALOGUE = {
   OIDC_SIGN_IN_REFUSED: { status: 403, retryable: false },
   /** The identity provider cannot be reached (discovery, token or UserInfo endpoint). */
   OIDC_UNAVAILABLE: { status: 503, retryable: true },
-  TOO_MANY_REQUESTS: { status: 429, retryable: true },
   CONFIG_INVALID: { status: 500, retryable: false },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOG_UNAVAILABLE: { status: 503, retryable: true },

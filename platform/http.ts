@@ -37,6 +37,11 @@ export interface HttpBaseOptions {
   health: () => Promise<Record<string, boolean>>;
   /** Why failing checks fail, by check name; asked only when one fails, shown as `reasons`. */
   healthReasons?: () => Record<string, string>;
+  /**
+   * Serve HTTPS with this certificate and key; with `clientCa`, client certificates are
+   * requested and verified against it but not required (a route reads `socket.authorized`).
+   */
+  tls?: { cert: string; key: string; clientCa?: string | undefined } | undefined;
 }
 
 /**
@@ -48,6 +53,8 @@ export interface HttpBaseOptions {
 export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
   const t = options.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const log = options.logger.child({ module: 'http' }, { level: options.logger.levelVal > 40 ? options.logger.level : 'warn' });
+  const connectionsCheckingInterval = Math.max(50, Math.min(5000, Math.floor(Math.min(t.headersMs, t.requestMs) / 4)));
+  const tls = options.tls;
   const app = Fastify({
     // pino's Logger and fastify's FastifyBaseLogger differ only in optional members.
     // Fastify logs every request at info: its child logger starts at warn, so nothing is
@@ -60,7 +67,17 @@ export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
     keepAliveTimeout: t.keepAliveMs,
     // Node checks the request and headers timeouts on this period (default 30 s): a timeout
     // is enforced within a quarter of its length.
-    http: { connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(Math.min(t.headersMs, t.requestMs) / 4))) },
+    ...(tls
+      ? {
+          https: {
+            cert: tls.cert,
+            key: tls.key,
+            connectionsCheckingInterval,
+            // Requested, never required: a hospital without a certificate authenticates with its key.
+            ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+          },
+        }
+      : { http: { connectionsCheckingInterval } }),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket),
     frameworkErrors: (err, _req, reply) => {
       const appErr = toAppError(err);

@@ -32,6 +32,16 @@ export function hospitalFor(unitIndex: number, provinceCode: string, setting: st
   return `TTYT-${provinceCode}-${String(Math.floor(unitIndex / 10) + 1).padStart(2, '0')}`;
 }
 
+/** Every hospital generateDay may name for these units (as hospitalFor assigns them): the demo registers them. */
+export function simulatedHospitals(units: readonly SimUnit[]): string[] {
+  const ids = new Set<string>();
+  units.forEach((u, i) => {
+    ids.add(hospitalFor(i, u.provinceCode, 'inpatient'));
+    ids.add(hospitalFor(i, u.provinceCode, 'outpatient'));
+  });
+  return [...ids].sort();
+}
+
 /** Local (UTC+7) RFC 3339 time for a day number and seconds into that day. */
 export function localTime(dayNumber: number, secondOfDay: number): string {
   const ms = dayNumber * DAY_MS + secondOfDay * 1000;

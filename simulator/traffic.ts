@@ -15,6 +15,8 @@ export const DEFAULT_TRAFFIC: TrafficOptions = { resendShare: 0.02, lateShare: 0
 /** One line to send (already serialized: invalid lines need not be JSON) and when to send it. */
 export interface Outgoing {
   line: string;
+  /** The hospital that sends it (the event's hospital_id, also for a broken copy): its key authenticates the request. */
+  hospital: string;
   /** Epoch ms at which the hospital sends it. */
   sendAt: number;
   kind: 'valid' | 'resend' | 'late' | 'invalid';
@@ -34,9 +36,10 @@ export function scheduleTraffic(events: readonly SimEvent[], o: TrafficOptions, 
     const late = rng.chance(o.lateShare);
     const sendAt = late ? at + (1 + rng.int(o.maxLateDays)) * DAY_MS : at + rng.int(30 * 60_000);
     const line = JSON.stringify(e);
-    out.push({ line, sendAt, kind: late ? 'late' : 'valid' });
-    if (rng.chance(o.resendShare)) out.push({ line, sendAt: sendAt + rng.int(2 * DAY_MS), kind: 'resend' });
-    if (rng.chance(o.invalidShare)) out.push({ line: breakEvent(e, rng), sendAt, kind: 'invalid' });
+    const hospital = e.hospital_id;
+    out.push({ line, hospital, sendAt, kind: late ? 'late' : 'valid' });
+    if (rng.chance(o.resendShare)) out.push({ line, hospital, sendAt: sendAt + rng.int(2 * DAY_MS), kind: 'resend' });
+    if (rng.chance(o.invalidShare)) out.push({ line: breakEvent(e, rng), hospital, sendAt, kind: 'invalid' });
   }
   return out.sort((a, b) => a.sendAt - b.sendAt);
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 import { browserAvailable, CHROMIUM, launchBrowser } from '../helpers/browser.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -27,7 +27,7 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     await p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
       payload: JSON.stringify(events),
     });
     await p.settle();

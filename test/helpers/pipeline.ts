@@ -1,19 +1,35 @@
 import { expect } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfig } from '../../cli/config.ts';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { isAppError } from '../../platform/errors.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { openMigratedOperationalStore } from '../../cli/operational-store.ts';
+import { createHospitalStore } from '../../storage/hospitals.ts';
+
+/** The hospital every test pipeline registers unless told otherwise (the `encounter()` default). */
+export const TEST_HOSPITAL = 'BV-TEST';
+
+export type TestPipeline = Pipeline & {
+  dir: string;
+  /** API keys of the hospitals registered for the test, by hospital id. */
+  keys: Record<string, string>;
+  cleanup(): Promise<void>;
+};
 
 /**
  * A real one-process pipeline (chDB + embedded log) in a fresh temporary directory, without
- * listening: tests talk to it through `app.inject()`.
+ * listening: tests talk to it through `app.inject()`. `hospitals` (default ['BV-TEST']) are
+ * registered through its hospital store; their keys are in `keys` (see ingestHeaders).
+ * On a reused `dir` a hospital already registered gets a new key (the old one rotated out).
  */
 export async function startTestPipeline(
-  options: { env?: Record<string, string>; clock?: Clock; dir?: string } = {},
-): Promise<Pipeline & { dir: string; cleanup(): Promise<void> }> {
+  options: { env?: Record<string, string>; clock?: Clock; dir?: string; hospitals?: readonly string[] } = {},
+): Promise<TestPipeline> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ews-test-'));
   const config = readConfig({ EWS_DATA_DIR: dir, EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key', ...options.env });
   const pipeline = await startPipeline(config, {
@@ -22,13 +38,62 @@ export async function startTestPipeline(
     listen: false,
     cronSchedule: false,
   });
-  return Object.assign(pipeline, {
+  const keys: Record<string, string> = {};
+  const p = Object.assign(pipeline, {
     dir,
+    keys,
     async cleanup() {
       await pipeline.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   });
+  try {
+    for (const id of options.hospitals ?? [TEST_HOSPITAL]) await registerHospital(p, id);
+  } catch (err) {
+    await p.cleanup();
+    throw err;
+  }
+  return p;
+}
+
+/** Registers a hospital on a test pipeline (a new key if it exists) and makes its key known to ingest at once. */
+export async function registerHospital(p: TestPipeline, id: string): Promise<string> {
+  const key = await issueKey(p, id);
+  p.keys[id] = key;
+  return key;
+}
+
+/** Registers a hospital on any pipeline (or rotates its key if it exists); its key works at once. */
+export async function issueKey(p: Pick<Pipeline, 'hospitals' | 'hospitalKeys'>, id: string): Promise<string> {
+  const issued = await p.hospitals.add({ id, name: `Test ${id}` }).catch((err: unknown) => {
+    if (isAppError(err) && err.code === 'CONFLICT') return p.hospitals.rotate(id);
+    throw err;
+  });
+  await p.hospitalKeys.refresh();
+  return issued.key;
+}
+
+/**
+ * Registers a hospital on a stopped data directory (its operational store, as `ews hospitals
+ * add` does) and returns its key: for tests that start `ews serve` processes on `dir`.
+ */
+export async function registerOnDataDir(dir: string, id: string = TEST_HOSPITAL, env: Record<string, string> = {}): Promise<string> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const config = readConfig({ EWS_DATA_DIR: dir, ...env });
+  const store = await openMigratedOperationalStore(config, createLogger({ level: 'silent' }));
+  try {
+    return (await createHospitalStore(store, systemClock).add({ id, name: `Test ${id}` })).key;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The Authorization header of a registered test hospital (default BV-TEST). */
+export function ingestHeaders(p: { keys: Record<string, string> }, hospitalId: string = TEST_HOSPITAL): { authorization: string } {
+  const key = p.keys[hospitalId];
+  if (key === undefined)
+    throw new Error(`hospital ${hospitalId} is not registered on this test pipeline (startTestPipeline({ hospitals }))`);
+  return { authorization: `Bearer ${key}` };
 }
 
 /** A valid encounter, with overrides. */
@@ -66,14 +131,27 @@ export function lab(over: Record<string, unknown> = {}): Record<string, unknown>
 
 export const ndjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n');
 
-/** POSTs events as one JSON body, expects 200, and waits until they are counted and evaluated. */
-export async function postAndSettle(p: Awaited<ReturnType<typeof startTestPipeline>>, events: unknown[]): Promise<void> {
-  const res = await p.app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify(events),
-  });
-  expect(res.statusCode).toBe(200);
+/**
+ * POSTs events as JSON bodies, one per hospital_id, each with that hospital's key (a hospital
+ * not yet registered is registered first), expects 200 for each, and waits until they are
+ * counted and evaluated.
+ */
+export async function postAndSettle(p: TestPipeline, events: unknown[]): Promise<void> {
+  const byHospital = new Map<string, unknown[]>();
+  for (const e of events) {
+    const h = (e as { hospital_id?: unknown } | null)?.hospital_id;
+    const id = typeof h === 'string' ? h : TEST_HOSPITAL;
+    byHospital.set(id, [...(byHospital.get(id) ?? []), e]);
+  }
+  for (const [id, batch] of byHospital) {
+    if (p.keys[id] === undefined) await registerHospital(p, id);
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/json', ...ingestHeaders(p, id) },
+      payload: JSON.stringify(batch),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
   await p.settle();
 }

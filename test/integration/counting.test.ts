@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, lab, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 import { TOPICS } from '../../schemas/topics.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -9,7 +9,12 @@ const clock = { now: () => Date.parse('2026-11-25T12:00:00+07:00') };
 let p: P;
 
 const post = (events: unknown[]) =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
 
 async function counts(syndrome: string, commune = '09187', from = '2026-11-18', to = '2026-11-25') {
   const res = await p.app.inject({ url: `/v1/counts?syndrome=${syndrome}&from=${from}&to=${to}&commune=${commune}` });
@@ -60,7 +65,7 @@ describe('counting per commune, syndrome and local day', () => {
     await p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/x-ndjson' },
+      headers: { ...ingestHeaders(p), 'content-type': 'application/x-ndjson' },
       payload: JSON.stringify(encounter({ event_id: 'c2', occurred_at: '2026-11-23T23:30:00Z', diagnoses: ['A91', 'R50.9'] })),
     });
     await p.settle();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 import { pseudonymised } from '../helpers/privacy.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 import type { DeadLetterPage } from '../../storage/dead-letter-reads.ts';
@@ -13,8 +13,8 @@ let now = Date.parse('2026-11-20T03:00:00Z');
 let p: P;
 const T = (iso: string) => (now = Date.parse(iso));
 
-const post = (payload: string | Buffer, contentType = 'application/json') =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+const post = (payload: string | Buffer, contentType = 'application/json', hospital = 'BV-A') =>
+  p.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ingestHeaders(p, hospital), 'content-type': contentType }, payload });
 const get = (query: string) => p.app.inject({ url: `/v1/dead-letters${query}` });
 const page = async (query: string) => {
   const res = await get(query);
@@ -23,7 +23,7 @@ const page = async (query: string) => {
 };
 
 beforeAll(async () => {
-  p = await startTestPipeline({ clock: { now: () => now } });
+  p = await startTestPipeline({ clock: { now: () => now }, hospitals: ['BV-A', 'BV-B'] });
   // 03:00 — BV-A sends NDJSON with two bad events and one unreadable line.
   T('2026-11-20T03:00:00Z');
   const a = ndjson([
@@ -35,7 +35,7 @@ beforeAll(async () => {
   // 04:00 — BV-B sends a whole batch with the wrong content type: refused whole (415).
   T('2026-11-20T04:00:00Z');
   const batch = JSON.stringify([lab({ event_id: 'b1', hospital_id: 'BV-B' }), lab({ event_id: 'b2', hospital_id: 'BV-B' })], null, 2);
-  expect((await post(batch, 'text/plain')).statusCode).toBe(415);
+  expect((await post(batch, 'text/plain', 'BV-B')).statusCode).toBe(415);
   // 05:00 — a body that is not UTF-8.
   T('2026-11-20T05:00:00Z');
   expect((await post(Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]))).statusCode).toBe(400);
@@ -164,7 +164,7 @@ describe('GET /v1/dead-letters', () => {
     const lines = res.body.trimEnd().split('\n');
     // The 415 body was a pretty-printed array: one line per event.
     expect(lines.map((l) => (JSON.parse(l) as { event_id: string }).event_id)).toEqual(['b1', 'b2']);
-    const replay = await post(res.body, 'application/x-ndjson');
+    const replay = await post(res.body, 'application/x-ndjson', 'BV-B');
     expect(replay.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     // Lines of refused events are their bytes as received, patient_id pseudonymised; base64-only payloads are left out.
     const a = await get('?hospital_id=BV-A&reason_code=VALIDATION_FAILED&limit=2&format=ndjson');

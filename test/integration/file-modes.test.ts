@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createEmbeddedLog } from '../../platform/event-log/embedded.ts';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 /**
  * Files that hold health data are readable by their owner only: the data directory, the chDB
@@ -42,7 +42,12 @@ describe('file modes', () => {
     const dir = fresh();
     const p = await startTestPipeline({ dir });
     try {
-      const res = await p.app.inject({ method: 'POST', url: '/v1/events', payload: [encounter({ event_id: 'modes-1' })] });
+      const res = await p.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        payload: [encounter({ event_id: 'modes-1' })],
+        headers: ingestHeaders(p),
+      });
       expect(res.json()).toMatchObject({ accepted: 1 });
     } finally {
       await p.close();

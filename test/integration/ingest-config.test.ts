@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 // Its own file: chDB opens one data directory per process, and this pipeline has its own settings.
 const NOW = Date.parse('2026-11-25T12:00:00+07:00');
@@ -27,7 +27,7 @@ describe('ingest settings from the environment', () => {
     const res = await p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
       payload: JSON.stringify([
         encounter({ event_id: 'w20', occurred_at: at(NOW - 20 * DAY) }),
         encounter({ event_id: 'w31', occurred_at: at(NOW - 31 * DAY) }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymised } from '../helpers/privacy.ts';
-import { encounter, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 /**
  * Input that used to stop or fool ingest (issue 8): implausible event times, deep nesting,
@@ -13,7 +13,7 @@ let p: P;
 const NOW = Date.parse('2026-11-25T12:00:00+07:00');
 
 beforeAll(async () => {
-  p = await startTestPipeline({ clock: { now: () => NOW } });
+  p = await startTestPipeline({ clock: { now: () => NOW }, hospitals: ['BV-TEST', 'BV-A', 'BV-AB'] });
 });
 afterAll(async () => {
   await p?.cleanup();
@@ -25,8 +25,8 @@ interface Answer {
   rejected: { index: number; event_id: string | null; errors: { path: string; message: string }[] }[];
 }
 
-const post = (payload: string | Buffer, contentType = 'application/json') =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+const post = (payload: string | Buffer, contentType = 'application/json', hospital = 'BV-TEST') =>
+  p.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ingestHeaders(p, hospital), 'content-type': contentType }, payload });
 
 let n = 0;
 const uid = (prefix: string) => `${prefix}-${++n}`;
@@ -238,7 +238,8 @@ describe('event identities', () => {
 
   it('ids whose concatenations are equal are two events, in the answer and in the count', async () => {
     const day = '2026-11-21';
-    const res = await post(
+    // Each hospital sends its own events (one body comes from one authenticated hospital).
+    const fromA = await post(
       JSON.stringify([
         encounter({
           hospital_id: 'BV-A',
@@ -247,6 +248,13 @@ describe('event identities', () => {
           commune_code: '09190',
           diagnoses: ['A90'],
         }),
+        encounter({ hospital_id: 'BV-A', event_id: 'B\u00001', occurred_at: `${day}T09:00:00+07:00`, commune_code: '09190' }),
+      ]),
+      'application/json',
+      'BV-A',
+    );
+    const fromAB = await post(
+      JSON.stringify([
         encounter({
           hospital_id: 'BV-AB',
           event_id: ':1',
@@ -254,10 +262,12 @@ describe('event identities', () => {
           commune_code: '09190',
           diagnoses: ['A90'],
         }),
-        encounter({ hospital_id: 'BV-A', event_id: 'B\u00001', occurred_at: `${day}T09:00:00+07:00`, commune_code: '09190' }),
       ]),
+      'application/json',
+      'BV-AB',
     );
-    expect(res.json<Answer>()).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(fromA.json<Answer>()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(fromAB.json<Answer>()).toMatchObject({ accepted: 1, duplicates: 0 });
     await p.settle();
     const counts = await p.app.inject({ url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=09190` });
     expect(counts.json<{ rows: { count: number }[] }>().rows[0]!.count).toBe(2);
@@ -322,7 +332,7 @@ describe('dead letters hold the bytes received', () => {
       method: 'POST',
       url: '/v1/events',
       payload: `[{"event_id":"${id}"}]`,
-      headers: { 'content-type': '' },
+      headers: { ...ingestHeaders(p), 'content-type': '' },
     });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', details: null } });

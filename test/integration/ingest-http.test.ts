@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let p: P;
@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 const post = (payload: string, contentType = 'application/json') =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+  p.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ingestHeaders(p), 'content-type': contentType }, payload });
 
 async function deadLetters(): Promise<{ reason_code: string; reason: string; raw: string; event_id: string; raw_truncated: boolean }[]> {
   const rs = await p.store.query({

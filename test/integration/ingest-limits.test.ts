@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 // Its own file: chDB opens one data directory per process, and this needs a pipeline with a
 // small body limit.
@@ -17,7 +17,7 @@ describe('POST /v1/events body limit', () => {
     const res = await small.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(small), 'content-type': 'application/json' },
       payload: big,
     });
     expect(res.statusCode).toBe(413);
@@ -42,7 +42,7 @@ describe('POST /v1/events body limit', () => {
     const res = await small.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
+      headers: { ...ingestHeaders(small), 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
       payload: head,
     });
     expect(res.statusCode).toBe(413);
@@ -59,7 +59,7 @@ describe('POST /v1/events body limit', () => {
     const res = await small.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(small), 'content-type': 'application/json' },
       payload: JSON.stringify([encounter()]),
     });
     expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders, registerOnDataDir } from '../helpers/pipeline.ts';
 import { createStore } from '../../platform/clickhouse.ts';
 import { TOPICS } from '../../schemas/topics.ts';
 import { cleanEnv, startCli } from './cli/cli-process.ts';
@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 const post = (pl: P, events: unknown[]) =>
-  pl.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  pl.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { ...ingestHeaders(pl), 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
 
 async function storedEvents(pl: P): Promise<number> {
   const rs = await pl.store.query({ query: 'SELECT count() AS n FROM events FINAL', format: 'JSONEachRow' });
@@ -66,13 +71,14 @@ describe('duplicate answers across a crash and replay', () => {
       EWS_LOG_LEVEL: 'warn',
       EWS_SCAN: 'false',
     });
+    const key = await registerOnDataDir(dir);
     const serve = startCli(['serve'], env);
     await serve.waitFor(/dashboard[^\n]*http:\/\/localhost:\d+/, 60_000);
     const url = /(http:\/\/localhost:\d+)/.exec(serve.stdout)![1]!;
     const events = Array.from({ length: 50 }, (_, i) => encounter({ event_id: `kill-${i}` }));
     const res = await fetch(`${url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(events),
     });
     expect(await res.json()).toEqual({ accepted: 50, duplicates: 0, rejected: [] });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../cli/config.ts';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { encounter, lab } from '../helpers/pipeline.ts';
+import { encounter, lab, issueKey, TEST_HOSPITAL } from '../helpers/pipeline.ts';
 import { TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
 
 /**
@@ -45,8 +45,10 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
   const log = createLogger({ level: 'debug', destination: { write: (s: string) => void logs.push(s) } });
   const p = await startPipeline(config, { log, clock: { now: () => Date.now() }, listen: false, cronSchedule: false, scrub });
   const pid = patients(tag);
+  const key = await issueKey(p, TEST_HOSPITAL);
+  const whole0 = (id: string) => JSON.stringify([encounter({ event_id: id, patient_id: pid.body, chief_complaint: complaint(pid.body) })]);
   const post = (payload: string | Buffer, contentType = 'application/json') =>
-    p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+    p.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, payload });
   const ok = encounter({ event_id: `${tag}-ok`, patient_id: pid.ok, chief_complaint: complaint(pid.ok) });
   const batch = [
     ok,
@@ -54,10 +56,20 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
     ok, // a resend: a duplicate
     encounter({ event_id: `${tag}-bad`, patient_id: pid.bad, commune_code: '99999', chief_complaint: complaint(pid.bad) }),
     encounter({ event_id: `${tag}-field`, patient_id: pid.bad, ghi_chu: complaint(pid.bad) }),
+    // Another hospital's event: refused as HOSPITAL_MISMATCH and dead-lettered like the others.
+    encounter({ event_id: `${tag}-foreign`, hospital_id: 'BV-OTHER', patient_id: pid.bad, chief_complaint: complaint(pid.bad) }),
   ];
   const answer = (await post(JSON.stringify(batch))).json<{ accepted: number; duplicates: number; rejected: unknown[] }>();
   expect(answer).toMatchObject({ accepted: 2, duplicates: 1 });
-  expect(answer.rejected).toHaveLength(2);
+  expect(answer.rejected).toHaveLength(3);
+  // Without a key: 401, nothing of the body kept or logged.
+  const anonymous = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: whole0(`${tag}-401`),
+  });
+  expect(anonymous.statusCode).toBe(401);
   // An NDJSON line that is not JSON, next to a valid one.
   const line = `{"patient_id": "${pid.line}", "chief_complaint": "gọi ${PHONE}, ${EMAIL}"`;
   const nd = await post(`${JSON.stringify(encounter({ event_id: `${tag}-nd`, patient_id: pid.line }))}\n${line}\n`, 'application/x-ndjson');
@@ -135,7 +147,8 @@ describe('no raw identifier anywhere (issue 9, privacy)', () => {
       });
       expect(await ev.json()).toEqual(['S-lab', 'S-nd', 'S-ok', 'S-retry'].map((event_id) => ({ event_id })));
       const dl = await p.store.query({ query: 'SELECT count() AS n FROM dead_letters', format: 'JSONEachRow' });
-      expect(Number((await dl.json<{ n: string }>())[0]!.n)).toBe(6);
+      // Seven refusals kept (the mismatched event one of them); the unauthenticated body none.
+      expect(Number((await dl.json<{ n: string }>())[0]!.n)).toBe(7);
       expect(logs.length).toBeGreaterThan(0);
       expect(await scan(p, logs, needles('S'))).toEqual([]);
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 
 /**
  * A partition stuck behind a batch the store cannot take makes /healthz answer 503 degraded
@@ -42,7 +42,7 @@ describe('processor health in /healthz and /metrics', () => {
     const post = await p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
       payload: JSON.stringify([encounter({ event_id: 'stuck-1', occurred_at: '2026-11-25T08:00:00+07:00' })]),
     });
     expect(post.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 import { dayString, parseDay } from '../../processors/count/window.ts';
 import { createCountStore } from '../../storage/counts.ts';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const res = await p.app.inject({
     method: 'POST',
     url: '/v1/events',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
     payload: JSON.stringify(events),
   });
   expect(res.json()).toMatchObject({ accepted: events.length });

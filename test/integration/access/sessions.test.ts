@@ -226,7 +226,7 @@ describe('sign-in', () => {
     const held = await signIn(name); // the right password, but too soon
     expect(held.statusCode).toBe(429);
     expect(held.headers['retry-after']).toBe('1');
-    expect(errorCode(held)).toBe('TOO_MANY_REQUESTS');
+    expect(errorCode(held)).toBe('RATE_LIMITED');
     now += 1000;
     expect((await signIn(name, 'bad password 123')).statusCode).toBe(401); // the 6th failure
     expect((await signIn(name)).headers['retry-after']).toBe('2');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline } from '../../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../../helpers/pipeline.ts';
 import { pseudonymised } from '../../helpers/privacy.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/ews.mjs', import.meta.url));
@@ -23,20 +23,20 @@ function ews(...args: string[]): Promise<{ code: number | null; out: string; err
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
 }
 
-const post = (p: Awaited<ReturnType<typeof startTestPipeline>>, payload: string, contentType: string) =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': contentType }, payload });
+const post = (p: Awaited<ReturnType<typeof startTestPipeline>>, payload: string, contentType: string, hospital: string) =>
+  p.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ingestHeaders(p, hospital), 'content-type': contentType }, payload });
 
 beforeAll(async () => {
   // A pipeline writes the dead letters, then stops: the CLI reads the stopped directory.
-  const p = await startTestPipeline({ dir });
+  const p = await startTestPipeline({ dir, hospitals: ['BV-A', 'BV-B'] });
   const refused = ndjson([
     encounter({ event_id: 'a1', hospital_id: 'BV-A' }),
     encounter({ event_id: 'a2', hospital_id: 'BV-A', commune_code: '99999' }),
     encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M', chief_complaint: 'sốt\tcao' }),
   ]);
-  expect((await post(p, refused, 'application/x-ndjson')).json()).toMatchObject({ accepted: 1 });
+  expect((await post(p, refused, 'application/x-ndjson', 'BV-A')).json()).toMatchObject({ accepted: 1 });
   const batch = JSON.stringify([lab({ event_id: 'b1', hospital_id: 'BV-B' }), lab({ event_id: 'b2', hospital_id: 'BV-B' })], null, 2);
-  expect((await post(p, batch, 'text/plain')).statusCode).toBe(415);
+  expect((await post(p, batch, 'text/plain', 'BV-B')).statusCode).toBe(415);
   await p.close();
 });
 afterAll(() => {
@@ -84,9 +84,9 @@ describe('ews dead-letters on a stopped data directory', () => {
     expect(bad.out.split('\n')).toContain(
       JSON.stringify(pseudonymised(encounter({ event_id: 'a3', hospital_id: 'BV-A', sex: 'M', chief_complaint: 'sốt\tcao' }))),
     );
-    const p = await startTestPipeline({ dir });
+    const p = await startTestPipeline({ dir, hospitals: ['BV-B'] });
     try {
-      expect((await post(p, r.out, 'application/x-ndjson')).json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+      expect((await post(p, r.out, 'application/x-ndjson', 'BV-B')).json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     } finally {
       await p.close();
     }

@@ -7,6 +7,7 @@ import { generateDay } from '../../../simulator/model.ts';
 import { createRng } from '../../../simulator/random.ts';
 import { loadDemoUnits } from '../../../cli/units.ts';
 import { localDayNumber } from '../../../processors/count/window.ts';
+import { registerOnDataDir, TEST_HOSPITAL } from '../../helpers/pipeline.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -36,19 +37,22 @@ function recentTraffic(days: number): string {
   const today = localDayNumber(Date.now());
   const events = [];
   for (let d = today - days; d < today; d++) events.push(...generateDay(d, units, { scale: 0.25, outbreaks: [] }, rng));
-  return events.map((e) => JSON.stringify(e)).join('\n');
+  // Sent as one hospital, the one whose key the request carries.
+  return events.map((e) => JSON.stringify({ ...e, hospital_id: TEST_HOSPITAL })).join('\n');
 }
 
 describe('Ctrl-C and SIGTERM drain and exit 0', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'ews serve, %s right after a batch was accepted (counting and detection in flight)',
     async (signal) => {
-      const p = startCli(['serve'], env(tempDir()));
+      const dir = tempDir();
+      const key = await registerOnDataDir(dir);
+      const p = startCli(['serve'], env(dir));
       await p.waitFor(/dashboard \/ bảng điều khiển: (http:\S+)\//, 60_000);
       const url = /(http:\/\/\S+?)\/\n/.exec(p.stdout)![1]!;
       const res = await fetch(`${url}/v1/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${key}` },
         body: recentTraffic(10),
       });
       expect(res.status).toBe(200);

@@ -9,7 +9,8 @@ import fc from 'fast-check';
  */
 
 /** Defects of issue 8 an input probes (fixed in 7ae01f4): named in failure messages. */
-export type Fix = 'event-time-window' | 'deep-nesting' | 'echo-cap' | 'id-control-chars' | 'invalid-utf8' | 'raw-bytes';
+export type Fix =
+  'event-time-window' | 'deep-nesting' | 'echo-cap' | 'id-control-chars' | 'invalid-utf8' | 'raw-bytes' | 'hospital-mismatch';
 
 export type Verdict = 'valid' | 'invalid' | 'either';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../../helpers/pipeline.ts';
+import { ingestHeaders, registerHospital, startTestPipeline, TEST_HOSPITAL } from '../../helpers/pipeline.ts';
 import { testPseudonym } from '../../helpers/privacy.ts';
 import {
   brokenLine,
@@ -66,8 +66,8 @@ let communes: string[];
 const NOW = Date.now();
 /** Expected count per `series|commune|day` of everything accepted during the file. */
 const expectedCounts = new Map<string, number>();
-/** Bytes of accepted events, resent later to check duplicate answers. */
-const acceptedBytes: Buffer[] = [];
+/** Bytes of accepted events and the hospital that sent them, resent later to check duplicate (or, by another hospital, mismatch) answers. */
+const acceptedBytes: { bytes: Buffer; hospital: string }[] = [];
 let inputs = 0;
 let run = 0;
 let lastAnswerAt = 0;
@@ -96,7 +96,9 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
 const localDay = (ms: number) => new Date(Math.floor((ms + 7 * 3_600_000) / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
 
 /** Sends one body; rows written because of it are those received at or after `since`. */
-async function send(body: Buffer, contentType: string | undefined) {
+async function send(body: Buffer, contentType: string | undefined, hospital: string = TEST_HOSPITAL) {
+  // Each body is sent by one hospital, registered the first time it sends.
+  if (p.keys[hospital] === undefined) await registerHospital(p, hospital);
   // Rows of this request are told apart from earlier ones by their receive time (ms).
   while (Date.now() <= lastAnswerAt) await sleep(1);
   const since = Date.now();
@@ -106,7 +108,7 @@ async function send(body: Buffer, contentType: string | undefined) {
     p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: contentType === undefined ? {} : { 'content-type': contentType },
+      headers: contentType === undefined ? ingestHeaders(p, hospital) : { ...ingestHeaders(p, hospital), 'content-type': contentType },
       payload: body,
     }),
   );
@@ -148,7 +150,7 @@ async function eventsSince(since: number): Promise<StoredEvent[]> {
 // Batches of generated events (JSON arrays and NDJSON)
 
 type ItemGen =
-  | { t: 'event'; spec: EventSpec; mut: Mutation }
+  | { t: 'event'; spec: EventSpec; mut: Mutation; foreign: boolean }
   | { t: 'probe'; a: EventSpec; b: EventSpec; sep: string }
   | { t: 'non-object'; value: J; fix?: Fix }
   | { t: 'broken'; line: string | { cut: number }; spec: EventSpec }
@@ -156,6 +158,8 @@ type ItemGen =
   | { t: 'resend'; of: number };
 
 interface BatchGen {
+  /** The hospital that sends the body (authenticated by its key); its events name it unless `foreign`. */
+  hospital: string;
   ndjson: boolean;
   items: ItemGen[];
   contentType: number;
@@ -169,7 +173,11 @@ function batchArb(): fc.Arbitrary<BatchGen> {
   const spec = eventSpec(NOW, communes);
   const mut = mutation(NOW);
   const item: fc.Arbitrary<ItemGen> = fc.oneof(
-    { weight: 20, arbitrary: fc.record({ t: fc.constant('event' as const), spec, mut }) },
+    {
+      weight: 20,
+      // One event in 25 names another hospital than the sender: refused for itself (HOSPITAL_MISMATCH).
+      arbitrary: fc.record({ t: fc.constant('event' as const), spec, mut, foreign: fc.nat(24).map((n) => n === 0) }),
+    },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -185,6 +193,7 @@ function batchArb(): fc.Arbitrary<BatchGen> {
     { weight: 1, arbitrary: fc.record({ t: fc.constant('resend' as const), of: fc.nat() }) },
   );
   return fc.record({
+    hospital: spec.map((s) => s.hospital),
     ndjson: fc.boolean(),
     items: fc.array(item, { minLength: 1, maxLength: MAX_BATCH, size: 'max' }),
     contentType: fc.nat(),
@@ -255,33 +264,42 @@ function materialise(g: BatchGen, runNo: number): { body: Buffer; contentType: s
     const prefix = `f${runNo}.${i}.`;
     switch (it.t) {
       case 'event': {
-        const obj = eventObject(it.spec, it.spec.hospital, prefix + it.spec.idSuffix);
-        const { verdict, fix, time } = applyMutation(obj, it.mut, prefix);
+        const named = it.foreign ? it.spec.hospital : g.hospital;
+        const obj = eventObject(it.spec, named, prefix + it.spec.idSuffix);
+        const mutated = applyMutation(obj, it.mut, prefix);
+        const { time } = mutated;
+        // An event that would be valid but names another hospital than the sender is refused.
+        const foreign = mutated.verdict !== 'invalid' && hospitalOf(obj) !== g.hospital;
+        const verdict = foreign ? 'invalid' : mutated.verdict;
+        const fix = foreign && mutated.verdict === 'valid' ? 'hospital-mismatch' : mutated.fix;
         const eventId = it.mut.kind === 'lone' ? `${prefix}lone${JSON.parse(`"${it.mut.escape}"`) as string}` : prefix + it.spec.idSuffix;
-        const why = it.mut.kind === 'none' ? 'valid event' : it.mut.why;
+        const why = `${it.mut.kind === 'none' ? 'valid event' : it.mut.why}${foreign ? `, naming ${named} sent by ${g.hospital}` : ''}`;
         add(serialise(obj, it.spec.spaced), {
           verdict,
           fix,
           why,
-          identity: verdict === 'invalid' ? undefined : identityOf(it.spec, it.spec.hospital, eventId, time ?? it.spec.time),
+          identity: verdict === 'invalid' ? undefined : identityOf(it.spec, named, eventId, time ?? it.spec.time),
         });
         return;
       }
       case 'probe': {
-        // (h, e) pairs that collide if the identity is h + sep + e: both are distinct events.
+        // (h, e) pairs that would collide if the identity were h + sep + e. One body comes from
+        // one hospital, so the second (another hospital) is refused as a mismatch here; both
+        // accepted from their own hospitals is checked by 'identity probes across hospitals' below.
         const control = CONTROL.test(it.sep);
         const pair: [EventSpec, string, string][] = [
-          [it.a, `${prefix}A`, `B${it.sep}C`],
-          [it.b, `${prefix}A${it.sep}B`, 'C'],
+          [it.a, g.hospital, `${prefix}A${it.sep}B`],
+          [it.b, `${g.hospital}${it.sep}${prefix}A`, 'B'],
         ];
-        for (const [spec, h, e] of pair) {
+        pair.forEach(([spec, h, e], k) => {
+          const mismatch = k === 1 && !control;
           add(serialise(eventObject(spec, h, e)), {
-            verdict: control ? 'invalid' : 'valid',
-            fix: control ? 'id-control-chars' : undefined,
+            verdict: control || mismatch ? 'invalid' : 'valid',
+            fix: control ? 'id-control-chars' : mismatch ? 'hospital-mismatch' : undefined,
             why: `identity probe ${JSON.stringify([h, e])}`,
-            identity: control ? undefined : identityOf(spec, h, e, spec.time),
+            identity: control || mismatch ? undefined : identityOf(spec, h, e, spec.time),
           });
-        }
+        });
         return;
       }
       case 'non-object':
@@ -292,7 +310,7 @@ function materialise(g: BatchGen, runNo: number): { body: Buffer; contentType: s
         let line: string;
         if (typeof it.line === 'string') line = it.line;
         else {
-          const full = serialise(eventObject(it.spec, it.spec.hospital, prefix + it.spec.idSuffix));
+          const full = serialise(eventObject(it.spec, g.hospital, prefix + it.spec.idSuffix));
           line = full.slice(0, Math.max(1, Math.floor(it.line.cut * full.length)));
         }
         add(line.replace(/\r+$/, ''), { verdict: 'invalid', why: `broken line ${JSON.stringify(line.slice(0, 30))}` });
@@ -306,7 +324,14 @@ function materialise(g: BatchGen, runNo: number): { body: Buffer; contentType: s
       }
       case 'resend': {
         if (acceptedBytes.length === 0) return;
-        add(acceptedBytes[it.of % acceptedBytes.length]!.toString('utf8'), { verdict: 'duplicate', why: 'resend of an earlier body' });
+        const earlier = acceptedBytes[it.of % acceptedBytes.length]!;
+        // Another hospital's accepted event: not a duplicate but a claim on its identity, refused.
+        const mine = earlier.hospital === g.hospital;
+        add(earlier.bytes.toString('utf8'), {
+          verdict: mine ? 'duplicate' : 'invalid',
+          fix: mine ? undefined : 'hospital-mismatch',
+          why: mine ? 'resend of an earlier body' : `resend of ${earlier.hospital}'s event by ${g.hospital}`,
+        });
         return;
       }
     }
@@ -324,26 +349,31 @@ function materialise(g: BatchGen, runNo: number): { body: Buffer; contentType: s
   return { body: Buffer.from(text, 'utf8'), contentType: types[g.contentType % types.length]!, plan };
 }
 
-function recordAccepted(plan: readonly PlannedItem[], accepted: readonly number[]) {
+function recordAccepted(plan: readonly PlannedItem[], accepted: readonly number[], hospital: string) {
   for (const i of accepted) {
     const id = plan[i]!.identity!;
     const k = `${id.series}|${id.commune_code}|${id.day}`;
     expectedCounts.set(k, (expectedCounts.get(k) ?? 0) + 1);
-    acceptedBytes.push(plan[i]!.bytes);
+    acceptedBytes.push({ bytes: plan[i]!.bytes, hospital });
   }
 }
 
 /** Sends one planned batch and checks the answer, the dead letters and the stored events. */
-async function checkBatch(body: Buffer, contentType: string, plan: PlannedItem[]): Promise<void> {
-  const { res, since } = await send(body, contentType);
+async function checkBatch(body: Buffer, contentType: string, plan: PlannedItem[], hospital: string): Promise<void> {
+  const { res, since } = await send(body, contentType, hospital);
   const fail = (problems: string[]) => {
     if (problems.length > 0) throw new Error(`${res.statusCode} ${problems.join('\n')}\nanswer: ${res.body.slice(0, 1000)}`);
   };
-  if (res.statusCode !== 200) fail([`status ${res.statusCode} for a body of ${plan.length} items`]);
-  const answer = res.json<IngestAnswer>();
+  // 403 when every event names another hospital: the usual answer is then the error's details.
+  const allForeign = plan.every((x) => x.verdict === 'invalid');
+  if (res.statusCode !== 200 && !(res.statusCode === 403 && allForeign))
+    fail([`status ${res.statusCode} for a body of ${plan.length} items`]);
+  const answer =
+    res.statusCode === 403 ? res.json<{ error: { code: string; details: IngestAnswer } }>().error.details : res.json<IngestAnswer>();
   fail(checkAnswerShape(answer, plan.length, res.rawPayload.length));
   const { problems, accepted } = checkAgainstPlan(plan, answer);
   fail(problems);
+  fail(checkMismatches(plan, answer, res.statusCode));
   const letters = await lettersSince(since);
   const refused = answer.rejected.map((r) => ({
     ...expectedLetter(keptOfItem(plan[r.index]!.bytes)),
@@ -352,7 +382,52 @@ async function checkBatch(body: Buffer, contentType: string, plan: PlannedItem[]
   fail(compareLetters(refused, letters, { compareBytes: true }));
   const stored = await eventsSince(since);
   fail(checkStored(plan, accepted, stored));
-  recordAccepted(plan, accepted);
+  recordAccepted(plan, accepted, hospital);
+}
+
+/** Items naming another hospital are refused as HOSPITAL_MISMATCH; the answer is 403 exactly when all rejections are such. */
+function checkMismatches(plan: readonly PlannedItem[], answer: IngestAnswer, status: number): string[] {
+  const problems: string[] = [];
+  const codeOf = new Map(answer.rejected.map((r) => [r.index, (r as { code?: string }).code]));
+  plan.forEach((x, i) => {
+    if (x.fix === 'hospital-mismatch' && codeOf.get(i) !== 'HOSPITAL_MISMATCH')
+      problems.push(`item ${i} (${x.why}) not refused as HOSPITAL_MISMATCH (${String(codeOf.get(i))})`);
+  });
+  const all = answer.rejected.length === plan.length && [...codeOf.values()].every((c) => c === 'HOSPITAL_MISMATCH');
+  if (all !== (status === 403)) problems.push(`status ${status} but ${all ? 'every' : 'not every'} event was a mismatch`);
+  return problems;
+}
+
+/** A plain valid encounter of hospital `h` with event id `e`, occurring at `at`. */
+function probeEvent(h: string, e: string, at: number) {
+  return {
+    schema: 'ews.encounter.v1',
+    event_id: e,
+    hospital_id: h,
+    occurred_at: new Date(at).toISOString(),
+    commune_code: '09187',
+    patient_id: 'P',
+    sex: 'male',
+    setting: 'outpatient',
+    diagnoses: ['A90'],
+  };
+}
+
+/** The hospital_id an event object names (its last spelling, as JSON.parse reads it), if a string. */
+function hospitalOf(obj: Obj): string | undefined {
+  const entry = obj.entries.findLast(([k]) => k === 'hospital_id');
+  if (!entry) return undefined;
+  const v = entry[1];
+  if (typeof v === 'string') return v;
+  if (v instanceof Raw) {
+    try {
+      const parsed: unknown = JSON.parse(v.text);
+      return typeof parsed === 'string' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -433,8 +508,9 @@ function eventsBody(specs: readonly EventSpec[], runNo: number): { text: string;
   const plan: PlannedItem[] = [];
   const texts = specs.map((s, i) => {
     const id = `w${runNo}.${i}.${s.idSuffix}`;
-    const text = serialise(eventObject(s, s.hospital, id));
-    plan.push({ bytes: Buffer.from(text), verdict: 'valid', why: 'valid event', identity: identityOf(s, s.hospital, id, s.time) });
+    // Whole bodies are sent by the test hospital: their events name it.
+    const text = serialise(eventObject(s, TEST_HOSPITAL, id));
+    plan.push({ bytes: Buffer.from(text), verdict: 'valid', why: 'valid event', identity: identityOf(s, TEST_HOSPITAL, id, s.time) });
     return text;
   });
   return { text: `[${texts.join(',')}]`, plan };
@@ -523,6 +599,7 @@ async function checkBody(g: BodyGen, runNo: number): Promise<void> {
         recordAccepted(
           planned.plan,
           planned.plan.map((_, i) => i),
+          TEST_HOSPITAL,
         );
     } else if (a.accepted !== 0) problems.push(`accepted ${a.accepted} events of a body that holds none`);
   } else if (answer !== undefined) {
@@ -561,7 +638,7 @@ describe('POST /v1/events under generated input (fast-check)', () => {
       fc.asyncProperty(batchArb(), async (g) => {
         const { body, contentType, plan } = materialise(g, ++run);
         inputs += plan.length;
-        await checkBatch(body, contentType, plan);
+        await checkBatch(body, contentType, plan, g.hospital);
       }),
       params(BATCH_RUNS),
     );
@@ -579,6 +656,23 @@ describe('POST /v1/events under generated input (fast-check)', () => {
     );
     console.info(`fuzz: ${BODY_RUNS} whole bodies, ${((Date.now() - started) / 1000).toFixed(1)} s; ${inputs} inputs in all`);
   }, 600_000);
+
+  it('identity probes across hospitals: (h, e) pairs that would collide as h + sep + e are distinct events', async () => {
+    const day = localDay(NOW);
+    for (const [i, sep] of ['|', ':', '/', ' ', '-', '.', '\\', '\u2028'].entries()) {
+      const a = `probe${run}-${i}`;
+      const b = `${a}${sep}B`;
+      for (const [h, e] of [
+        [a, `B${sep}C`],
+        [b, 'C'],
+      ] as const) {
+        const ev = { ...probeEvent(h, e, NOW), commune_code: '09187' };
+        const { res } = await send(Buffer.from(JSON.stringify([ev])), 'application/json', h);
+        expect(res.json(), `${h} / ${e}`).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+        expectedCounts.set(`_visits|09187|${day}`, (expectedCounts.get(`_visits|09187|${day}`) ?? 0) + 1);
+      }
+    }
+  });
 
   it('generated at least FUZZ_RUNS inputs', () => {
     expect(inputs).toBeGreaterThanOrEqual(INPUTS);
@@ -625,7 +719,7 @@ describe('POST /v1/events under generated input (fast-check)', () => {
     const res = await p.app.inject({
       method: 'POST',
       url: '/v1/events',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
       payload: JSON.stringify([ev]),
     });
     expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka, Message } from 'kafkajs';
-import { encounter, startTestPipeline } from '../../helpers/pipeline.ts';
+import { encounter, ingestHeaders, startTestPipeline } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
 import { privateBroker, type PrivateBroker } from '../../helpers/kafka-broker.ts';
 import { countDiff, expectedCounts, logMessage, onDaysOf, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
@@ -68,7 +68,7 @@ describe.skipIf(!shared)('broker stopped and restarted during consumption', () =
       p!.app.inject({
         method: 'POST',
         url: '/v1/events',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...ingestHeaders(p!), 'content-type': 'application/json' },
         payload: JSON.stringify([encounter({ event_id: 'during-outage', occurred_at: '2025-06-01T09:00:00+07:00' })]),
       });
     const refused = await post();

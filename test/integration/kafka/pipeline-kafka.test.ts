@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
-import { encounter, lab, startTestPipeline } from '../../helpers/pipeline.ts';
+import { encounter, lab, startTestPipeline, ingestHeaders, registerOnDataDir } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
 import {
   countDiff,
@@ -36,7 +36,12 @@ let kafka: Kafka;
 let admin: Admin;
 
 const post = (events: unknown[]) =>
-  p.app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(events) });
+  p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
+    payload: JSON.stringify(events),
+  });
 
 describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
   beforeAll(async () => {
@@ -180,20 +185,32 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
   it('ews produce sends a file through the same validation; the pipeline counts it', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ews-produce-'));
     try {
-      const events = simulatedEvents(2000, 41, 20_700);
+      // The file is one hospital's (the one whose key is given), plus one line naming another.
+      const events = simulatedEvents(2000, 41, 20_700).map((e) => ({ ...e, hospital_id: 'BV-UPLOAD' }));
       const lines = events.map((e) => JSON.stringify(e));
-      lines.splice(10, 0, '{"schema":"ews.lab.v1","event_id":"broken"}', 'not json at all', lines[3]!);
+      const foreign = JSON.stringify({ ...events[5]!, event_id: 'foreign-1', hospital_id: 'BV-OTHER' });
+      lines.splice(10, 0, '{"schema":"ews.lab.v1","event_id":"broken"}', 'not json at all', lines[3]!, foreign);
       writeFileSync(join(dir, 'upload.ndjson'), lines.join('\n') + '\n');
-      const child = spawnEws(['produce', join(dir, 'upload.ndjson'), '--json'], {
+      const key = await registerOnDataDir(join(dir, 'data'), 'BV-UPLOAD');
+      const env = {
         KAFKA_BROKERS: broker!.brokers,
         KAFKA_TOPIC_PREFIX: prefix,
         EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key',
-      });
+        EWS_DATA_DIR: join(dir, 'data'),
+      };
+      // Without a key, or with one nobody issued, nothing is sent.
+      const nokey = spawnEws(['produce', join(dir, 'upload.ndjson'), '--json'], env);
+      expect((await nokey.exited).code).toBe(2);
+      expect(nokey.stderr()).toMatch(/a hospital API key is required: --key KEY or EWS_HOSPITAL_KEY/);
+      const wrong = spawnEws(['produce', join(dir, 'upload.ndjson'), '--json', '--key', `ews_hk_${'x'.repeat(43)}`], env);
+      expect((await wrong.exited).code).toBe(2);
+      expect(wrong.stderr()).toMatch(/not recognised/);
+      const child = spawnEws(['produce', join(dir, 'upload.ndjson'), '--json'], { ...env, EWS_HOSPITAL_KEY: key });
       let out = '';
       child.process.stdout!.removeAllListeners('data');
       child.process.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       expect((await child.exited).code, child.stderr()).toBe(0);
-      expect(JSON.parse(out)).toMatchObject({ lines: 2003, accepted: 2000, duplicates: 1, rejected: 2 });
+      expect(JSON.parse(out)).toMatchObject({ lines: 2004, accepted: 2000, duplicates: 1, rejected: 3 });
       expect(child.stderr()).toContain('100%');
       await p.settle();
       const expected = expectedCounts(events);
@@ -201,7 +218,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       const letters = (await readAll(kafka, topic(TOPICS.deadletter)))
         .map((m) => deadLetterV1.parse(JSON.parse(m.value)))
         .filter((l) => l.source === 'file:upload.ndjson');
-      expect(letters.map((l) => l.code).sort()).toEqual(['BODY_UNPARSEABLE', 'VALIDATION_FAILED']);
+      expect(letters.map((l) => l.code).sort()).toEqual(['BODY_UNPARSEABLE', 'HOSPITAL_MISMATCH', 'VALIDATION_FAILED']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -209,6 +226,8 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
 
   it('ews serve --role ingest publishes what it accepts; the processors here count it', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ews-ingest-role-'));
+    // The ingest process's own operational store knows the hospital (as after ews hospitals add).
+    const key = await registerOnDataDir(dir);
     const child = spawnEws(['serve', '--role', 'ingest'], {
       KAFKA_BROKERS: broker!.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
@@ -227,7 +246,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       expect(url, `${out}\n${child.stderr()}`).toBeDefined();
       const res = await fetch(`${url}/v1/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify([encounter({ event_id: 'role-ingest-1', occurred_at: '2025-03-03T08:00:00+07:00' })]),
       });
       expect(await res.json()).toMatchObject({ accepted: 1 });

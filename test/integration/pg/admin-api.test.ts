@@ -48,7 +48,7 @@ describe.each([
 ])('admin API on $engine', ({ env, run }) => {
   let p: Pipe;
   beforeAll(async () => {
-    if (run) p = await startTestPipeline({ env: { EWS_ADMIN_TOKEN: TOKEN, ...env() } });
+    if (run) p = await startTestPipeline({ env: { EWS_ADMIN_TOKEN: TOKEN, ...env() }, hospitals: [] });
   });
   afterAll(() => (run ? p.cleanup() : undefined));
 
