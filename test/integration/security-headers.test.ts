@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../helpers/pipeline.ts';
+import { adminHeaders, startTestPipeline } from '../helpers/pipeline.ts';
 
 // Security headers (platform/http.ts, @fastify/helmet) on the pages, the API and the errors.
 let p: Awaited<ReturnType<typeof startTestPipeline>>;
@@ -16,7 +16,7 @@ describe('security headers', () => {
     ['a read API answer', '/v1/units'],
     ['an error answer', '/v1/no-such-route'],
   ])('%s carries the content-security policy and the helmet headers', async (_what, url) => {
-    const res = await p.app.inject({ url });
+    const res = await p.app.inject({ url, headers: adminHeaders });
     const csp = String(res.headers['content-security-policy']);
     for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]) {
       expect(csp).toContain(directive);
