@@ -325,7 +325,8 @@ export async function startPipeline(
       deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list() },
     });
     registerAdminRoutes(app, { hospitals, adminToken: config.EWS_ADMIN_TOKEN, onChange: () => hospitalKeys.refresh() });
-    registerWebRoutes(app);
+    // TODO(OIDC branch): oidc from EWS_OIDC_ISSUER once that configuration exists.
+    registerWebRoutes(app, { oidc: false });
     closers.push(() => app.close());
     const metricsApp = config.EWS_METRICS_PORT === undefined ? undefined : createMetricsServer({ logger: log, metrics });
     if (metricsApp) closers.push(() => metricsApp.close());
