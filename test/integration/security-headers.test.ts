@@ -12,11 +12,12 @@ afterAll(async () => {
 
 describe('security headers', () => {
   it.each([
-    ['the dashboard page', '/'],
-    ['a read API answer', '/v1/units'],
-    ['an error answer', '/v1/no-such-route'],
-  ])('%s carries the content-security policy and the helmet headers', async (_what, url) => {
-    const res = await p.app.inject({ url, headers: adminHeaders });
+    ['the dashboard page', '/', {}],
+    ['a read API answer', '/v1/units', adminHeaders],
+    ['a refused read (no credentials)', '/v1/units', {}],
+    ['an error answer', '/v1/no-such-route', {}],
+  ])('%s carries the content-security policy and the helmet headers', async (_what, url, headers) => {
+    const res = await p.app.inject({ url, headers: { ...headers } });
     const csp = String(res.headers['content-security-policy']);
     for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]) {
       expect(csp).toContain(directive);
