@@ -6,6 +6,7 @@ import {
   kafkaConfigSchema,
   loadConfig,
   logConfigSchema,
+  metricsConfigSchema,
   operationalStoreConfigSchema,
   storeConfigSchema,
 } from '../platform/config.ts';
@@ -16,6 +17,7 @@ import { processorsConfigSchema } from '../processors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
 import { accessConfigSchema } from '../access/config.ts';
 import { checkOidcConfig, oidcConfigSchema } from '../access/oidc-config.ts';
+import { dashboardsConfigSchema } from '../dashboards/config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
 import { loadUnits } from './units.ts';
 
@@ -39,6 +41,8 @@ export const envSchema = z.object({
   ...alertsConfigSchema.shape,
   ...accessConfigSchema.shape,
   ...oidcConfigSchema.shape,
+  ...metricsConfigSchema.shape,
+  ...dashboardsConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */
   EWS_UNITS_CSV: z.string().optional(),
   /** Also print human-readable alert lines on stdout. Default true. */

@@ -28,7 +28,7 @@ Output / Kết quả:
   --json            one JSON object per dead letter (raw as text, or base64 when not UTF-8)
 Other / Khác:
   --data-dir DIR    data directory (default: EWS_DATA_DIR, ./data)
-  --url URL         read GET /v1/dead-letters of a running service instead
+  --url URL         read GET /v1/dead-letters of a running service instead (with EWS_ADMIN_TOKEN)
   --limit N         at most N dead letters (default 100)
   -h, --help        this text`;
 
@@ -86,8 +86,8 @@ export async function runDeadLetters(argv: string[]): Promise<number> {
     return usage((err as Error).message);
   }
 
-  if (values.url) return print(apiPages(values.url), filters, limit, values);
   const config = readConfig(process.env);
+  if (values.url) return print(apiPages(values.url, config.EWS_ADMIN_TOKEN), filters, limit, values);
   if (config.CLICKHOUSE_URL) return withStore(createStore({ ...serverOptions(config), dataDir: '' }), filters, limit, values);
   const dataDir = join(values['data-dir'] ?? config.EWS_DATA_DIR, 'clickhouse');
   if (!existsSync(dataDir)) return fail(`no store in ${dataDir} / không có dữ liệu ở đây: is --data-dir (EWS_DATA_DIR) right?`);
@@ -134,7 +134,8 @@ function isLockHeld(err: unknown): boolean {
   return e?.name === 'ChdbConnectionError' || /Cannot lock file|already running|Failed to create connection/.test(String(e?.message));
 }
 
-function apiPages(base: string): PageSource {
+/** Pages of a running service's GET /v1/dead-letters, as the admin of EWS_ADMIN_TOKEN when set (else 401). */
+function apiPages(base: string, token: string | undefined): PageSource {
   return async (f, n, after) => {
     const q = new URLSearchParams({ limit: String(n) });
     if (f.source) q.set('source', f.source);
@@ -143,7 +144,9 @@ function apiPages(base: string): PageSource {
     if (f.from !== undefined) q.set('from', new Date(f.from).toISOString());
     if (f.to !== undefined) q.set('to', new Date(f.to).toISOString());
     if (after) q.set('cursor', after);
-    const res = await fetch(new URL(`/v1/dead-letters?${q.toString()}`, base));
+    const res = await fetch(new URL(`/v1/dead-letters?${q.toString()}`, base), {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
     const body = (await res.json()) as DeadLetterPage & { error?: { message: string } };
     if (!res.ok) throw new Error(`${res.status} from ${base}: ${body.error?.message ?? ''}`);
     return body;

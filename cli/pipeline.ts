@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { createStore, type ClickHouseClient } from '../platform/clickhouse.ts';
 import { migrate, readMigrations } from '../platform/migrations.ts';
 import { createMetricsRegistry } from '../platform/metrics.ts';
-import { createHttpBase } from '../platform/http.ts';
+import { createHttpBase, createMetricsServer } from '../platform/http.ts';
 import { createEmbeddedLog } from '../platform/event-log/embedded.ts';
 import type { EventLog, Subscription } from '../platform/event-log/types.ts';
 import type { DeadLetterStore } from '../schemas/dead-letter.ts';
@@ -36,9 +36,9 @@ import { createScanner } from '../processors/detect/scan-service.ts';
 import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
-import { registerDashboardRoutes } from '../dashboards/api-routes.ts';
+import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
-import { registerDeadLetterRoutes } from '../dashboards/dead-letter-routes.ts';
+import type { Authenticate } from '../dashboards/read-guard.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
 import type { OperationalStore } from '../platform/operational-store.ts';
 import { openMigratedOperationalStore } from './operational-store.ts';
@@ -53,6 +53,10 @@ import { createOidcSignIn } from '../access/oidc-sign-in.ts';
 export interface Pipeline {
   app: FastifyInstance;
   url: string;
+  /** The /metrics listener of EWS_METRICS_PORT (listening when the pipeline listens); undefined without it. */
+  metricsApp: FastifyInstance | undefined;
+  /** Its address once listening, else ''. */
+  metricsUrl: string;
   store: ClickHouseClient;
   /** The operational store (PGlite in EWS_DATA_DIR/pg, or DATABASE_URL). */
   operational: OperationalStore;
@@ -101,6 +105,8 @@ export async function startPipeline(
     onFatal?: (err: Error) => void;
     /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
     scrub?: boolean;
+    /** Who sends a read request; default the access room's authenticator. */
+    authenticate?: Authenticate;
   },
 ): Promise<Pipeline> {
   const { log, clock } = deps;
@@ -309,30 +315,37 @@ export async function startPipeline(
         const reason = role === 'ingest' ? undefined : processor.health().reason;
         return reason === undefined ? {} : { processor: reason };
       },
+      metricsAccess:
+        config.EWS_METRICS_PORT === undefined
+          ? { tokens: [config.EWS_METRICS_TOKEN, config.EWS_ADMIN_TOKEN].filter((t) => t !== undefined) }
+          : 'elsewhere',
     });
     if (role !== 'processor')
       registerIngestRoutes(app, ingest, {
         auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
       });
-    registerDashboardRoutes(app, {
-      counts,
-      alerts: alertStore,
-      units: units.all().map((u) => ({
-        code: u.code,
-        name: u.name,
-        type: u.type,
-        province_code: u.provinceCode,
-        province_name: u.provinceName,
-        lat: u.lat,
-        lon: u.lon,
-        population: u.population,
-      })),
-      seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
-      thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
-      today: () => dayString(localDayNumber(clock.now())),
+    registerReadRoutes(app, {
+      guard: { authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)), perMinute: config.EWS_READ_RATE_LIMIT_PER_MINUTE },
+      dashboard: {
+        counts,
+        alerts: alertStore,
+        units: units.all().map((u) => ({
+          code: u.code,
+          name: u.name,
+          type: u.type,
+          province_code: u.provinceCode,
+          province_name: u.provinceName,
+          lat: u.lat,
+          lon: u.lon,
+          population: u.population,
+        })),
+        seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
+        thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
+        today: () => dayString(localDayNumber(clock.now())),
+      },
+      deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list() },
     });
-    registerDeadLetterRoutes(app, { deadLetters: createDeadLetterReader(store) });
     registerAdminRoutes(app, {
       hospitals,
       adminToken: config.EWS_ADMIN_TOKEN,
@@ -353,14 +366,19 @@ export async function startPipeline(
         onRefusal,
       });
     }
-    registerWebRoutes(app);
+    registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());
+    const metricsApp = config.EWS_METRICS_PORT === undefined ? undefined : createMetricsServer({ logger: log, metrics });
+    if (metricsApp) closers.push(() => metricsApp.close());
     let url = '';
+    let metricsUrl = '';
     if (deps.listen ?? true) {
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       url = address.replace('://127.0.0.1', '://localhost');
+      if (metricsApp) metricsUrl = await metricsApp.listen({ port: config.EWS_METRICS_PORT ?? 0, host: config.EWS_METRICS_HOST });
     } else {
       await app.ready();
+      await metricsApp?.ready();
     }
 
     // Set by close(): a settle() in progress returns instead of waiting for a lag that will not move.
@@ -374,6 +392,8 @@ export async function startPipeline(
     return {
       app,
       url,
+      metricsApp,
+      metricsUrl,
       store,
       operational,
       hospitals,

@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { parseDay, dayString } from '../platform/days.ts';
+import { principalOf } from './read-guard.ts';
+import { alertAreaCodes, alertVisible, requireArea, requirePermission, visibleCommunes, type UnitIndex } from './scope.ts';
 
 export interface UnitView {
   code: string;
@@ -49,24 +51,48 @@ function checkRange(from: string, to: string): void {
   if (span > MAX_RANGE_DAYS) throw new AppError('BAD_QUERY', `to: range is limited to ${MAX_RANGE_DAYS} days`);
 }
 
-/** Read API for epidemiologists and the web page. */
+/** The unit registry as the scope decisions ask it. */
+export function unitIndex(units: readonly UnitView[]): UnitIndex {
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const provinces = new Map(units.map((u) => [u.province_code, u.province_name]));
+  return {
+    provinceOf: (c) => byCode.get(c)?.province_code,
+    communeName: (c) => byCode.get(c)?.name,
+    provinceName: (p) => provinces.get(p),
+  };
+}
+
+/**
+ * Read API for epidemiologists and the web page. Registered inside the read guard
+ * (read-routes.ts): every route reads the request's principal, needs `read:aggregates`, and
+ * answers only what its jurisdiction covers (dashboards/scope.ts).
+ */
 export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void {
   const communeCodes = deps.units.map((u) => u.code);
   const known = new Set(communeCodes);
+  const index = unitIndex(deps.units);
+  const reader = (req: FastifyRequest) => {
+    const p = principalOf(req);
+    requirePermission(p, 'read:aggregates');
+    return p;
+  };
   const seriesEnum = z.string().refine((s) => deps.seriesIds.includes(s), `must be one of: ${deps.seriesIds.join(', ')}`);
   const commune = z.string().refine((s) => known.has(s), 'unknown commune code');
 
   app.get('/v1/counts', async (req) => {
+    const p = reader(req);
     const q = parseQuery(z.object({ syndrome: seriesEnum, from: day, to: day, commune: commune.optional() }), req.query);
     checkRange(q.from, q.to);
-    const rows = await deps.counts.readCounts(
-      { syndromes: [q.syndrome], communes: q.commune ? [q.commune] : undefined, from: q.from, to: q.to },
-      communeCodes,
-    );
+    if (q.commune) requireArea(p, { level: 'commune', code: q.commune }, index);
+    // Without a commune: every commune the caller covers (none covered → no rows, never "all").
+    const communes = q.commune ? [q.commune] : visibleCommunes(p.jurisdiction, communeCodes, index);
+    if (communes.length === 0) return { rows: [] };
+    const rows = await deps.counts.readCounts({ syndromes: [q.syndrome], communes, from: q.from, to: q.to }, communeCodes);
     return { rows };
   });
 
   app.get('/v1/series', async (req) => {
+    const p = reader(req);
     const q = parseQuery(
       z.object({
         syndrome: seriesEnum,
@@ -77,6 +103,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       }),
       req.query,
     );
+    requireArea(p, { level: 'commune', code: q.commune }, index);
     const to = q.to ?? deps.today();
     const from = q.from ?? dayString(parseDay(to) - q.days + 1);
     checkRange(from, to);
@@ -96,6 +123,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   });
 
   app.get('/v1/alerts', async (req) => {
+    const p = reader(req);
     const q = parseQuery(
       z.object({
         status: z.enum(['open', 'verified', 'discarded', 'closed', 'all']).default('all'),
@@ -105,15 +133,28 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
       }),
       req.query,
     );
+    // A commune code has 5 digits, a province's (its alerts' area) 2.
+    if (q.commune) requireArea(p, { level: /^\d{2}$/.test(q.commune) ? 'province' : 'commune', code: q.commune }, index);
     const byCode = new Map(deps.units.map((u) => [u.code, u]));
-    const alerts = (await deps.alerts.list(q)).map((a) => {
-      const u = byCode.get(a.commune_code);
-      return { ...a, commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
-    });
+    // Filtered by the store (so `limit` counts visible alerts) and checked again here.
+    const found = await deps.alerts.list({ ...q, areas: alertAreaCodes(p.jurisdiction, communeCodes, index) });
+    const alerts = found
+      .filter((a) => alertVisible(p.jurisdiction, a, index))
+      .map((a) => {
+        const u = byCode.get(a.commune_code);
+        return { ...a, commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
+      });
     return { alerts };
   });
 
-  app.get('/v1/units', () => Promise.resolve({ units: deps.units }));
+  app.get('/v1/units', (req) => {
+    const p = reader(req);
+    const visible = new Set(visibleCommunes(p.jurisdiction, communeCodes, index));
+    return Promise.resolve({ units: deps.units.filter((u) => visible.has(u.code)) });
+  });
 
-  app.get('/v1/syndromes', () => Promise.resolve({ series: deps.seriesIds }));
+  app.get('/v1/syndromes', (req) => {
+    reader(req);
+    return Promise.resolve({ series: deps.seriesIds });
+  });
 }

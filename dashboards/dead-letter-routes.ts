@@ -1,6 +1,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../platform/errors.ts';
+import { coversNation } from '../schemas/access.ts';
+import { principalOf } from './read-guard.ts';
+import { requireHospital, requirePermission, visibleHospitalIds, type ScopedHospital } from './scope.ts';
 import { DEAD_LETTER_PAGE, type DeadLetterRead, type DeadLetterReader } from '../storage/dead-letter-reads.ts';
 
 /** RFC 3339 date-time with an offset (the same form events use). */
@@ -35,6 +38,8 @@ interface Query {
 
 export interface DeadLetterRouteDeps {
   deadLetters: DeadLetterReader;
+  /** The registered hospitals and their provinces (storage/hospitals.ts list()), which scope the letters. */
+  hospitals: () => Promise<readonly ScopedHospital[]>;
 }
 
 /**
@@ -42,6 +47,9 @@ export interface DeadLetterRouteDeps {
  * code, hospital and receive time, a page at a time (`next` → `cursor`). `format=ndjson`
  * answers the replayable payloads one per line instead (see replayLines), with the cursor of
  * the next page in the `ews-next-cursor` header.
+ *
+ * Registered inside the read guard: needs `read:dead_letters`; a province sees the letters of
+ * its hospitals, the nation every letter (those of unregistered hospitals, or of none, too).
  */
 export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterRouteDeps): void {
   // Its own validator: fastify's default one drops unknown parameters silently, and a typo in
@@ -53,9 +61,22 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
       schema: { querystring: QUERY_SCHEMA },
       validatorCompiler: ({ schema }) => ajv.compile(schema),
       schemaErrorFormatter: (errors) => badQuery(errors as ErrorObject[]),
+      // Before the query is validated: a role without the permission learns nothing from a 400.
+      onRequest: (req, _reply, done) => {
+        // A throw here is answered by the error handler (fastify's hook runner catches it).
+        requirePermission(principalOf(req), 'read:dead_letters');
+        done();
+      },
     },
     async (req, reply) => {
+      const principal = principalOf(req);
       const q = req.query as Query;
+      let hospitals: string[] | undefined;
+      if (!coversNation(principal.jurisdiction)) {
+        const registered = await deps.hospitals();
+        if (q.hospital_id !== undefined) requireHospital(principal, q.hospital_id, registered);
+        hospitals = visibleHospitalIds(principal.jurisdiction, registered);
+      }
       const from = parseInstant(q.from, 'from');
       const to = parseInstant(q.to, 'to');
       if (from !== undefined && to !== undefined && to < from) throw badParam('to', 'must not be before from');
@@ -63,6 +84,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
         source: q.source,
         reason_code: q.reason_code,
         hospital_id: q.hospital_id,
+        hospitals,
         from,
         to,
         limit: q.limit,

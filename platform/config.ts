@@ -111,6 +111,16 @@ export const adminConfigSchema = z.object({
   EWS_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
 });
 
+/** Who may scrape /metrics (platform/http.ts). */
+export const metricsConfigSchema = z.object({
+  /** Bearer token a scraper sends to GET /metrics on the main port (the admin token works too), at least 32 characters; unset → only the admin token. */
+  EWS_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  /** Serve /metrics on its own listener on this port, without a token, and not on the main port; unset → the main port, with a token. */
+  EWS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the metrics listener (with EWS_METRICS_PORT). Default 127.0.0.1. */
+  EWS_METRICS_HOST: z.string().default('127.0.0.1'),
+});
+
 /** The event log on Kafka (platform/event-log/kafka.ts). */
 export const kafkaConfigSchema = z.object({
   /** Kafka bootstrap servers, `host:port[,host:port…]`; unset → the embedded event log. */

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyErro
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AppError, isAppError } from './errors.ts';
+import { secretsEqual } from './secret-tokens.ts';
 
 /** How long the server waits on a client (all in milliseconds). */
 export interface HttpTimeouts {
@@ -42,7 +43,14 @@ export interface HttpBaseOptions {
    * requested and verified against it but not required (a route reads `socket.authorized`).
    */
   tls?: { cert: string; key: string; clientCa?: string | undefined } | undefined;
+  /**
+   * Who may GET /metrics here: `{ tokens }`, a bearer token equal to one of them (an empty
+   * list: nobody); `'elsewhere'`, no /metrics on this listener (createMetricsServer serves it).
+   */
+  metricsAccess: MetricsAccess;
 }
+
+export type MetricsAccess = { readonly tokens: readonly string[] } | 'elsewhere';
 
 /**
  * The HTTP base every room mounts its routes on: one error shape
@@ -122,9 +130,52 @@ export function createHttpBase(options: HttpBaseOptions): FastifyInstance {
     const reasons = ok ? undefined : options.healthReasons?.();
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks, ...(reasons ? { reasons } : {}) });
   });
-  app.get('/metrics', async (_req, reply) => {
-    return reply.type(options.metrics.contentType).send(await options.metrics.metrics());
+  const access = options.metricsAccess;
+  if (access !== 'elsewhere') {
+    app.get('/metrics', async (req, reply) => {
+      const refused = metricsRefusal(req.headers.authorization, access.tokens);
+      if (refused) throw refused;
+      return reply.type(options.metrics.contentType).send(await options.metrics.metrics());
+    });
+  }
+  return app;
+}
+
+/** Why a scrape is refused (no or a wrong bearer token), or undefined when it may pass; every token compared in constant time. */
+export function metricsRefusal(header: string | undefined, tokens: readonly string[]): AppError | undefined {
+  const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+  // Every token is compared, so the time does not tell which one (or whether any) is close.
+  const matches = token === undefined ? 0 : tokens.filter((t) => secretsEqual(token, t)).length;
+  if (matches > 0) return undefined;
+  return new AppError(
+    'UNAUTHENTICATED',
+    tokens.length === 0
+      ? '/metrics needs EWS_METRICS_TOKEN (or EWS_ADMIN_TOKEN) set, or its own port EWS_METRICS_PORT / cần EWS_METRICS_TOKEN hoặc EWS_METRICS_PORT'
+      : '/metrics needs Authorization: Bearer <EWS_METRICS_TOKEN> / cần mã EWS_METRICS_TOKEN',
+  );
+}
+
+export interface MetricsServerOptions {
+  logger: Logger;
+  metrics: Registry;
+}
+
+/**
+ * The listener of EWS_METRICS_PORT: GET /metrics without a token and nothing else, for a
+ * Prometheus on a private interface (EWS_METRICS_HOST, default 127.0.0.1); the main port
+ * then has no /metrics. The same error shape as the main listener.
+ */
+export function createMetricsServer(options: MetricsServerOptions): FastifyInstance {
+  const log = options.logger.child({ module: 'metrics-http' }, { level: options.logger.levelVal > 40 ? options.logger.level : 'warn' });
+  const app = Fastify({ loggerInstance: log as unknown as FastifyBaseLogger, connectionTimeout: 30_000, requestTimeout: 30_000 });
+  app.setErrorHandler((err: FastifyError | AppError, _req, reply) => {
+    const appErr = toAppError(err);
+    void reply.code(appErr.status).send(appErr.toBody());
   });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(new AppError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`).toBody());
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(options.metrics.contentType).send(await options.metrics.metrics()));
   return app;
 }
 

@@ -5,6 +5,11 @@ export interface AlertFilter {
   status: AlertStatus | 'all';
   syndrome?: string | undefined;
   commune?: string | undefined;
+  /**
+   * Only alerts about these area codes (communes and provinces), and cluster alerts whose
+   * communes are all among them; undefined: every area. A caller's jurisdiction.
+   */
+  areas?: readonly string[] | undefined;
   /** Newest first, at most this many. */
   limit: number;
 }
@@ -57,8 +62,16 @@ export function createAlertStore(client: ClickHouseClient, clock: { now(): numbe
                 WHERE ({status:String} = 'all' OR status = {status:String})
                   AND ({syndrome:String} = '' OR syndrome = {syndrome:String})
                   AND ({commune:String} = '' OR commune_code = {commune:String})
+                  AND (NOT {scoped:Bool} OR (has({areas:Array(String)}, commune_code) AND hasAll({areas:Array(String)}, cluster_communes)))
                 ORDER BY updated_at DESC LIMIT {limit:UInt32}`,
-        query_params: { status: f.status, syndrome: f.syndrome ?? '', commune: f.commune ?? '', limit: f.limit },
+        query_params: {
+          status: f.status,
+          syndrome: f.syndrome ?? '',
+          commune: f.commune ?? '',
+          scoped: f.areas !== undefined,
+          areas: f.areas ?? [],
+          limit: f.limit,
+        },
         format: 'JSONEachRow',
       });
       return (await rs.json<Alert>()).map(normalise);

@@ -8,6 +8,8 @@ export interface DeadLetterQuery {
   source?: string | undefined;
   reason_code?: string | undefined;
   hospital_id?: string | undefined;
+  /** Only letters of these hospitals (a caller's jurisdiction); undefined: every hospital, and letters of none. */
+  hospitals?: readonly string[] | undefined;
   /** Received at or after this instant (epoch ms). */
   from?: number | undefined;
   /** Received before this instant (epoch ms). */
@@ -87,6 +89,7 @@ export async function readDeadLetters(client: ClickHouseClient, q: DeadLetterQue
             WHERE ({source:Nullable(String)} IS NULL OR source = {source:Nullable(String)})
               AND ({code:Nullable(String)} IS NULL OR reason_code = {code:Nullable(String)})
               AND ({hospital:Nullable(String)} IS NULL OR hospital_id = {hospital:Nullable(String)})
+              AND (NOT {scoped:Bool} OR has({hospitals:Array(String)}, hospital_id))
               AND ({from:Nullable(Int64)} IS NULL OR received_at >= fromUnixTimestamp64Milli(assumeNotNull({from:Nullable(Int64)}), 'UTC'))
               AND ({to:Nullable(Int64)} IS NULL OR received_at < fromUnixTimestamp64Milli(assumeNotNull({to:Nullable(Int64)}), 'UTC'))
               AND ({after_ms:Nullable(Int64)} IS NULL
@@ -97,6 +100,8 @@ export async function readDeadLetters(client: ClickHouseClient, q: DeadLetterQue
       source: q.source ?? null,
       code: q.reason_code ?? null,
       hospital: q.hospital_id ?? null,
+      scoped: q.hospitals !== undefined,
+      hospitals: q.hospitals ?? [],
       from: q.from ?? null,
       to: q.to ?? null,
       after_ms: after?.ms ?? null,

@@ -1,8 +1,20 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { adminHeaders, encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { hashPassword } from '../../access/passwords.ts';
 import { browserAvailable, CHROMIUM, launchBrowser } from '../helpers/browser.ts';
+import type { Jurisdiction, Role } from '../../schemas/access.ts';
+
+/** Creates a user with a password in the pipeline's operational store (argon2id, as `ews users add`). */
+async function createUser(p: P, user: { username: string; password: string; role: Role; jurisdiction: Jurisdiction }): Promise<void> {
+  await p.access.users.add({
+    username: user.username,
+    role: user.role,
+    jurisdiction: user.jurisdiction,
+    passwordHash: await hashPassword(user.password),
+  });
+}
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let p: P;
@@ -39,20 +51,8 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     await p?.cleanup();
   });
 
-  it('shows the commune with the open alert and charts its series with the threshold', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The content-security policy (platform/http.ts) must not block anything the page does.
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) violations.push(m.text());
-    });
-    await page.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
-      ),
-    );
+  it('as the admin token: shows the commune with the open alert and charts its series with the threshold', async () => {
+    const { page, errors, violations } = await openPage({ extraHTTPHeaders: { ...adminHeaders } });
     const answer = await page.goto(`${url}/`);
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(answer?.headers()['x-content-type-options']).toBe('nosniff');
@@ -82,4 +82,130 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
   }, 60_000);
+
+  it('without credentials: the sign-in page in Vietnamese and English, no data, no OIDC link when OIDC is off', async () => {
+    const { page, errors, violations } = await openPage();
+    const reads: number[] = [];
+    page.on('response', (r) => {
+      if (/\/v1\/(alerts|series|units|counts)/.test(r.url())) reads.push(r.status());
+    });
+    await page.goto(`${url}/`);
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    const text = await page.locator('#signin').textContent();
+    for (const words of ['Đăng nhập', 'Sign in', 'Tên đăng nhập', 'Username', 'Mật khẩu', 'Password']) expect(text).toContain(words);
+    expect(await page.locator('#dashboard').isVisible()).toBe(false);
+    expect(await page.locator('#who').isVisible()).toBe(false);
+    expect(await page.locator('#oidc-link').isVisible()).toBe(false);
+    expect(reads.every((s) => s === 401)).toBe(true);
+    await page.screenshot({ path: 'test-results/dashboard-signin.png' });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('offers the province account link when the server says OIDC is configured', async () => {
+    const { page, errors, violations } = await openPage();
+    // This build has no OIDC (GET /v1/session/options answers {"oidc":false}): the answer is
+    // rewritten to what a configured server says, to see the page follow it.
+    await page.route('**/v1/session/options', (route) => route.fulfill({ json: { oidc: true } }));
+    await page.goto(`${url}/`);
+    const link = page.locator('#oidc-link');
+    await link.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await link.getAttribute('href')).toBe('/v1/session/oidc');
+    expect(await link.textContent()).toMatch(/Đăng nhập bằng tài khoản của tỉnh.*Sign in with the province's account/);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it("a failed sign-in shows the server's message and stays on the sign-in page", async () => {
+    const { page, errors, violations } = await openPage();
+    await page.goto(`${url}/`);
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.fill('#signin-username', 'nobody');
+    await page.fill('#signin-password', 'not-the-password');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'POST'),
+      page.click('#signin-submit'),
+    ]);
+    expect(answer.status()).toBeGreaterThanOrEqual(400);
+    const message = ((await answer.json()) as { error: { message: string } }).error.message;
+    expect(message.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#signin-error').textContent()).toBe(message);
+    expect(await page.locator('#signin-error').isVisible()).toBe(true);
+    expect(await page.locator('#dashboard').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('signs in through the form as a province officer, sees its alert, and signs out', async () => {
+    await createUser(p, {
+      username: 'officer24',
+      password: 'correct horse battery staple',
+      role: 'officer',
+      jurisdiction: { level: 'province', province: '24' },
+    });
+    const { page, errors, violations } = await openPage();
+    await page.goto(`${url}/`);
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.fill('#signin-username', 'officer24');
+    await page.fill('#signin-password', 'correct horse battery staple');
+    await page.click('#signin-submit');
+    await page.locator('#alerts tbody tr').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#who-name').textContent()).toBe('officer24');
+    expect(await page.locator('#who-role').textContent()).toContain('officer');
+    expect(await page.locator('#alerts tbody tr').first().textContent()).toContain('Kinh Bắc');
+    // The session cookie, not a header, carried the reads: the page reloads still signed in.
+    await page.reload();
+    await page.locator('#alerts tbody tr').first().waitFor({ timeout: 15_000 });
+    const [signOut] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'DELETE'),
+      page.click('#signout'),
+    ]);
+    expect(signOut.ok()).toBe(true);
+    expect(signOut.request().headers()['x-csrf-token']).toBeTruthy();
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    expect((await page.request.get(`${url}/v1/alerts`)).status()).toBe(401);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('a wrong password shows the error the server gives', async () => {
+    await createUser(p, {
+      username: 'epi',
+      password: 'the right password here',
+      role: 'epidemiologist',
+      jurisdiction: { level: 'national' },
+    });
+    const { page } = await openPage();
+    await page.goto(`${url}/`);
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.fill('#signin-username', 'epi');
+    await page.fill('#signin-password', 'the wrong password');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'POST'),
+      page.click('#signin-submit'),
+    ]);
+    expect(answer.status()).toBe(401);
+    const message = ((await answer.json()) as { error: { message: string } }).error.message;
+    await expect.poll(() => page.locator('#signin-error').textContent()).toBe(message);
+    expect(await page.locator('#dashboard').isVisible()).toBe(false);
+  }, 60_000);
 });
+
+/** A page in a fresh context (no cookies), collecting page errors and content-security-policy violations. */
+async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[]; violations: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 850 }, ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The content-security policy (platform/http.ts) must not block anything the page does.
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
+  return { page, errors, violations };
+}

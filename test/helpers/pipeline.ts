@@ -20,6 +20,18 @@ export type TestPipeline = Pipeline & {
   keys: Record<string, string>;
   cleanup(): Promise<void>;
 };
+import type { Authenticate } from '../../dashboards/read-guard.ts';
+
+/** EWS_ADMIN_TOKEN of every test pipeline unless its env sets another (40 characters). */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijklm';
+
+/** Headers that authenticate as the national admin (EWS_ADMIN_TOKEN) on a test pipeline. */
+export const adminHeaders: Readonly<Record<string, string>> = Object.freeze({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+
+/** GETs `url` with the given credentials (default adminHeaders): `readAs(p)('/v1/units')`. */
+export function readAs(p: { app: Pipeline['app'] }, credentials: Readonly<Record<string, string>> = adminHeaders) {
+  return (url: string) => p.app.inject({ url, headers: { ...credentials } });
+}
 
 /**
  * A real one-process pipeline (chDB + embedded log) in a fresh temporary directory, without
@@ -28,15 +40,21 @@ export type TestPipeline = Pipeline & {
  * On a reused `dir` a hospital already registered gets a new key (the old one rotated out).
  */
 export async function startTestPipeline(
-  options: { env?: Record<string, string>; clock?: Clock; dir?: string; hospitals?: readonly string[] } = {},
+  options: { env?: Record<string, string>; clock?: Clock; dir?: string; hospitals?: readonly string[]; authenticate?: Authenticate } = {},
 ): Promise<TestPipeline> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ews-test-'));
-  const config = readConfig({ EWS_DATA_DIR: dir, EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key', ...options.env });
+  const config = readConfig({
+    EWS_DATA_DIR: dir,
+    EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key',
+    EWS_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...options.env,
+  });
   const pipeline = await startPipeline(config, {
     log: createLogger({ level: process.env['EWS_TEST_LOG'] ?? 'silent' }),
     clock: options.clock ?? { now: () => Date.now() },
     listen: false,
     cronSchedule: false,
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
   });
   const keys: Record<string, string> = {};
   const p = Object.assign(pipeline, {

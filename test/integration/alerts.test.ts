@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { adminHeaders, encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 
@@ -63,7 +63,7 @@ describe('alerts from EARS alarms', () => {
     });
     expect(a.threshold).toBeGreaterThan(a.expected!);
     expect(a.observed).toBeGreaterThan(a.threshold!);
-    const res = await p.app.inject({ url: '/v1/alerts?status=open' });
+    const res = await p.app.inject({ headers: adminHeaders, url: '/v1/alerts?status=open' });
     const { alerts } = res.json<{ alerts: { alert_id: string; commune_name: string; opened_at: string }[] }>();
     expect(alerts.map((x) => x.alert_id)).toEqual([a.alert_id]);
     expect(alerts[0]!.commune_name).toBeTruthy();
@@ -80,7 +80,7 @@ describe('alerts from EARS alarms', () => {
     const updated = changes[1]!.alert;
     expect(updated.alert_id).toBe(changes[0]!.alert.alert_id);
     expect(updated).toMatchObject({ first_day: '2026-11-20', last_day: '2026-11-21', observed: 14, signal_count: 2 });
-    const { alerts } = (await p.app.inject({ url: '/v1/alerts' })).json<{ alerts: { observed: number }[] }>();
+    const { alerts } = (await p.app.inject({ headers: adminHeaders, url: '/v1/alerts' })).json<{ alerts: { observed: number }[] }>();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.observed).toBe(14);
   });
@@ -116,7 +116,7 @@ describe('alerts from EARS alarms', () => {
   });
 
   it('/v1/series returns counts with the threshold for the chart', async () => {
-    const res = await p.app.inject({ url: '/v1/series?syndrome=dengue&commune=09187&days=14' });
+    const res = await p.app.inject({ headers: adminHeaders, url: '/v1/series?syndrome=dengue&commune=09187&days=14' });
     const body = res.json<{ algorithm: string; points: { date: string; count: number; threshold: number | null }[] }>();
     expect(body.algorithm).toBe('ears_c2');
     expect(body.points).toHaveLength(14);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, lab, startTestPipeline, ingestHeaders, adminHeaders } from '../helpers/pipeline.ts';
 import { TOPICS } from '../../schemas/topics.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -17,7 +17,10 @@ const post = (events: unknown[]) =>
   });
 
 async function counts(syndrome: string, commune = '09187', from = '2026-11-18', to = '2026-11-25') {
-  const res = await p.app.inject({ url: `/v1/counts?syndrome=${syndrome}&from=${from}&to=${to}&commune=${commune}` });
+  const res = await p.app.inject({
+    headers: adminHeaders,
+    url: `/v1/counts?syndrome=${syndrome}&from=${from}&to=${to}&commune=${commune}`,
+  });
   expect(res.statusCode).toBe(200);
   return Object.fromEntries(res.json<{ rows: { date: string; count: number }[] }>().rows.map((r) => [r.date, r.count]));
 }
@@ -54,7 +57,7 @@ describe('counting per commune, syndrome and local day', () => {
     const c = await counts('dengue');
     expect(Object.keys(c)).toHaveLength(8);
     expect(c['2026-11-18']).toBe(0);
-    const all = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-24&to=2026-11-25' });
+    const all = await p.app.inject({ headers: adminHeaders, url: '/v1/counts?syndrome=dengue&from=2026-11-24&to=2026-11-25' });
     const rows = all.json<{ rows: unknown[] }>().rows;
     expect(rows).toHaveLength(203 * 2);
     expect(rows[0]).toEqual({ commune_code: expect.any(String), date: '2026-11-24', syndrome: 'dengue', count: expect.any(Number) });
@@ -81,7 +84,7 @@ describe('counting per commune, syndrome and local day', () => {
   });
 
   it('rejects bad query parameters with the field named', async () => {
-    const bad = await p.app.inject({ url: '/v1/counts?syndrome=plague&from=2026-11-01&to=2026-13-01' });
+    const bad = await p.app.inject({ headers: adminHeaders, url: '/v1/counts?syndrome=plague&from=2026-11-01&to=2026-13-01' });
     expect(bad.statusCode).toBe(400);
     const body = bad.json<{ error: { code: string; details: { path: string }[] } }>();
     expect(body.error.code).toBe('BAD_QUERY');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders, adminHeaders } from '../helpers/pipeline.ts';
 import { pseudonymised } from '../helpers/privacy.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 import type { DeadLetterPage } from '../../storage/dead-letter-reads.ts';
@@ -15,7 +15,7 @@ const T = (iso: string) => (now = Date.parse(iso));
 
 const post = (payload: string | Buffer, contentType = 'application/json', hospital = 'BV-A') =>
   p.app.inject({ method: 'POST', url: '/v1/events', headers: { ...ingestHeaders(p, hospital), 'content-type': contentType }, payload });
-const get = (query: string) => p.app.inject({ url: `/v1/dead-letters${query}` });
+const get = (query: string) => p.app.inject({ headers: adminHeaders, url: `/v1/dead-letters${query}` });
 const page = async (query: string) => {
   const res = await get(query);
   expect(res.statusCode, res.body).toBe(200);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../helpers/pipeline.ts';
+import { adminHeaders, startTestPipeline } from '../helpers/pipeline.ts';
 import { createEmbeddedLog } from '../../platform/event-log/embedded.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { TOPICS } from '../../schemas/topics.ts';
@@ -59,7 +59,10 @@ describe('far-past and far-future event times on the log', () => {
     const started = Date.now();
     let count = 0;
     while (Date.now() - started < 10_000) {
-      const res = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-24&to=2026-11-24&commune=09187' });
+      const res = await p.app.inject({
+        headers: adminHeaders,
+        url: '/v1/counts?syndrome=dengue&from=2026-11-24&to=2026-11-24&commune=09187',
+      });
       count = res.json<{ rows: { count: number }[] }>().rows[0]?.count ?? 0;
       if (count === 3) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -86,7 +89,7 @@ describe('far-past and far-future event times on the log', () => {
     const health = await p.app.inject({ url: '/healthz' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', checks: { store: true, processor: true } });
-    const metrics = (await p.app.inject({ url: '/metrics' })).body;
+    const metrics = (await p.app.inject({ headers: adminHeaders, url: '/metrics' })).body;
     expect(metrics).toMatch(/^ews_processors_lag 0$/m);
     expect(metrics).toMatch(/^ews_processors_stalled_seconds 0$/m);
   });

@@ -21,6 +21,7 @@ beforeAll(async () => {
     bodyLimit: 1024 * 1024,
     timeouts: TIMEOUTS,
     health: () => Promise.resolve({ store: true }),
+    metricsAccess: { tokens: [] },
   });
   app.post('/echo', (req, reply) => void reply.send({ got: typeof req.body }));
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymised } from '../helpers/privacy.ts';
-import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders, adminHeaders } from '../helpers/pipeline.ts';
 
 /**
  * Input that used to stop or fool ingest (issue 8): implausible event times, deep nesting,
@@ -269,7 +269,7 @@ describe('event identities', () => {
     expect(fromA.json<Answer>()).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(fromAB.json<Answer>()).toMatchObject({ accepted: 1, duplicates: 0 });
     await p.settle();
-    const counts = await p.app.inject({ url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=09190` });
+    const counts = await p.app.inject({ headers: adminHeaders, url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=09190` });
     expect(counts.json<{ rows: { count: number }[] }>().rows[0]!.count).toBe(2);
     // Negative control: an identity formed by concatenation would count them once.
     const rs = await p.store.query({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders, adminHeaders } from '../helpers/pipeline.ts';
 
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let p: P;
@@ -154,7 +154,7 @@ describe('health and metrics', () => {
     expect(res.json()).toMatchObject({ status: 'ok' });
   });
   it('/metrics exposes accepted, duplicate and rejected counters by type', async () => {
-    const text = (await p.app.inject({ url: '/metrics' })).body;
+    const text = (await p.app.inject({ headers: adminHeaders, url: '/metrics' })).body;
     expect(text).toMatch(/ews_ingest_events_accepted_total\{schema="ews.encounter.v1"\} \d+/);
     expect(text).toMatch(/ews_ingest_events_accepted_total\{schema="ews.lab.v1"\} \d+/);
     expect(text).toMatch(/ews_ingest_events_duplicate_total\{schema="ews.encounter.v1"\} [1-9]/);

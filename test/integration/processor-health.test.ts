@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, startTestPipeline, ingestHeaders, adminHeaders } from '../helpers/pipeline.ts';
 
 /**
  * A partition stuck behind a batch the store cannot take makes /healthz answer 503 degraded
@@ -51,7 +51,7 @@ describe('processor health in /healthz and /metrics', () => {
       expect(degraded.status).toBe(503);
       expect(degraded.body).toMatchObject({ status: 'degraded', checks: { store: true, processor: false } });
       expect(degraded.body.reasons?.['processor']).toMatch(/^batch of ews\.encounters\.v1\/0 failing for \d+ s: /);
-      const metrics = (await p.app.inject({ url: '/metrics' })).body;
+      const metrics = (await p.app.inject({ headers: adminHeaders, url: '/metrics' })).body;
       expect(Number(/^ews_processors_stalled_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(1);
       expect(Number(/^ews_processors_lag (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { adminHeaders, encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import type { AlertChange } from '../../alerts/alert-service.ts';
 import { parseDay } from '../../processors/count/window.ts';
@@ -36,7 +36,7 @@ async function failedRuns(p: P): Promise<number> {
 }
 
 async function storedAlerts(p: P): Promise<{ commune_code: string; alert_id: string }[]> {
-  const res = await p.app.inject({ url: '/v1/alerts' });
+  const res = await p.app.inject({ headers: adminHeaders, url: '/v1/alerts' });
   return res.json<{ alerts: { commune_code: string; alert_id: string }[] }>().alerts;
 }
 

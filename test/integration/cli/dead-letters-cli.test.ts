@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, ndjson, startTestPipeline, ingestHeaders } from '../../helpers/pipeline.ts';
+import { encounter, lab, ndjson, startTestPipeline, ingestHeaders, TEST_ADMIN_TOKEN } from '../../helpers/pipeline.ts';
 import { pseudonymised } from '../../helpers/privacy.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/ews.mjs', import.meta.url));
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ews-dead-letters-cli-'));
 function ews(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [bin, 'dead-letters', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, EWS_DATA_DIR: join(dir, 'not-this-one'), EWS_LOG_LEVEL: 'warn' },
+    env: { ...process.env, EWS_DATA_DIR: join(dir, 'not-this-one'), EWS_LOG_LEVEL: 'warn', EWS_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
   });
   let out = '';
   let err = '';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestHeaders, registerHospital, startTestPipeline, TEST_HOSPITAL } from '../../helpers/pipeline.ts';
+import { ingestHeaders, registerHospital, startTestPipeline, TEST_HOSPITAL, adminHeaders } from '../../helpers/pipeline.ts';
 import { testPseudonym } from '../../helpers/privacy.ts';
 import {
   brokenLine,
@@ -724,7 +724,7 @@ describe('POST /v1/events under generated input (fast-check)', () => {
     });
     expect(res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     await within(10_000, 'counting a plain event', p.settle());
-    const counts = await p.app.inject({ url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=09187` });
+    const counts = await p.app.inject({ headers: adminHeaders, url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=09187` });
     expect(counts.json<{ rows: { count: number }[] }>().rows[0]!.count).toBe(before + 1);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

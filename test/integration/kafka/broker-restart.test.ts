@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka, Message } from 'kafkajs';
-import { encounter, ingestHeaders, startTestPipeline } from '../../helpers/pipeline.ts';
+import { encounter, ingestHeaders, startTestPipeline, adminHeaders } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
 import { privateBroker, type PrivateBroker } from '../../helpers/kafka-broker.ts';
 import { countDiff, expectedCounts, logMessage, onDaysOf, simulatedEvents, storedCounts, topicOf } from '../../helpers/kafka-data.ts';
@@ -93,7 +93,10 @@ describe.skipIf(!shared)('broker stopped and restarted during consumption', () =
     expect(lagAtStop).toBeGreaterThan(0);
     const expected = expectedCounts([...before, ...after]);
     expect(countDiff(expected, onDaysOf(expected, await storedCounts(p.store)))).toEqual([]);
-    const outage = await p.app.inject({ url: '/v1/counts?syndrome=_visits&from=2025-06-01&to=2025-06-01&commune=09187' });
+    const outage = await p.app.inject({
+      headers: adminHeaders,
+      url: '/v1/counts?syndrome=_visits&from=2025-06-01&to=2025-06-01&commune=09187',
+    });
     expect(outage.json()).toEqual({ rows: [{ commune_code: '09187', date: '2025-06-01', syndrome: '_visits', count: 1 }] });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
-import { encounter, lab, startTestPipeline, ingestHeaders, registerOnDataDir } from '../../helpers/pipeline.ts';
+import { encounter, lab, startTestPipeline, ingestHeaders, registerOnDataDir, adminHeaders } from '../../helpers/pipeline.ts';
 import { groupLag, produceRaw, readAll, requireBroker, testKafka, uniqueName, waitForZeroLag } from '../../helpers/kafka.ts';
 import {
   countDiff,
@@ -101,7 +101,10 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
     expect(rec.event['patient_key']).toMatch(/^k1:[0-9a-f]{32}$/);
     expect(rec.event).not.toHaveProperty('patient_id');
     await p.settle();
-    const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20&commune=09187' });
+    const counts = await p.app.inject({
+      headers: adminHeaders,
+      url: '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20&commune=09187',
+    });
     expect(counts.json()).toEqual({ rows: [{ commune_code: '09187', date: '2026-11-20', syndrome: 'dengue', count: 2 }] });
   });
 
@@ -152,7 +155,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       }
       await new Promise((r) => setTimeout(r, 2500));
       expect(await groupLag(admin, group, all)).toBe(events.length);
-      const metrics = (await p.app.inject({ url: '/metrics' })).body;
+      const metrics = (await p.app.inject({ headers: adminHeaders, url: '/metrics' })).body;
       expect(metrics).toMatch(/ews_kafka_retries_total\{operation="handle"\} [1-9]/);
       await p.store.command({ query: 'ATTACH TABLE events' });
       reattached = true;
@@ -251,7 +254,10 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
       });
       expect(await res.json()).toMatchObject({ accepted: 1 });
       await p.settle();
-      const counts = await p.app.inject({ url: '/v1/counts?syndrome=dengue&from=2025-03-03&to=2025-03-03&commune=09187' });
+      const counts = await p.app.inject({
+        headers: adminHeaders,
+        url: '/v1/counts?syndrome=dengue&from=2025-03-03&to=2025-03-03&commune=09187',
+      });
       expect(counts.json()).toEqual({ rows: [{ commune_code: '09187', date: '2025-03-03', syndrome: 'dengue', count: 1 }] });
       // The ingest role joined no consumer group: the two members are still this process's.
       expect((await admin.describeGroups([group])).groups[0]!.members).toHaveLength(2);
@@ -263,7 +269,7 @@ describe.skipIf(!broker)('pipeline on Kafka (KAFKA_BROKERS set)', () => {
   });
 
   it('reports consumer lag, batch sizes, dead letters and commit latency in /metrics', async () => {
-    const body = (await p.app.inject({ url: '/metrics' })).body;
+    const body = (await p.app.inject({ headers: adminHeaders, url: '/metrics' })).body;
     for (const name of [
       'ews_kafka_consumer_lag_records',
       'ews_kafka_consumer_batch_records_count',

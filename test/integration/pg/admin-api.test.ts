@@ -10,7 +10,7 @@ type Pipe = Awaited<ReturnType<typeof startTestPipeline>>;
 
 describe('admin API without EWS_ADMIN_TOKEN', () => {
   let p: Pipe;
-  beforeAll(async () => (p = await startTestPipeline()));
+  beforeAll(async () => (p = await startTestPipeline({ env: { EWS_ADMIN_TOKEN: '' } })));
   afterAll(() => p.cleanup());
 
   it('answers 401 in the usual error shape, whatever token is sent', async () => {

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { registerDashboardRoutes, type DashboardDeps } from './api-routes.ts';
+import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-letter-routes.ts';
+import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
+
+export interface ReadRouteDeps {
+  guard: ReadGuardOptions;
+  dashboard: DashboardDeps;
+  deadLetters: DeadLetterRouteDeps;
+}
+
+/**
+ * Every read of data (counts, series, alerts, units, dead letters) in one encapsulated scope
+ * behind the read guard: authenticated, rate-limited per user, scoped by jurisdiction. The
+ * page and its assets (web-routes.ts) and /healthz stay outside: they carry no data.
+ */
+export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
+  void app.register(async (scope) => {
+    await registerReadGuard(scope, deps.guard);
+    registerDashboardRoutes(scope, deps.dashboard);
+    registerDeadLetterRoutes(scope, deps.deadLetters);
+  });
+}

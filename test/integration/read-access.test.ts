@@ -1,0 +1,313 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { createAlertStore } from '../../storage/alerts.ts';
+import { createDeadLetterStore } from '../../storage/dead-letters.ts';
+import { permits, ROLES, type Jurisdiction, type Role } from '../../schemas/access.ts';
+import type { Alert } from '../../schemas/alerts.ts';
+
+/**
+ * Every read route × role × inside/outside the jurisdiction (issue 9). The routes are listed
+ * from the running app: a GET route missing from TABLE fails the test, so a new route cannot
+ * skip authorization. The expectations are written out by hand (not computed with
+ * dashboards/scope.ts, which is what is under test).
+ */
+
+type P = Awaited<ReturnType<typeof startTestPipeline>>;
+let p: P;
+const now = Date.parse('2026-11-20T15:00:00+07:00');
+
+// Province 24 (Bắc Ninh): A and B; province 33 (Hưng Yên): C.
+const A = '09187';
+const B = '09190';
+const C = '11953';
+const JURISDICTIONS = {
+  national: { level: 'national' },
+  province24: { level: 'province', province: '24' },
+  communesA: { level: 'communes', communes: [A] },
+} as const satisfies Record<string, Jurisdiction>;
+type JKey = keyof typeof JURISDICTIONS;
+type Who = { role: Role; j: JKey } | 'nobody';
+
+// --- How principals are made: the one place that knows. Real users of the operational store
+// (access/), each with a real API token `ews_ut_…`, created in beforeAll.
+const tokens = new Map<string, string>();
+/** A username the store accepts (lower case; `_` is not allowed). */
+const usernameOf = (role: Role, j: JKey) => `${role}-${j}`.toLowerCase().replace(/_/g, '.');
+async function createCallers(pipeline: P): Promise<void> {
+  for (const role of ROLES)
+    for (const j of Object.keys(JURISDICTIONS) as JKey[]) {
+      const username = usernameOf(role, j);
+      await pipeline.access.users.add({ username, role, jurisdiction: JURISDICTIONS[j] });
+      tokens.set(username, (await pipeline.access.users.issueToken(username)).token);
+    }
+}
+function credentialsFor(role: Role, jurisdiction: JKey): Record<string, string> {
+  const token = tokens.get(usernameOf(role, jurisdiction));
+  if (!token) throw new Error(`no caller ${role}-${jurisdiction}: createCallers first`);
+  return { authorization: `Bearer ${token}` };
+}
+// ---
+
+const headersOf = (who: Who) => (who === 'nobody' ? {} : credentialsFor(who.role, who.j));
+const WHO: Who[] = ['nobody', ...ROLES.flatMap((role) => (Object.keys(JURISDICTIONS) as JKey[]).map((j) => ({ role, j })))];
+const label = (who: Who) => (who === 'nobody' ? 'no credentials' : `${who.role} @ ${who.j}`);
+
+const COMMUNES_OF: Record<JKey, (units: readonly { code: string; provinceCode: string }[]) => string[]> = {
+  national: (u) => u.map((x) => x.code),
+  province24: (u) => u.filter((x) => x.provinceCode === '24').map((x) => x.code),
+  communesA: () => [A],
+};
+const covers: Record<JKey, (commune: string) => boolean> = {
+  national: () => true,
+  province24: (c) => c === A || c === B,
+  communesA: (c) => c === A,
+};
+const ALERTS_OF: Record<JKey, string[]> = {
+  national: ['a-A', 'a-B', 'a-C', 'a-P24', 'a-P33', 'a-AB', 'a-AC'],
+  province24: ['a-A', 'a-B', 'a-P24', 'a-AB'],
+  communesA: ['a-A'],
+};
+const DEAD_LETTERS_OF: Record<JKey, string[]> = {
+  national: ['BV-24', 'BV-33', 'BV-NONE', 'BV-UNREGISTERED', ''],
+  province24: ['BV-24'],
+  communesA: [],
+};
+
+interface Case {
+  url: string;
+  /** The status for a caller (never called for 'nobody': that is 401 for every guarded route). */
+  status: (who: Exclude<Who, 'nobody'>) => number;
+  check?: (body: unknown, who: Exclude<Who, 'nobody'>) => void;
+  /** Open to everyone (no credentials needed). */
+  open?: boolean;
+}
+
+const aggregates = (inside?: (who: Exclude<Who, 'nobody'>) => boolean) => (who: Exclude<Who, 'nobody'>) =>
+  inside === undefined || inside(who) ? 200 : 403;
+const deadLetterRoles = (who: Exclude<Who, 'nobody'>) => who.role === 'data_manager' || who.role === 'admin';
+const open: Case = { url: '', status: () => 200, open: true };
+
+/** Every GET route of the app; a new one must be added here. */
+const TABLE: Record<string, Case[]> = {
+  '/healthz': [{ ...open, url: '/healthz' }],
+  '/': [{ ...open, url: '/' }],
+  '/assets/app.js': [{ ...open, url: '/assets/app.js' }],
+  '/assets/style.css': [{ ...open, url: '/assets/style.css' }],
+  '/assets/chart.umd.min.js': [{ ...open, url: '/assets/chart.umd.min.js' }],
+  '/v1/session/options': [{ ...open, url: '/v1/session/options', check: (b) => expect(b).toEqual({ oidc: false }) }],
+  // Users are never scrapers: the metrics token or the admin token (tested in metrics-access.test.ts).
+  '/metrics': [{ url: '/metrics', status: () => 401 }],
+  '/v1/admin/hospitals': [{ url: '/v1/admin/hospitals', status: (who) => (permits(who.role, 'admin:hospitals') ? 200 : 403) }],
+  '/v1/admin/users': [{ url: '/v1/admin/users', status: (who) => (permits(who.role, 'admin:users') ? 200 : 403) }],
+  '/v1/audit': [{ url: '/v1/audit', status: (who) => (permits(who.role, 'read:audit') ? 200 : 403) }],
+  // Who am I: every signed-in caller, about themselves only.
+  '/v1/session': [
+    {
+      url: '/v1/session',
+      status: () => 200,
+      check: (b, who) => expect(b).toMatchObject({ user: { username: usernameOf(who.role, who.j), role: who.role }, csrf_token: null }),
+    },
+  ],
+  '/v1/syndromes': [{ url: '/v1/syndromes', status: aggregates() }],
+  '/v1/units': [
+    {
+      url: '/v1/units',
+      status: aggregates(),
+      check: (b, who) =>
+        expect((b as { units: { code: string }[] }).units.map((u) => u.code).sort()).toEqual(COMMUNES_OF[who.j](p.units.all()).sort()),
+    },
+  ],
+  '/v1/counts': [
+    {
+      url: '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20',
+      status: aggregates(),
+      check: (b, who) => {
+        const rows = (b as { rows: { commune_code: string; count: number }[] }).rows;
+        expect(rows.map((r) => r.commune_code).sort()).toEqual(COMMUNES_OF[who.j](p.units.all()).sort());
+        expect(rows.find((r) => r.commune_code === A)?.count).toBe(1);
+      },
+    },
+    ...[A, B, C].map((c) => ({
+      url: `/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20&commune=${c}`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) =>
+        expect((b as { rows: { count: number }[] }).rows).toEqual([expect.objectContaining({ commune_code: c, count: 1 })]),
+    })),
+  ],
+  '/v1/series': [A, B, C].map((c) => ({
+    url: `/v1/series?syndrome=dengue&commune=${c}&days=7`,
+    status: aggregates((who) => covers[who.j](c)),
+    check: (b: unknown) => expect((b as { points: { count: number }[] }).points.at(-1)?.count).toBe(1),
+  })),
+  '/v1/alerts': [
+    {
+      url: '/v1/alerts',
+      status: aggregates(),
+      check: (b, who) =>
+        expect((b as { alerts: { alert_id: string }[] }).alerts.map((a) => a.alert_id).sort()).toEqual([...ALERTS_OF[who.j]].sort()),
+    },
+    ...[A, C].map((c) => ({
+      url: `/v1/alerts?commune=${c}`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) => expect((b as { alerts: { commune_code: string }[] }).alerts.map((a) => a.commune_code)).toContain(c),
+    })),
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/alerts?commune=${prov}`,
+      status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+      check: (b: unknown) => expect((b as { alerts: { alert_id: string }[] }).alerts.map((a) => a.alert_id)).toEqual([`a-P${prov}`]),
+    })),
+  ],
+  '/v1/dead-letters': [
+    {
+      url: '/v1/dead-letters',
+      status: (who) => (deadLetterRoles(who) ? 200 : 403),
+      check: (b, who) =>
+        expect((b as { rows: { hospital_id: string }[] }).rows.map((r) => r.hospital_id).sort()).toEqual(
+          [...DEAD_LETTERS_OF[who.j]].sort(),
+        ),
+    },
+    ...['BV-24', 'BV-33', 'BV-NONE'].map((h) => ({
+      url: `/v1/dead-letters?hospital_id=${h}`,
+      status: (who: Exclude<Who, 'nobody'>) =>
+        deadLetterRoles(who) && (who.j === 'national' || (who.j === 'province24' && h === 'BV-24')) ? 200 : 403,
+      check: (b: unknown) => expect((b as { rows: { hospital_id: string }[] }).rows.map((r) => r.hospital_id)).toEqual([h]),
+    })),
+  ],
+};
+
+/** The GET routes of the app, from fastify's route tree (each checked with hasRoute, so a misparse fails). */
+function getRoutes(): string[] {
+  const tree = p.app.printRoutes({ method: 'GET', commonPrefix: false });
+  const stack: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (.+?)(?: \((.+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    const parent = stack[depth - 1];
+    const path = parent === undefined ? m[2]! : parent === '/' ? `/${m[2]!}` : `${parent}${m[2]!}`;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    if (m[3]?.split(', ').includes('GET')) routes.push(path);
+  }
+  for (const r of routes) expect(p.app.hasRoute({ method: 'GET', url: r }), `parsed route ${r}`).toBe(true);
+  return routes;
+}
+
+const alert = (id: string, area_level: Alert['area_level'], code: string, cluster: string[] = []): Alert => ({
+  alert_id: id,
+  commune_code: code,
+  area_level,
+  cluster_communes: cluster,
+  granularity: area_level === 'province' ? 'week' : 'day',
+  syndrome: 'dengue',
+  status: 'open',
+  level: 'red',
+  algorithm: 'test',
+  first_day: '2026-11-20',
+  last_day: '2026-11-20',
+  observed: 9,
+  expected: 1,
+  threshold: 4,
+  p_value: null,
+  signal_count: 1,
+  opened_at: '2026-11-20T08:00:00.000Z',
+  updated_at: '2026-11-20T08:00:00.000Z',
+});
+
+beforeAll(async () => {
+  p = await startTestPipeline({ clock: { now: () => now } });
+  await createCallers(p);
+  await postAndSettle(
+    p,
+    [A, B, C].map((c) => encounter({ event_id: `e-${c}`, commune_code: c, occurred_at: '2026-11-20T09:00:00+07:00' })),
+  );
+  await createAlertStore(p.store, { now: () => now }).insert([
+    alert('a-A', 'commune', A),
+    alert('a-B', 'commune', B),
+    alert('a-C', 'commune', C),
+    alert('a-P24', 'province', '24'),
+    alert('a-P33', 'province', '33'),
+    alert('a-AB', 'cluster', A, [A, B]),
+    alert('a-AC', 'cluster', A, [A, C]),
+  ]);
+  await p.hospitals.add({ id: 'BV-24', name: 'Bắc Ninh hospital', provinceCode: '24' });
+  await p.hospitals.add({ id: 'BV-33', name: 'Hưng Yên hospital', provinceCode: '33' });
+  await p.hospitals.add({ id: 'BV-NONE', name: 'No province' });
+  await createDeadLetterStore(p.store).record(
+    ['BV-24', 'BV-33', 'BV-NONE', 'BV-UNREGISTERED', ''].map((h) => ({
+      source: 'http:/v1/events',
+      reason_code: 'VALIDATION_FAILED',
+      reason: 'test',
+      hospital_id: h,
+      event_id: `d-${h}`,
+      raw: '{}',
+    })),
+    now,
+  );
+});
+afterAll(async () => {
+  await p?.cleanup();
+});
+
+describe('read access: route × role × jurisdiction', () => {
+  it('every GET route of the app is in the table, and every row of the table is a route', () => {
+    const routes = getRoutes();
+    expect(routes).toEqual(expect.arrayContaining(['/healthz', '/v1/counts', '/v1/dead-letters', '/']));
+    expect(
+      routes.filter((r) => !(r in TABLE)),
+      'routes missing from TABLE',
+    ).toEqual([]);
+    expect(
+      Object.keys(TABLE).filter((r) => !routes.includes(r)),
+      'TABLE rows that are no route',
+    ).toEqual([]);
+  });
+
+  const cases = Object.values(TABLE).flat();
+  it.each(cases.map((c) => [c.url, c] as const))('%s', async (_url, c) => {
+    const problems: string[] = [];
+    for (const who of WHO) {
+      const res = await p.app.inject({ url: c.url, headers: headersOf(who) });
+      const want = c.open ? 200 : who === 'nobody' ? 401 : c.status(who);
+      if (res.statusCode !== want) {
+        problems.push(`${label(who)}: ${res.statusCode}, expected ${want}: ${res.body.slice(0, 200)}`);
+        continue;
+      }
+      if (want === 401) expect(res.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+      if (want === 403) {
+        expect(res.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringMatching(/ \/ /) } });
+      }
+      if (want === 200 && c.check && who !== 'nobody') {
+        try {
+          c.check(c.url.startsWith('/v1/') ? res.json() : res.body, who);
+        } catch (err) {
+          problems.push(`${label(who)}: ${(err as Error).message.split('\n')[0]}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('a refusal names the commune and the province in both languages', async () => {
+    const officer = credentialsFor('officer', 'province24');
+    const commune = await p.app.inject({ url: `/v1/series?syndrome=dengue&commune=${C}`, headers: officer });
+    expect(commune.json<{ error: { message: string } }>().error.message).toMatch(
+      new RegExp(`commune ${C} \\(Phố Hiến\\) is outside your jurisdiction / xã/phường ${C} \\(Phố Hiến\\) nằm ngoài`),
+    );
+    const province = await p.app.inject({ url: '/v1/alerts?commune=33', headers: officer });
+    expect(province.json<{ error: { message: string } }>().error.message).toMatch(/province 33 \(Hưng Yên\).*tỉnh 33 \(Hưng Yên\)/);
+  });
+
+  it('negative control: the checks catch an answer that is not scoped (the national one shown to province 24)', async () => {
+    const lists = ['/v1/units', '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20', '/v1/alerts', '/v1/dead-letters'];
+    for (const url of lists) {
+      const c = Object.values(TABLE)
+        .flat()
+        .find((x) => x.url === url)!;
+      const unscoped = (await p.app.inject({ url, headers: credentialsFor('admin', 'national') })).json<unknown>();
+      expect(() => c.check!(unscoped, { role: 'admin', j: 'national' }), url).not.toThrow();
+      expect(() => c.check!(unscoped, { role: 'admin', j: 'province24' }), url).toThrow();
+    }
+  });
+});
