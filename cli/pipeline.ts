@@ -326,7 +326,10 @@ export async function startPipeline(
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
       });
     registerReadRoutes(app, {
-      guard: { authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)), perMinute: config.EWS_READ_RATE_LIMIT_PER_MINUTE },
+      guard: {
+        authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
+        perMinute: config.EWS_READ_RATE_LIMIT_PER_MINUTE,
+      },
       dashboard: {
         counts,
         alerts: alertStore,

@@ -43,7 +43,13 @@ class App {
   async start(port: number, env: Record<string, string>, settingsOf = (s: OidcSettings) => s): Promise<this> {
     const settings = settingsOf(oidcSettings(loadConfig(oidcEnvSchema, env))!);
     const logger = createLogger({ level: 'silent' });
-    this.app = createHttpBase({ logger, metrics: this.metrics, bodyLimit: 1 << 20, health: () => Promise.resolve({}), metricsAccess: 'elsewhere' });
+    this.app = createHttpBase({
+      logger,
+      metrics: this.metrics,
+      bodyLimit: 1 << 20,
+      health: () => Promise.resolve({}),
+      metricsAccess: 'elsewhere',
+    });
     await registerOidcRoutes(this.app, {
       settings,
       logger,
@@ -352,7 +358,13 @@ describe('OIDC routes beside the session code', () => {
     const port = await freePort();
     // The provider knows only the first two redirect URIs: this app only starts sign-ins.
     const logger = createLogger({ level: 'silent' });
-    const other = createHttpBase({ logger, metrics: new Registry(), bodyLimit: 1 << 20, health: () => Promise.resolve({}), metricsAccess: 'elsewhere' });
+    const other = createHttpBase({
+      logger,
+      metrics: new Registry(),
+      bodyLimit: 1 << 20,
+      health: () => Promise.resolve({}),
+      metricsAccess: 'elsewhere',
+    });
     // The session code's own registration, with a secret for its signed cookies.
     const sessionCookies = () => other.register(cookie, { secret: 'a-secret-the-session-code-uses-0123' });
     if (when === 'before') await sessionCookies();
