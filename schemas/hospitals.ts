@@ -6,7 +6,7 @@ export const newHospitalSchema = z.strictObject({
     .string({ message: 'is required (string, 1–64 characters)' })
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters')
-    .regex(/^[^\p{Cc}\p{Cs}\s]*$/u, 'must not contain spaces or control characters'),
+    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}\s]*$/u, 'must not contain spaces, control or invisible characters'),
   name: z
     .string({ message: 'is required (string, 1–200 characters)' })
     .trim()

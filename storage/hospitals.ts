@@ -87,6 +87,16 @@ export function createHospitalStore(db: OperationalStore, clock: Clock): Hospita
   };
   return {
     async add(input, by = { actor: SYSTEM_ACTOR }) {
+      // Invisible characters make ids that look alike, and a leading U+FEFF does not even come
+      // back from the store (the PostgreSQL text decoders drop it as a byte-order mark): refused.
+      if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(input.id))
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'hospital id: must not contain control or invisible characters / mã bệnh viện không được chứa ký tự điều khiển hoặc ký tự ẩn',
+          {
+            details: [{ field: 'id', message: 'must not contain control or invisible characters' }],
+          },
+        );
       const at = now();
       try {
         return await db.transaction(async (tx) => {

@@ -20,14 +20,14 @@ const post = (events: unknown[], headers: Record<string, string>) =>
     payload: JSON.stringify(events),
   });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-const letters = async () => (await p.app.inject({ url: '/v1/dead-letters?limit=500' })).json<DeadLetterPage>().rows;
+const letters = async () => (await p.app.inject({ url: '/v1/dead-letters?limit=500', headers: admin })).json<DeadLetterPage>().rows;
 const metric = async (reason: string) => {
-  const body = (await p.app.inject({ url: '/metrics' })).body;
+  const body = (await p.app.inject({ url: '/metrics', headers: admin })).body;
   const m = new RegExp(`^ews_ingest_unauthenticated_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(body);
   return m ? Number(m[1]) : 0;
 };
 const counted = async (commune: string, day: string) =>
-  (await p.app.inject({ url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=${commune}` })).json<{
+  (await p.app.inject({ url: `/v1/counts?syndrome=_visits&from=${day}&to=${day}&commune=${commune}`, headers: admin })).json<{
     rows: { count: number }[];
   }>().rows[0]?.count ?? 0;
 

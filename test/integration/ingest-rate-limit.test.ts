@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, ingestHeaders, startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
+import { adminHeaders, encounter, ingestHeaders, startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 
 /** EWS_INGEST_RATE_LIMIT_PER_MINUTE: per authenticated hospital, 429 with Retry-After in the error shape. */
 let n = 0;
@@ -37,9 +37,9 @@ describe('ingest rate limit per hospital', () => {
     // Authentication comes first: a request without a key is 401, not counted against anyone.
     expect((await post(p, 'BV-A', { authorization: '' })).statusCode).toBe(401);
     // Reads are not limited by it.
-    expect((await p.app.inject({ url: '/v1/units' })).statusCode).toBe(200);
+    expect((await p.app.inject({ url: '/v1/units', headers: adminHeaders })).statusCode).toBe(200);
     // A limited request is not dead-lettered.
-    const letters = await p.app.inject({ url: '/v1/dead-letters?reason_code=RATE_LIMITED' });
+    const letters = await p.app.inject({ url: '/v1/dead-letters?reason_code=RATE_LIMITED', headers: adminHeaders });
     expect(letters.json<{ rows: unknown[] }>().rows).toEqual([]);
   });
 });

@@ -37,6 +37,17 @@ describe.each([
   { backend: pglite, run: true },
   { backend: serverBackend(), run: hasServer },
 ])('hospitals and keys on $backend.name', ({ backend, run }) => {
+  it.runIf(run)('refuses ids with invisible or control characters (a leading U+FEFF would not come back from the store)', () =>
+    withHospitals(backend, async (h) => {
+      for (const id of ['\uFEFFBV', 'BV\u200BA', 'BV\u0007']) {
+        await expect(h.add({ id, name: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+      // The round trip the check protects: a plain id comes back as it went in.
+      await h.add({ id: 'BV-Bắc-Ninh', name: 'x' });
+      expect((await h.list()).map((x) => x.id)).toEqual(['BV-Bắc-Ninh']);
+    }),
+  );
+
   it.runIf(run)('add issues a random prefixed key once; list shows the hospital without it; an id is registered once', () =>
     withHospitals(backend, async (h) => {
       const a = await h.add({ id: 'BV-A', name: 'Bệnh viện A', provinceCode: '24' });
