@@ -31,8 +31,9 @@ import { seriesFamily } from './series-family.ts';
  * - Suppression: evidence that would open an alert is dropped while a closed or discarded
  *   alert (not merged) of the same family with an overlapping area closed less than
  *   `suppressionDays` before `at`, unless its level is higher than that alert's.
- * - Determinism: a batch is processed in a canonical order (by span, day, area, series…),
- *   so any order of the same evidence gives the same alerts, given ids drawn in call order.
+ * - Determinism: a batch is processed in a canonical order (wide areas first, then by span,
+ *   identity, figures), so any order of the same evidence gives the same alerts, given ids
+ *   drawn in call order. An alert opened and merged within one batch is not reported.
  */
 export interface GroupingOptions {
   /** Province code of a commune code; undefined for an unknown commune. */
@@ -125,14 +126,18 @@ export function areaOverlaps(area: AlertArea, e: EvidenceItem, provinceOf: (c: s
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The canonical order of a batch: by span, then area (narrow first), then identity and figures. */
+/**
+ * The canonical order of a batch: wide areas first (a province or a cluster opens the alert
+ * its communes then join, instead of each commune opening one to be merged), then by span,
+ * then identity and figures.
+ */
 function canonical(a: EvidenceItem, b: EvidenceItem): number {
   const sa = evidenceSpan(a);
   const sb = evidenceSpan(b);
   return (
+    AREA_RANK[b.area_level] - AREA_RANK[a.area_level] ||
     cmp(sa.from, sb.from) ||
     cmp(sa.to, sb.to) ||
-    AREA_RANK[a.area_level] - AREA_RANK[b.area_level] ||
     cmp(evidenceKey(a), evidenceKey(b)) ||
     cmp(JSON.stringify(a), JSON.stringify(b))
   );
@@ -275,7 +280,40 @@ export function groupEvidence(
     }
     state.set(primary.id, next);
   }
-  return { decisions, changes: changesOf(state, before, ctx.at) };
+  return settle(decisions, state, before, ctx.at);
+}
+
+/**
+ * The batch's outcome as the caller sees it: an alert opened and merged within the batch never
+ * existed outside it, so it is left out of the changes and its evidence reported as joining the
+ * alert it ended in.
+ */
+function settle(
+  decisions: readonly GroupingDecision[],
+  state: Map<string, LifecycleAlert>,
+  before: ReadonlyMap<string, LifecycleAlert>,
+  at: string,
+): GroupingResult {
+  const transient = (id: string) => !before.has(id) && state.get(id)?.merged_into != null;
+  const root = (id: string): string => {
+    let cur = id;
+    while (transient(cur)) cur = state.get(cur)!.merged_into!;
+    return cur;
+  };
+  const settled: GroupingDecision[] = [];
+  for (const d of decisions) {
+    if (d.kind === 'merged') {
+      if (!transient(d.alert_id)) settled.push({ ...d, into: root(d.into) });
+    } else if (d.kind === 'opened' && transient(d.alert_id)) {
+      settled.push({ kind: 'joined', alert_id: root(d.alert_id), evidence: d.evidence, replaced: false });
+    } else if (d.kind === 'suppressed') {
+      settled.push(d);
+    } else {
+      settled.push({ ...d, alert_id: root(d.alert_id) });
+    }
+  }
+  for (const id of [...state.keys()]) if (transient(id)) state.delete(id);
+  return { decisions: settled, changes: changesOf(state, before, at) };
 }
 
 /** Alerts that differ from what came in, with version and updated_at advanced once. */

@@ -233,6 +233,22 @@ describe('evidence spanning two alerts merges them', () => {
     expect(r.changes.find((c) => c.alert.id === 'A')!.alert.merged_into).toBe('B');
   });
 
+  it('alerts opened and merged within one batch are not reported: their evidence joins the survivor', () => {
+    const r = run([
+      cluster(['07774', '07777'], '2026-07-01'),
+      cluster(['07351', '07333'], '2026-07-01'),
+      cluster(['07777', '07351'], '2026-07-03'),
+    ]);
+    expect(r.changes).toHaveLength(1);
+    expect(r.changes[0]).toMatchObject({ change: 'opened', alert: { id: 'A001', version: 1 } });
+    expect([...r.changes[0]!.alert.area.communes].sort()).toEqual(['07333', '07351', '07774', '07777']);
+    expect(r.decisions.map((d) => [d.kind, 'alert_id' in d ? d.alert_id : ''])).toEqual([
+      ['opened', 'A001'],
+      ['joined', 'A001'],
+      ['joined', 'A001'],
+    ]);
+  });
+
   it('a merged alert suppresses nothing', () => {
     const merged = stored({ status: 'closed', merged_into: 'X', closed_at: '2026-07-09T00:00:00.000Z' });
     expect(run([ev({ day: '2026-07-09' })], [merged]).decisions[0]!.kind).toBe('opened');
