@@ -10,7 +10,7 @@ import {
 
 /**
  * The lifecycle as a table: status × action → next status. What the issue leaves open,
- * decided here (README "Lifecycle"):
+ * decided here:
  * - `monitoring` is a verification outcome beside verified and discarded: the officer keeps
  *   watching, then verifies or discards; it does not lead to risk assessment directly.
  * - Closing needs a verified event (verified or later): an alert never verified is discarded,

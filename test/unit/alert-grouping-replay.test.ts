@@ -138,12 +138,21 @@ describe('replay: alerts opened for the demo outbreak', () => {
     expect(families).toEqual(['dengue', 'lab_dengue']);
   });
 
-  it('negative control: keyed per area × series as before (alert-service keyOf), the outbreak opens many alerts', () => {
-    const keys = new Set(
-      outbreakSignals()
-        .filter((e) => e.area_level !== 'cluster')
-        .map((e) => `${e.area_level}:${e.area_code}|${e.series}`),
+  it('negative control: without families and provinces, the same signals give six alerts (lab twins per commune, each province alarm)', () => {
+    const r = groupEvidence(
+      outbreakSignals(),
+      [],
+      { familyOf: (x) => x, provinceOf: () => undefined },
+      { at: '2026-07-20T00:00:00.000Z', newId: counterIds() },
     );
-    expect(keys.size + 1).toBeGreaterThanOrEqual(10);
+    const criteria = live(r.changes.map((c) => c.alert)).map((a) => a.criterion.replace(/:.*/, ''));
+    expect(criteria.sort()).toEqual([
+      'dengue|cluster',
+      'dengue|province',
+      'lab_dengue|commune',
+      'lab_dengue|commune',
+      'lab_dengue|commune',
+      'lab_dengue|province',
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evidenceFromSignal } from '../../alerts/evidence.ts';
 import { evidenceSpan, groupEvidence, type GroupingOptions } from '../../alerts/grouping.ts';
 import { SERIES_FAMILY, seriesFamily } from '../../alerts/series-family.ts';
-import type { EvidenceItem, LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
+import { lifecycleAlertSchema, type EvidenceItem, type LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 import type { Signal } from '../../schemas/signals.ts';
@@ -332,6 +332,7 @@ describe('determinism and invariants (fast-check)', () => {
           const reached = items.filter((e) => keys.has(identity(e)));
           expect(a.level).toBe(reached.some((e) => e.level === 'red') ? 'red' : 'yellow');
         }
+        for (const c of r.changes) expect(lifecycleAlertSchema.parse(c.alert)).toEqual(c.alert);
         const placed = alerts.flatMap((a) => a.evidence.map((e) => JSON.stringify(e)));
         expect(new Set(placed).size).toBe(placed.length);
         const suppressed = r.decisions.filter((d) => d.kind === 'suppressed').map((d) => JSON.stringify(d.evidence));

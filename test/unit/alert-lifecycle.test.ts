@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allowedActions, transition } from '../../alerts/lifecycle.ts';
 import {
@@ -7,6 +8,7 @@ import {
   LIKELIHOODS,
   RISK_LEVELS,
   lifecycleActionSchema,
+  lifecycleAlertSchema,
   riskLevel,
   type ActionType,
   type LifecycleAction,
@@ -219,5 +221,32 @@ describe('action input schemas', () => {
     ['declare the end', { type: 'declare_outbreak_end' }, true],
   ])('%s', (_name, input, ok) => {
     expect(lifecycleActionSchema.safeParse(input).success).toBe(ok);
+  });
+});
+
+describe('alert lifecycle: any sequence of actions (fast-check)', () => {
+  it('keeps the alert valid and its invariants: closed has an outcome, characterised has an assessment, an end only after outbreak_confirmed_ended', () => {
+    const anyAction = fc.constantFrom(...Object.values(ACTIONS), { type: 'close', outcome: 'no_outbreak' } as const);
+    fc.assert(
+      fc.property(fc.array(anyAction, { maxLength: 30 }), (actions) => {
+        let a = base;
+        let applied = 0;
+        for (const act of actions) {
+          const r = transition(a, act, ctx);
+          expect(r.ok).toBe(allowedActions(a).includes(act.type));
+          if (!r.ok) continue;
+          a = r.alert;
+          applied++;
+          expect(lifecycleAlertSchema.parse(a)).toEqual(a);
+          expect(a.status === 'closed').toBe(a.outcome !== null);
+          expect(a.status === 'closed' || a.status === 'discarded').toBe(a.closed_at !== null);
+          if (a.status === 'risk_characterised') expect(a.risk.characterisation).not.toBeNull();
+          if (a.risk.characterisation !== null) expect(a.risk.assessment).not.toBeNull();
+          if (a.outbreak_end !== null) expect(a.outcome?.outcome).toBe('outbreak_confirmed_ended');
+        }
+        expect(a.version).toBe(base.version + applied);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
