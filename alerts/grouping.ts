@@ -88,6 +88,16 @@ const PROGRESS: Record<LifecycleStatus, number> = {
 };
 const DAY_MS = 86_400_000;
 
+/**
+ * Whether the service must pass this alert to groupEvidence at `at`: active ones gather
+ * evidence, closed or discarded ones (not merged) suppress within the window. Others can stay
+ * in the store.
+ */
+export function relevantForGrouping(alert: LifecycleAlert, at: string, suppressionDays = 7): boolean {
+  if (ACTIVE_STATUSES.includes(alert.status)) return true;
+  return alert.merged_into === null && alert.closed_at !== null && Date.parse(at) - Date.parse(alert.closed_at) < suppressionDays * DAY_MS;
+}
+
 /** `<family>|<area level>:<area code>`. */
 export const criterionOf = (family: string, area: Pick<AlertArea, 'level' | 'code'>): string => `${family}|${area.level}:${area.code}`;
 
@@ -228,8 +238,7 @@ export function groupEvidence(
 ): GroupingResult {
   const familyOf = options.familyOf ?? seriesFamily;
   const gap = options.gapDays ?? 7;
-  const suppressionMs = (options.suppressionDays ?? 7) * DAY_MS;
-  const now = Date.parse(ctx.at);
+  const suppressionDays = options.suppressionDays ?? 7;
   const state = new Map<string, LifecycleAlert>([...alerts].sort((a, b) => cmp(a.id, b.id)).map((a) => [a.id, a]));
   const before = new Map(alerts.map((a) => [a.id, a]));
   const decisions: GroupingDecision[] = [];
@@ -247,10 +256,8 @@ export function groupEvidence(
     if (primary === undefined) {
       const suppressor = [...state.values()].find(
         (a) =>
-          (a.status === 'closed' || a.status === 'discarded') &&
-          a.merged_into === null &&
-          a.closed_at !== null &&
-          now - Date.parse(a.closed_at) < suppressionMs &&
+          !ACTIVE_STATUSES.includes(a.status) &&
+          relevantForGrouping(a, ctx.at, suppressionDays) &&
           a.family === family &&
           areaOverlaps(a.area, e, options.provinceOf) &&
           LEVEL_RANK[e.level] <= LEVEL_RANK[a.level],

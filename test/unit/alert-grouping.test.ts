@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evidenceFromSignal } from '../../alerts/evidence.ts';
-import { evidenceSpan, groupEvidence, type GroupingOptions } from '../../alerts/grouping.ts';
+import { evidenceSpan, groupEvidence, relevantForGrouping, type GroupingOptions } from '../../alerts/grouping.ts';
 import { SERIES_FAMILY, seriesFamily } from '../../alerts/series-family.ts';
 import { lifecycleAlertSchema, type EvidenceItem, type LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
@@ -114,6 +114,14 @@ describe('one alert per event: joins or opens', () => {
     ['risk_characterised', 'joined'],
   ] as const)('an alert %s still gathers evidence', (status, kind) => {
     expect(run([ev({ day: '2026-07-04' })], [stored({ status })]).decisions[0]!.kind).toBe(kind);
+  });
+
+  it.each([
+    ['sharing a commune', cluster(['07351', '07333'], '2026-07-04'), 'joined'],
+    ['sharing none', cluster(['07339', '07627'], '2026-07-04'), 'opened'],
+  ])('a cluster alert and a cluster %s → %s', (_n, e, kind) => {
+    const cl = stored({ area: { level: 'cluster', code: '07774', communes: ['07774', '07777', '07351'] } });
+    expect(run([e], [cl]).decisions[0]!.kind).toBe(kind);
   });
 
   it('gap is a parameter', () => {
@@ -273,6 +281,17 @@ describe('suppression after closing', () => {
     const r = run([e], [old], {}, now);
     expect(r.decisions[0]!.kind).toBe(kind);
     if (kind === 'suppressed') expect(r.changes).toEqual([]);
+  });
+
+  it.each([
+    ['open', {}, true],
+    ['verified', { status: 'verified' }, true],
+    ['closed 6 days before', { status: 'closed', closed_at: '2026-07-04T00:00:00.001Z' }, true],
+    ['closed 7 days before', { status: 'closed', closed_at: '2026-07-03T00:00:00.000Z' }, false],
+    ['discarded yesterday', { status: 'discarded', closed_at: '2026-07-09T00:00:00.000Z' }, true],
+    ['merged yesterday', { status: 'closed', closed_at: '2026-07-09T00:00:00.000Z', merged_into: 'X' }, false],
+  ] as const)('the service passes an alert %s: %s', (_n, over, expected) => {
+    expect(relevantForGrouping(stored(over), at)).toBe(expected);
   });
 
   it('the window is a parameter', () => {
