@@ -2,11 +2,26 @@ import {
   ACTIVE_STATUSES,
   type AlertArea,
   type AlertLevel,
-  type AreaLevel,
   type EvidenceItem,
   type LifecycleAlert,
   type LifecycleStatus,
 } from '../schemas/alert-lifecycle.ts';
+import {
+  AREA_RANK,
+  DAY_MS,
+  LEVEL_RANK,
+  addDays,
+  areaOverlaps,
+  cmp,
+  criterionOf,
+  evidenceCommunes,
+  evidenceKey,
+  evidenceSpan,
+  maxDay,
+  maxLevel,
+  minDay,
+  widen,
+} from './event-extent.ts';
 import { seriesFamily } from './series-family.ts';
 
 /**
@@ -74,8 +89,6 @@ export interface GroupingResult {
   readonly changes: AlertChange[];
 }
 
-const AREA_RANK: Record<AreaLevel, number> = { commune: 0, cluster: 1, province: 2 };
-const LEVEL_RANK: Record<AlertLevel, number> = { yellow: 0, red: 1 };
 /** How far officers took an alert: the primary of a merge is the furthest. */
 const PROGRESS: Record<LifecycleStatus, number> = {
   open: 0,
@@ -86,7 +99,6 @@ const PROGRESS: Record<LifecycleStatus, number> = {
   discarded: -1,
   closed: -1,
 };
-const DAY_MS = 86_400_000;
 
 /**
  * Whether the service must pass this alert to groupEvidence at `at`: active ones gather
@@ -97,44 +109,6 @@ export function relevantForGrouping(alert: LifecycleAlert, at: string, suppressi
   if (ACTIVE_STATUSES.includes(alert.status)) return true;
   return alert.merged_into === null && alert.closed_at !== null && Date.parse(at) - Date.parse(alert.closed_at) < suppressionDays * DAY_MS;
 }
-
-/** `<family>|<area level>:<area code>`. */
-export const criterionOf = (family: string, area: Pick<AlertArea, 'level' | 'code'>): string => `${family}|${area.level}:${area.code}`;
-
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The days an item covers: a weekly one its ISO week, a cluster its days up to `day`. */
-export function evidenceSpan(e: EvidenceItem): { from: string; to: string } {
-  if (e.granularity === 'week') return { from: e.day, to: addDays(e.day, 6) };
-  return { from: addDays(e.day, 1 - e.cluster_days), to: e.day };
-}
-
-/** Communes an item names: a cluster's members, a commune; none for a province. */
-export function evidenceCommunes(e: EvidenceItem): string[] {
-  if (e.area_level === 'province') return [];
-  if (e.area_level === 'cluster' && e.cluster_communes.length > 0) return e.cluster_communes;
-  return [e.area_code];
-}
-
-/** Identity of an item: evaluated again, it replaces its figures. */
-export const evidenceKey = (e: EvidenceItem): string =>
-  [e.source, e.algorithm, e.series, e.area_level, e.area_code, e.granularity, e.day].join('|');
-
-/** Does the item's area overlap the alert's (shared commune, or province containment)? */
-export function areaOverlaps(area: AlertArea, e: EvidenceItem, provinceOf: (c: string) => string | undefined): boolean {
-  const communes = evidenceCommunes(e);
-  if (communes.some((c) => area.communes.includes(c))) return true;
-  if (
-    area.level === 'province' &&
-    (e.area_level === 'province' ? e.area_code === area.code : communes.some((c) => provinceOf(c) === area.code))
-  )
-    return true;
-  return e.area_level === 'province' && area.communes.some((c) => provinceOf(c) === e.area_code);
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The canonical order of a batch: wide areas first (a province or a cluster opens the alert
@@ -156,16 +130,6 @@ function canonical(a: EvidenceItem, b: EvidenceItem): number {
 function primaryFirst(a: LifecycleAlert, b: LifecycleAlert): number {
   return PROGRESS[b.status] - PROGRESS[a.status] || cmp(a.first_day, b.first_day) || cmp(a.id, b.id);
 }
-
-function widen(area: AlertArea, level: AreaLevel, code: string, communes: readonly string[]): AlertArea {
-  const wider = AREA_RANK[level] > AREA_RANK[area.level];
-  const merged = [...area.communes, ...communes.filter((c) => !area.communes.includes(c))];
-  return { level: wider ? level : area.level, code: wider ? code : area.code, communes: merged };
-}
-
-const maxLevel = (a: AlertLevel, b: AlertLevel): AlertLevel => (LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a);
-const minDay = (a: string, b: string): string => (b < a ? b : a);
-const maxDay = (a: string, b: string): string => (b > a ? b : a);
 
 /** The alert with one more item (or an item's new figures); `replaced` when it had it already. */
 function addEvidence(alert: LifecycleAlert, e: EvidenceItem): { alert: LifecycleAlert; replaced: boolean } {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, groupEvidence, type GroupingOptions } from '../../alerts/grouping.ts';
+import { addDays } from '../../alerts/event-extent.ts';
+import { groupEvidence, type GroupingOptions } from '../../alerts/grouping.ts';
 import { transition } from '../../alerts/lifecycle.ts';
 import type { EvidenceItem, LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
 import { cluster, counterIds, ev, province, provinceOf } from '../helpers/alert-evidence.ts';

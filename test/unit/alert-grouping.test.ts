@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evidenceFromSignal } from '../../alerts/evidence.ts';
-import { evidenceSpan, groupEvidence, relevantForGrouping, type GroupingOptions } from '../../alerts/grouping.ts';
+import { areaOverlaps, evidenceSpan } from '../../alerts/event-extent.ts';
+import { groupEvidence, relevantForGrouping, type GroupingOptions } from '../../alerts/grouping.ts';
 import { SERIES_FAMILY, seriesFamily } from '../../alerts/series-family.ts';
 import { lifecycleAlertSchema, type EvidenceItem, type LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
@@ -83,6 +84,30 @@ describe('evidence spans', () => {
     ['a cluster over 3 days', cluster(['07774'], '2026-07-05', { cluster_days: 3 }), '2026-07-03', '2026-07-05'],
     ['across a month end', ev({ day: '2026-02-28', granularity: 'week' }), '2026-02-28', '2026-03-06'],
   ])('%s', (_n, e, from, to) => expect(evidenceSpan(e)).toEqual({ from, to }));
+});
+
+describe('area overlap', () => {
+  const commune = { level: 'commune', code: '07774', communes: ['07774'] } as const;
+  const clusterArea = { level: 'cluster', code: '07777', communes: ['07777', '07351'] } as const;
+  const prov = { level: 'province', code: '24', communes: [] } as const;
+  it.each([
+    ['commune / same commune', commune, ev(), true],
+    ['commune / other commune', commune, ev({ area_code: '07777' }), false],
+    ['commune / cluster containing it', commune, cluster(['07777', '07774'], '2026-07-03'), true],
+    ['commune / its province', commune, province('24', '2026-06-29'), true],
+    ['commune / another province', commune, province('33', '2026-06-29'), false],
+    ['cluster / a member', clusterArea, ev({ area_code: '07351' }), true],
+    ['cluster / cluster sharing a commune', clusterArea, cluster(['07351', '07333'], '2026-07-03'), true],
+    ['cluster / disjoint cluster', clusterArea, cluster(['07333', '07774'], '2026-07-03'), false],
+    ['province / a commune in it', prov, ev({ area_code: '07627' }), true],
+    ['province / a commune elsewhere', prov, ev({ area_code: '11020' }), false],
+    ['province / a cluster reaching into it', prov, cluster(['11020', '07627'], '2026-07-03'), true],
+    ['province / itself', prov, province('24', '2026-06-29'), true],
+    ['province / another province', prov, province('33', '2026-06-29'), false],
+    ['province with a commune beyond / that commune’s province', { ...prov, communes: ['11020'] }, province('33', '2026-06-29'), true],
+  ] as const)('%s → %s', (_n, area, e, expected) => {
+    expect(areaOverlaps({ ...area, communes: [...area.communes] }, e, provinceOf)).toBe(expected);
+  });
 });
 
 describe('one alert per event: joins or opens', () => {
