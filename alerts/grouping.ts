@@ -283,7 +283,11 @@ function settle(
       settled.push({ ...d, alert_id: root(d.alert_id) });
     }
   }
-  for (const id of [...state.keys()]) if (transient(id)) state.delete(id);
+  for (const [id, a] of [...state]) {
+    if (transient(id)) state.delete(id);
+    // An alert merged into one that was itself merged within the batch points at the survivor.
+    else if (a.merged_into !== null && transient(a.merged_into)) state.set(id, { ...a, merged_into: root(a.merged_into) });
+  }
   return { decisions: settled, changes: changesOf(state, before, at) };
 }
 

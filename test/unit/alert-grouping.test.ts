@@ -282,6 +282,21 @@ describe('evidence spanning two alerts merges them', () => {
     ]);
   });
 
+  it('an alert merged into one that is merged in turn within the batch points at the survivor', () => {
+    const e = stored({ id: 'E', first_day: '2026-07-05', last_day: '2026-07-05' });
+    const f = stored({ id: 'F', status: 'verified', area: { level: 'commune', code: '07627', communes: ['07627'] } });
+    const r = run(
+      [cluster(['07333', '07351'], '2026-07-01'), cluster(['07351', '07774'], '2026-07-04'), cluster(['07627', '07333'], '2026-07-06')],
+      [e, f],
+    );
+    expect(r.changes.map((c) => [c.alert.id, c.change, c.alert.merged_into])).toEqual([
+      ['E', 'merged', 'F'],
+      ['F', 'updated', null],
+    ]);
+    expect(r.decisions.filter((d) => d.kind === 'merged')).toEqual([{ kind: 'merged', alert_id: 'E', into: 'F' }]);
+    expect(r.changes[1]!.alert.evidence).toHaveLength(3);
+  });
+
   it('a merged alert suppresses nothing', () => {
     const merged = stored({ status: 'closed', merged_into: 'X', closed_at: '2026-07-09T00:00:00.000Z' });
     expect(run([ev({ day: '2026-07-09' })], [merged]).decisions[0]!.kind).toBe('opened');
