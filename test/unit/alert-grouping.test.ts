@@ -365,6 +365,37 @@ describe('determinism and invariants (fast-check)', () => {
       return ev({ ...base, area_code: x.c, granularity: x.week ? 'week' : 'day' });
     });
   const closedOne = stored({ id: 'Z', status: 'closed', closed_at: '2026-07-08T00:00:00.000Z', level: 'yellow' });
+  const existing = [
+    closedOne,
+    stored({
+      id: 'E1',
+      area: { level: 'commune', code: '07777', communes: ['07777'] },
+      evidence: [ev({ area_code: '07777', day: '2026-07-02' })],
+    }),
+    stored({
+      id: 'E2',
+      status: 'verified',
+      area: { level: 'commune', code: '07351', communes: ['07351'] },
+      first_day: '2026-07-09',
+      last_day: '2026-07-09',
+    }),
+  ];
+
+  it('merged alerts always point at a surviving alert', () => {
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 3, maxLength: 30 }), (items) => {
+        const r = run(items, existing);
+        const final = new Map(existing.map((a) => [a.id, a]));
+        for (const c of r.changes) final.set(c.alert.id, c.alert);
+        for (const a of final.values()) {
+          if (a.merged_into === null) continue;
+          expect(final.get(a.merged_into)?.merged_into).toBeNull();
+        }
+        for (const d of r.decisions) if (d.kind !== 'suppressed') expect(final.has(d.alert_id)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   it('any order of the same evidence gives the same alerts', () => {
     fc.assert(
@@ -373,7 +404,7 @@ describe('determinism and invariants (fast-check)', () => {
           numRuns: 1,
           seed,
         })[0]!;
-        expect(run(shuffled, [closedOne])).toEqual(run(items, [closedOne]));
+        expect(run(shuffled, existing)).toEqual(run(items, existing));
       }),
       { numRuns: 200 },
     );
