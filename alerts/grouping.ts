@@ -176,6 +176,7 @@ function openAlert(e: EvidenceItem, family: string, ctx: GroupingContext): Lifec
     first_day: span.from,
     last_day: span.to,
     level: e.level,
+    level_since: ctx.at,
     status: 'open',
     evidence: [e],
     risk: { assessment: null, characterisation: null },
@@ -300,7 +301,7 @@ function changesOf(state: ReadonlyMap<string, LifecycleAlert>, before: ReadonlyM
       changes.push({ alert: a, change: 'opened', previous_level: null });
     } else if (a !== prev) {
       changes.push({
-        alert: { ...a, version: prev.version + 1, updated_at: at },
+        alert: { ...a, version: prev.version + 1, updated_at: at, level_since: a.level === prev.level ? prev.level_since : at },
         change: a.merged_into !== null && prev.merged_into === null ? 'merged' : 'updated',
         previous_level: prev.level,
       });

@@ -171,6 +171,8 @@ export const lifecycleAlertSchema = z.strictObject({
   last_day: day,
   /** Highest level of its evidence; never lowers. */
   level: z.enum(ALERT_LEVELS),
+  /** When it reached that level (opened, or rose to red): the escalation clock. */
+  level_since: z.string(),
   status: z.enum(LIFECYCLE_STATUSES),
   evidence: z.array(evidenceSchema),
   risk: z.strictObject({ assessment: riskAssessmentSchema.nullable(), characterisation: riskCharacterisationSchema.nullable() }),

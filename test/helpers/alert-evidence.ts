@@ -42,6 +42,7 @@ export const stored = (over: Partial<LifecycleAlert>): LifecycleAlert => ({
   first_day: '2026-07-01',
   last_day: '2026-07-03',
   level: 'yellow',
+  level_since: '2026-07-01T02:00:00.000Z',
   status: 'open',
   evidence: [],
   risk: { assessment: null, characterisation: null },

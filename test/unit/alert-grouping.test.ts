@@ -180,12 +180,13 @@ describe('what joining does to the alert', () => {
   });
 
   it.each([
-    ['yellow + red → red', 'yellow', 'red', 'red'],
-    ['red + yellow stays red', 'red', 'yellow', 'red'],
-    ['yellow + yellow stays yellow', 'yellow', 'yellow', 'yellow'],
-  ] as const)('%s', (_n, level, add, expected) => {
+    ['yellow + red → red', 'yellow', 'red', 'red', at],
+    ['red + yellow stays red', 'red', 'yellow', 'red', '2026-07-01T02:00:00.000Z'],
+    ['yellow + yellow stays yellow', 'yellow', 'yellow', 'yellow', '2026-07-01T02:00:00.000Z'],
+  ] as const)('%s (level_since %s)', (_n, level, add, expected, since) => {
     const c = after([ev({ day: '2026-07-04', level: add })], [stored({ level })]);
     expect(c.alert.level).toBe(expected);
+    expect(c.alert.level_since).toBe(since);
     expect(c.previous_level).toBe(level);
   });
 

@@ -26,6 +26,7 @@ const base: LifecycleAlert = {
   first_day: '2026-07-03',
   last_day: '2026-07-05',
   level: 'red',
+  level_since: '2026-07-03T01:00:00.000Z',
   status: 'open',
   evidence: [],
   risk: { assessment: null, characterisation: null },
