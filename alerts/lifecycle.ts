@@ -20,7 +20,7 @@ import {
  *   steps keep the history); characterising again is allowed.
  * - Characterising needs an assessment first: only risk_assessed/risk_characterised allow it.
  * - A discarded or closed alert may be reopened (→ open); the outcome, closing time and any
- *   declared end are cleared, the risk assessment is kept.
+ *   declared end are cleared, the risk assessment is kept, the escalation clock restarts.
  * - The end of an outbreak is declared on a closed alert whose outcome is
  *   outbreak_confirmed_ended, once; the status stays closed (guard below).
  * - An alert merged into another by grouping takes no action: the other one is worked.
@@ -125,7 +125,8 @@ function apply(alert: LifecycleAlert, action: LifecycleAction, ctx: TransitionCo
     case 'close':
       return { ...alert, closed_at: ctx.at, outcome: { outcome: action.outcome, notes: action.notes ?? '', ...stamp } };
     case 'reopen':
-      return { ...alert, closed_at: null, outcome: null, outbreak_end: null };
+      // Open again: the escalation clock restarts from the reopening.
+      return { ...alert, closed_at: null, outcome: null, outbreak_end: null, level_since: ctx.at };
     case 'declare_outbreak_end':
       return { ...alert, outbreak_end: { notes: action.notes ?? '', ...stamp } };
   }

@@ -159,7 +159,7 @@ describe('alert lifecycle: what each step records', () => {
     expect(closed.outcome).toEqual({ outcome: 'outbreak_confirmed_ended', notes: 'vector control done', ...ctx });
     expect(closed.outbreak_end).toEqual({ notes: 'two incubation periods without a case', ...ctx });
     const again = run(closed, ACTIONS.reopen);
-    expect(again).toMatchObject({ status: 'open', outcome: null, outbreak_end: null, closed_at: null });
+    expect(again).toMatchObject({ status: 'open', outcome: null, outbreak_end: null, closed_at: null, level_since: ctx.at });
     expect(again.risk.assessment).not.toBeNull();
   });
 
