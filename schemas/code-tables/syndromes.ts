@@ -14,6 +14,23 @@ export const SYNDROMES = [
   { id: 'afp', en: 'Acute flaccid paralysis', vi: 'Liệt mềm cấp' },
   { id: 'jaundice_hepatitis', en: 'Acute jaundice / hepatitis', vi: 'Vàng da / viêm gan cấp' },
   { id: 'fever_unspecified', en: 'Fever, unspecified', vi: 'Sốt chưa rõ nguyên nhân' },
+  // Group-A diseases (Law 03/2007/QH12 on prevention of infectious diseases, art. 3(1)(a);
+  // reported case by case under Circular 54/2015/TT-BYT). They feed immediate rules: one case
+  // alerts. Counted from ICD-10 codes only (see icd10-syndromes.ts), never from free text.
+  { id: 'cholera', en: 'Cholera', vi: 'Bệnh tả' },
+  { id: 'plague', en: 'Plague', vi: 'Bệnh dịch hạch' },
+  {
+    id: 'novel_influenza',
+    en: 'Zoonotic or pandemic influenza (A/H5N1, A/H7N9, …)',
+    vi: 'Cúm do vi rút cúm động vật hoặc đại dịch (A/H5N1, A/H7N9, …)',
+  },
+  {
+    id: 'viral_haemorrhagic_fever',
+    en: 'Viral haemorrhagic fever (Ebola, Marburg, Lassa, yellow fever)',
+    vi: 'Sốt xuất huyết do vi rút (Ebola, Marburg, Lassa, sốt vàng)',
+  },
+  { id: 'smallpox', en: 'Smallpox', vi: 'Bệnh đậu mùa' },
+  { id: 'sars', en: 'Severe acute respiratory syndrome (SARS)', vi: 'Viêm đường hô hấp cấp nặng do vi rút (SARS)' },
 ] as const;
 
 /** Identifier of a clinical syndrome (from ICD-10 codes or the chief complaint). */
