@@ -38,3 +38,18 @@ export type SyndromeId = (typeof SYNDROMES)[number]['id'];
 
 /** Clinical syndrome ids in display order. */
 export const SYNDROME_IDS: readonly SyndromeId[] = SYNDROMES.map((s) => s.id);
+
+/**
+ * Group-A diseases with a syndrome of their own (Law 03/2007/QH12 art. 3(1)(a)): counted so that
+ * one case raises an immediate rule (alerts/rules.default.yaml). Their series are almost always
+ * zero, so statistical detectors and the space-time scan gain nothing on them: leave them out of
+ * the detectors' syndromes. Poliomyelitis is watched through `afp`, which stays statistical too.
+ */
+export const GROUP_A_SYNDROME_IDS: readonly SyndromeId[] = [
+  'cholera',
+  'plague',
+  'novel_influenza',
+  'viral_haemorrhagic_fever',
+  'smallpox',
+  'sars',
+];
