@@ -22,6 +22,8 @@ import {
   type MessageLevel,
   type PlaceNames,
 } from './message-words.ts';
+import type { Signal } from '../schemas/signals.ts';
+import type { UnitRegistry } from '../schemas/units/registry.ts';
 import { alertSms, type SmsEvent, type SmsText } from './sms-text.ts';
 
 export type { Language, PlaceNames } from './message-words.ts';
@@ -200,4 +202,36 @@ export function renderAlertMessage(input: AlertMessageInput, lang: Language, bas
     lang,
   );
   return { subject, text: `${lines.join('\n')}\n`, summary, sms, link };
+}
+
+/**
+ * The names of an alert's area from the unit registry: a commune (its province from the same
+ * row), a province (`area_level` province, the code is the province code) or a cluster (its
+ * centre commune and size). Unknown codes are shown as the code itself.
+ */
+export function placeNamesOf(
+  units: Pick<UnitRegistry, 'get' | 'byProvince'>,
+  area: { area_level: 'commune' | 'province' | 'cluster'; commune_code: string; cluster_communes?: readonly string[] | undefined },
+): PlaceNames {
+  if (area.area_level === 'province') {
+    return { province: units.byProvince(area.commune_code)[0]?.provinceName ?? area.commune_code };
+  }
+  const u = units.get(area.commune_code);
+  const clusterSize = area.area_level === 'cluster' ? Math.max(1, area.cluster_communes?.length ?? 1) : undefined;
+  if (u === undefined) return { commune: area.commune_code, province: '?', clusterSize };
+  return { commune: u.name, communeType: u.type, province: u.provinceName, clusterSize };
+}
+
+/** A detector signal or rule hit as a line of evidence; `place` when it was measured elsewhere. */
+export function evidenceFromSignal(s: Signal, place?: PlaceNames): MessageEvidence {
+  return {
+    algorithm: s.algorithm,
+    series: s.syndrome,
+    place,
+    day: s.day,
+    observed: s.observed,
+    expected: s.expected,
+    threshold: s.upperbound,
+    p_value: s.p_value,
+  };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alertLink, renderAlertMessage, type AlertMessageInput } from '../../alerts/messages.ts';
+import { readFileSync } from 'node:fs';
+import { alertLink, evidenceFromSignal, placeNamesOf, renderAlertMessage, type AlertMessageInput } from '../../alerts/messages.ts';
+import { BUNDLED_UNITS_CSV, createUnitRegistry, parseUnitsCsv } from '../../schemas/units/registry.ts';
 import { formatInstant, formatNumber, formatP, placeText } from '../../alerts/message-words.ts';
 
 const BASE = 'https://ews.bacninh.gov.vn/';
@@ -199,5 +201,56 @@ describe('formats', () => {
     const m = renderAlertMessage(input({ syndrome: 'lab_enterovirus_a71', evidence: [] }), 'en', BASE);
     expect(m.subject).toContain('lab_enterovirus_a71');
     expect(m.text).not.toContain('Evidence:');
+  });
+});
+
+describe('names from the unit registry', () => {
+  const units = createUnitRegistry(parseUnitsCsv(readFileSync(BUNDLED_UNITS_CSV, 'utf8')));
+  it.each([
+    [
+      { area_level: 'commune', commune_code: '07627' },
+      { commune: 'Đại Sơn', communeType: 'xa', province: 'Bắc Ninh', clusterSize: undefined },
+    ],
+    [{ area_level: 'province', commune_code: '24' }, { province: 'Bắc Ninh' }],
+    [
+      { area_level: 'cluster', commune_code: '07627', cluster_communes: ['07627', '07615', '07616'] },
+      { commune: 'Đại Sơn', communeType: 'xa', province: 'Bắc Ninh', clusterSize: 3 },
+    ],
+    [
+      { area_level: 'commune', commune_code: '99999' },
+      { commune: '99999', province: '?', clusterSize: undefined },
+    ],
+    [{ area_level: 'province', commune_code: '99' }, { province: '99' }],
+  ] as const)('%j', (area, names) => {
+    expect(placeNamesOf(units, area)).toEqual(names);
+  });
+
+  it('a signal becomes a line of evidence', () => {
+    const e = evidenceFromSignal({
+      syndrome: 'dengue',
+      commune_code: '07627',
+      area_level: 'commune',
+      granularity: 'day',
+      day: '2026-06-01',
+      algorithm: 'ears_c2',
+      params: {},
+      observed: 9,
+      expected: 2.5,
+      upperbound: 6.1,
+      p_value: 0.004,
+      score: null,
+      alarm: true,
+      level: 'red',
+    });
+    expect(e).toEqual({
+      algorithm: 'ears_c2',
+      series: 'dengue',
+      place: undefined,
+      day: '2026-06-01',
+      observed: 9,
+      expected: 2.5,
+      threshold: 6.1,
+      p_value: 0.004,
+    });
   });
 });
