@@ -22,18 +22,42 @@ export interface SmsSize {
   readonly segments: number;
 }
 
-/** The encoding a text needs, its length in that encoding and how many segments it takes. */
+/**
+ * The encoding a text needs, its length in that encoding and how many segments it takes.
+ * Segments of a long text are packed greedily without splitting an escape pair (GSM-7
+ * extension character) or a surrogate pair (UCS-2), as handsets and gateways do.
+ */
 export function smsSize(text: string): SmsSize {
-  let septets = 0;
+  const costs: number[] = [];
+  let gsm = true;
   for (const ch of text) {
-    if (BASIC.has(ch)) septets += 1;
-    else if (EXTENSION.has(ch)) septets += 2;
-    else {
-      const units = text.length;
-      return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
-    }
+    if (BASIC.has(ch)) costs.push(1);
+    else if (EXTENSION.has(ch)) costs.push(2);
+    else gsm = false;
+    if (!gsm) break;
   }
-  return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+  if (!gsm) {
+    const ucs: number[] = [];
+    for (const ch of text) ucs.push(ch.length);
+    return { encoding: 'UCS-2', ...pack(ucs, 70, 67) };
+  }
+  return { encoding: 'GSM-7', ...pack(costs, 160, 153) };
+}
+
+/** Total units, and segments: one if the total fits `single`, else greedy packs of `multi`. */
+function pack(costs: readonly number[], single: number, multi: number): { units: number; segments: number } {
+  const units = costs.reduce((a, b) => a + b, 0);
+  if (units <= single) return { units, segments: 1 };
+  let segments = 1;
+  let used = 0;
+  for (const c of costs) {
+    if (used + c > multi) {
+      segments++;
+      used = 0;
+    }
+    used += c;
+  }
+  return { units, segments };
 }
 
 /**

@@ -26,6 +26,11 @@ describe('segment counting', () => {
     ['135: three', a(135, 'ư'), 'UCS-2', 135, 3],
     ['an emoji is two UTF-16 code units', '😷', 'UCS-2', 2, 1],
     ['á (acute on a) is not in GSM-7, unlike é', 'á', 'UCS-2', 1, 1],
+    // 306 septets would be two segments of 153, but the € cannot straddle them: three.
+    ['an escape pair is not split across segments', `${a(152)}€${a(152)}`, 'GSM-7', 306, 3],
+    ['the same length without the straddle: two', `${a(151)}€${a(153)}`, 'GSM-7', 306, 2],
+    ['a surrogate pair is not split across UCS-2 segments', `${a(66, 'ư')}😷${a(66, 'ư')}`, 'UCS-2', 134, 3],
+    ['… and without the straddle: two', `${a(65, 'ư')}😷${a(67, 'ư')}`, 'UCS-2', 134, 2],
   ];
   it.each(cases)('%s', (_what, text, encoding, units, segments) => {
     expect(smsSize(text)).toEqual({ encoding, units, segments });
