@@ -67,7 +67,32 @@ export function ruleSeriesNeeds(
   return { from: dayString(from), to: day, commune: [...need.commune], province: [...need.province] };
 }
 
-/** Applies every rule to every matching series in `counts` on `day`. */
+/**
+ * Populations for {@link RuleCounts.population} from the unit registry: a commune's own, a
+ * province's the sum of its communes'. A commune of population 0 counts as unknown, and so
+ * does a province with such a commune (its rate would be too high).
+ */
+export function populationsFrom(
+  units: readonly { readonly code: string; readonly provinceCode: string; readonly population: number }[],
+): RuleCounts['population'] {
+  const commune = new Map<string, number>();
+  const province = new Map<string, number>();
+  for (const u of units) {
+    commune.set(u.code, u.population);
+    const sum = province.get(u.provinceCode);
+    province.set(u.provinceCode, u.population > 0 && sum !== 0 ? (sum ?? 0) + u.population : 0);
+  }
+  return (level, area) => {
+    const n = (level === 'commune' ? commune : province).get(area);
+    return n === undefined || n <= 0 ? undefined : n;
+  };
+}
+
+/**
+ * Applies every rule to every matching series in `counts` on `day`. Call it for each day whose
+ * counts may have changed (late events land on past days), as the detectors are; a rule that
+ * still holds on the next day fires again, which the alert service folds into the open alert.
+ */
 export function evaluateRules(rules: readonly AlertRule[], day: string, counts: RuleCounts): RuleEvaluation {
   const d = dayNumber(day);
   const out: RuleEvaluation = { signals: [], skipped: [] };

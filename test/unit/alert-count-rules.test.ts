@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, ruleSeriesNeeds, type RuleCounts } from '../../alerts/count-rules.ts';
+import { evaluateRules, populationsFrom, ruleSeriesNeeds, type RuleCounts } from '../../alerts/count-rules.ts';
 import { DEFAULT_RULES_FILE, parseRuleFile, type AlertRule } from '../../alerts/rule-file.ts';
 
 const rule = (r: Record<string, unknown>): AlertRule =>
@@ -193,5 +193,25 @@ describe('the default rules on the demo shape', () => {
     const large = evaluateRules(rules, DAY, { ...counts(series, { '07210': 60000 }), from: '2026-05-03' });
     // 2 cases in 60,000 = 3.3 per 100,000 ≥ 3: the alert rate, not the epidemic rate.
     expect(large.signals.map((s) => s.algorithm)).toEqual(['rule:meningitis-alert-rate']);
+  });
+});
+
+describe('populations from the unit registry', () => {
+  const pop = populationsFrom([
+    { code: '1', provinceCode: '24', population: 10000 },
+    { code: '2', provinceCode: '24', population: 25000 },
+    { code: '3', provinceCode: '33', population: 40000 },
+    { code: '4', provinceCode: '33', population: 0 },
+    { code: '5', provinceCode: '33', population: 5000 },
+  ]);
+  it.each([
+    ['commune', '1', 10000],
+    ['commune', '4', undefined],
+    ['commune', '9', undefined],
+    ['province', '24', 35000],
+    ['province', '33', undefined],
+    ['province', '99', undefined],
+  ] as const)('%s %s → %s', (level, area, n) => {
+    expect(pop(level, area)).toBe(n);
   });
 });
