@@ -7,8 +7,8 @@ type Setting = EncounterInput['setting'];
 const cases: [string[], Setting, number | undefined, string[]][] = [
   // ili J09–J11, sari J09–J18 inpatient only
   [['J08'], 'outpatient', undefined, []],
-  [['J09'], 'outpatient', undefined, ['ili']],
-  [['J09'], 'inpatient', undefined, ['ili', 'sari']],
+  [['J09'], 'outpatient', undefined, ['ili', 'novel_influenza']],
+  [['J09'], 'inpatient', undefined, ['ili', 'sari', 'novel_influenza']],
   [['J11.1'], 'emergency', undefined, ['ili']],
   [['J11.1'], 'inpatient', undefined, ['ili', 'sari']],
   [['J12.9'], 'outpatient', undefined, []],
@@ -17,7 +17,8 @@ const cases: [string[], Setting, number | undefined, string[]][] = [
   [['J18.9'], 'emergency', undefined, []],
   [['J19'], 'inpatient', undefined, []],
   // acute_diarrhoea A00–A09
-  [['A00.1'], 'outpatient', undefined, ['acute_diarrhoea']],
+  [['A00.1'], 'outpatient', undefined, ['acute_diarrhoea', 'cholera']],
+  [['A01.0'], 'outpatient', undefined, ['acute_diarrhoea']],
   [['A09.9'], 'outpatient', undefined, ['acute_diarrhoea']],
   [['A10'], 'outpatient', undefined, []],
   [['A15.0'], 'outpatient', undefined, []],
@@ -61,6 +62,20 @@ const cases: [string[], Setting, number | undefined, string[]][] = [
   // fever_unspecified R50
   [['R50.9'], 'outpatient', undefined, ['fever_unspecified']],
   [['R51'], 'outpatient', undefined, []],
+  // group-A diseases: one category each (VHF four), nothing from neighbouring codes
+  [['A20.0'], 'outpatient', undefined, ['plague']],
+  [['A21'], 'outpatient', undefined, []],
+  [['A95.9'], 'inpatient', undefined, ['viral_haemorrhagic_fever']],
+  [['A96.2'], 'inpatient', undefined, ['viral_haemorrhagic_fever']],
+  [['A96.0'], 'inpatient', undefined, []],
+  [['A98.3'], 'inpatient', undefined, ['viral_haemorrhagic_fever']],
+  [['A98.4'], 'inpatient', undefined, ['viral_haemorrhagic_fever']],
+  [['A98.5'], 'inpatient', undefined, []],
+  [['A92.3'], 'inpatient', undefined, []],
+  [['B03'], 'outpatient', undefined, ['smallpox']],
+  [['B04'], 'outpatient', undefined, []],
+  [['U04.9'], 'inpatient', undefined, ['sars']],
+  [['J10.1'], 'outpatient', undefined, ['ili']],
   // several codes, several syndromes, each once and in table order
   [['A09', 'J10.1'], 'inpatient', undefined, ['ili', 'sari', 'acute_diarrhoea']],
   [['R50.9', 'A90'], 'outpatient', undefined, ['dengue', 'fever_unspecified']],
