@@ -33,7 +33,7 @@ import { createCountProcessor } from '../processors/count/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect/detect-service.ts';
 import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
 import { createScanner } from '../processors/detect/scan-service.ts';
-import { classifyEvent, DETECTED_SERIES } from '../processors/classify/index.ts';
+import { classifyEvent, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
 import { registerReadRoutes } from '../dashboards/read-routes.ts';
@@ -206,7 +206,7 @@ export async function startPipeline(
       horizonDays: config.EWS_DETECT_HORIZON_DAYS,
       communes: units.all().map((u) => u.code),
       provinceOf: new Map(units.all().map((u) => [u.code, u.provinceCode])),
-      syndromes: DETECTED_SERIES,
+      syndromes: STATISTICAL_SERIES,
       onSignals: (signals) => alerts.onSignals(signals),
       scanner: config.EWS_SCAN
         ? createScanner({

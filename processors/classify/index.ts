@@ -3,7 +3,7 @@
  * The tables live in schemas/code-tables; this module compiles and applies them.
  */
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
-import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
+import { GROUP_A_SYNDROME_IDS, SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 import { createClassifier, type Classifier } from './classifier.ts';
 import type { LabSeriesId, Syndrome } from './types.ts';
 
@@ -19,6 +19,15 @@ export const LAB_SERIES_IDS: readonly LabSeriesId[] = LAB_SERIES.map((s) => s.id
 
 /** Every series the classifier can emit: clinical syndromes, then laboratory series. */
 export const DETECTED_SERIES: readonly Syndrome[] = [...SYNDROME_IDS, ...LAB_SERIES_IDS];
+
+/**
+ * The series the statistical detectors run on: all but the group-A diseases (cholera, plague…),
+ * whose single case is an alert by rule (alerts/rules.default.yaml), not by a baseline: their
+ * series are almost always zero and would only cost detection time.
+ */
+export const STATISTICAL_SERIES: readonly Syndrome[] = DETECTED_SERIES.filter(
+  (s) => !(GROUP_A_SYNDROME_IDS as readonly string[]).includes(s),
+);
 
 let shared: Classifier | undefined;
 

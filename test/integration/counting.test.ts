@@ -84,7 +84,7 @@ describe('counting per commune, syndrome and local day', () => {
   });
 
   it('rejects bad query parameters with the field named', async () => {
-    const bad = await p.app.inject({ headers: adminHeaders, url: '/v1/counts?syndrome=plague&from=2026-11-01&to=2026-13-01' });
+    const bad = await p.app.inject({ headers: adminHeaders, url: '/v1/counts?syndrome=scurvy&from=2026-11-01&to=2026-13-01' });
     expect(bad.statusCode).toBe(400);
     const body = bad.json<{ error: { code: string; details: { path: string }[] } }>();
     expect(body.error.code).toBe('BAD_QUERY');

@@ -69,7 +69,7 @@ describe('configuration', () => {
     [{ EWS_SCAN: 'maybe' }, 'EWS_SCAN'],
     [{ EWS_DETECTORS: 'bogus@x' }, 'EWS_DETECTORS'],
     [{ EWS_DETECTORS: 'essence@week/commune' }, 'EWS_DETECTORS'],
-    [{ EWS_DETECTORS: 'ears@day/commune:plague' }, 'EWS_DETECTORS'],
+    [{ EWS_DETECTORS: 'ears@day/commune:scurvy' }, 'EWS_DETECTORS'],
     [{ EWS_DETECTORS: ',' }, 'EWS_DETECTORS'],
     [{ EWS_DETECT_CRON: 'every morning' }, 'EWS_DETECT_CRON'],
     [{ EWS_DETECT_WEEKLY_CRON: '0 25 * * 1' }, 'EWS_DETECT_WEEKLY_CRON'],
