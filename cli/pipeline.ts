@@ -347,7 +347,7 @@ export async function startPipeline(
         thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
         today: () => dayString(localDayNumber(clock.now())),
       },
-      deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list() },
+      deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list(), audit: access.audit },
     });
     registerAdminRoutes(app, {
       hospitals,

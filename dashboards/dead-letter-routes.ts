@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import type { AuditStore } from '../storage/audit.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { coversNation } from '../schemas/access.ts';
@@ -40,6 +41,12 @@ export interface DeadLetterRouteDeps {
   deadLetters: DeadLetterReader;
   /** The registered hospitals and their provinces (storage/hospitals.ts list()), which scope the letters. */
   hospitals: () => Promise<readonly ScopedHospital[]>;
+  /**
+   * The audit log: dead letters are event-level rows (pseudonymised, scrubbed, yet one event
+   * each), so every read is recorded as `dead_letters.read` — who, from where, which filters,
+   * how many rows — before the rows are answered.
+   */
+  audit: Pick<AuditStore, 'audit'>;
 }
 
 /**
@@ -89,6 +96,16 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
         to,
         limit: q.limit,
         after: q.cursor,
+      });
+      await deps.audit.audit({
+        actor: principal,
+        clientAddress: req.ip,
+        action: 'dead_letters.read',
+        details: {
+          filters: { source: q.source, reason_code: q.reason_code, hospital_id: q.hospital_id, from: q.from, to: q.to, cursor: q.cursor },
+          format: q.format,
+          rows: page.rows.length,
+        },
       });
       if (q.format === 'json') return page;
       return sendNdjson(reply, page.rows, page.next);

@@ -176,4 +176,20 @@ describe('GET /v1/dead-letters', () => {
     expect(bin.body).toBe('');
     expect(bin.headers['ews-skipped']).toBe('1');
   });
+
+  it('every read is in the audit log: who, the filters and how many rows (event-level rows are audited)', async () => {
+    const before = await p.access.audit.list({ action: 'dead_letters.read', limit: 500 });
+    const res = await get('?reason_code=VALIDATION_FAILED&limit=2');
+    expect(res.statusCode).toBe(200);
+    const after = await p.access.audit.list({ action: 'dead_letters.read', limit: 500 });
+    expect(after.records.length).toBe(before.records.length + 1);
+    expect(after.records[0]).toMatchObject({
+      actor: 'admin-token',
+      via: 'admin_token',
+      details: { filters: { reason_code: 'VALIDATION_FAILED' }, format: 'json', rows: res.json<{ rows: unknown[] }>().rows.length },
+    });
+    // A refused read (no credentials) reads nothing and records nothing.
+    expect((await p.app.inject({ url: '/v1/dead-letters' })).statusCode).toBe(401);
+    expect((await p.access.audit.list({ action: 'dead_letters.read', limit: 500 })).records.length).toBe(after.records.length);
+  });
 });
