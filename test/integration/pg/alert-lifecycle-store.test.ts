@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupEvidence, relevantForGrouping } from '../../../alerts/grouping.ts';
 import { transition } from '../../../alerts/lifecycle.ts';
+import { alertInJurisdiction } from '../../../alerts/lifecycle-routes.ts';
+import type { Jurisdiction } from '../../../schemas/access.ts';
 import type { OperationalStore } from '../../../platform/operational-store.ts';
 import type { LifecycleAlert } from '../../../schemas/alert-lifecycle.ts';
 import { createAlertLifecycleStore, type AlertLifecycleStore } from '../../../storage/alert-lifecycle.ts';
@@ -254,6 +256,18 @@ describe.each([
       // A commune officer sees the province alert naming their commune, not one naming none.
       expect(await ids({ jurisdiction: { level: 'communes', communes: ['07777'] } })).toEqual(['p1']);
       expect(await ids({ jurisdiction: { level: 'communes', communes: ['99999'] } })).toEqual([]);
+      // The SQL filter and the routes' check on one alert (alerts/lifecycle-routes.ts) agree.
+      const jurisdictions: Jurisdiction[] = [
+        { level: 'national' },
+        { level: 'province', province: '24' },
+        { level: 'province', province: '33' },
+        { level: 'communes', communes: ['07777'] },
+        { level: 'communes', communes: ['07210', '11001'] },
+      ];
+      for (const jurisdiction of jurisdictions) {
+        const inside = alerts.filter((a) => alertInJurisdiction(jurisdiction, a, provinceOf)).map((a) => a.id);
+        expect(await ids({ jurisdiction }), JSON.stringify(jurisdiction)).toEqual(inside.reverse());
+      }
       const page1 = await store.list({ jurisdiction: { level: 'national' }, limit: 4 });
       expect(page1.alerts.map((a) => a.id)).toEqual(['x1', 'h1', 'p0', 'p1']);
       const page2 = await store.list({ jurisdiction: { level: 'national' }, limit: 4, cursor: page1.nextCursor! });
