@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthenticator } from '../../../access/authenticate.ts';
+import { createAuthenticator, CSRF_HEADER } from '../../../access/authenticate.ts';
+import { hashPassword } from '../../../access/passwords.ts';
+import { registerSessionRoutes } from '../../../access/session-routes.ts';
 import { groupEvidence } from '../../../alerts/grouping.ts';
 import { transition } from '../../../alerts/lifecycle.ts';
 import { registerAlertLifecycleRoutes } from '../../../alerts/lifecycle-routes.ts';
@@ -23,6 +25,7 @@ const hasServer = await serverAnswers();
 const T0 = Date.parse('2026-07-03T02:00:00Z');
 const at = (ms = 0) => new Date(T0 + ms).toISOString();
 
+const PASSWORD = 'correct horse battery';
 const PEOPLE: NewUser[] = [
   { username: 'bn.officer', role: 'officer', jurisdiction: { level: 'province', province: '24' } },
   { username: 'xa.officer', role: 'officer', jurisdiction: { level: 'communes', communes: ['07777'] } },
@@ -50,13 +53,15 @@ describe.each([
     if (!run) return;
     db = await openMigrated(backend);
     const users = createUserStore(db, clock);
+    const passwordHash = await hashPassword(PASSWORD);
     for (const u of PEOPLE) {
-      await users.add(u);
+      await users.add({ ...u, passwordHash });
       tokens[u.username] = (await users.issueToken(u.username)).token;
     }
+    const sessions = createSessionStore(db, clock);
     const authenticator = createAuthenticator({
       users,
-      sessions: createSessionStore(db, clock),
+      sessions,
       clock,
       adminToken: undefined,
       sessionTtlMs: 3_600_000,
@@ -86,6 +91,7 @@ describe.each([
       health: () => Promise.resolve({}),
       metricsAccess: 'elsewhere',
     });
+    registerSessionRoutes(app, { authenticator, users, sessions, clock, metrics: new Registry() });
     registerAlertLifecycleRoutes(app, { authenticate: (req) => authenticator.authenticate(req), store, provinceOf });
     await app.ready();
   });
@@ -254,4 +260,26 @@ describe.each([
       expect(audit[0]!.clientAddress).toBe('127.0.0.1');
     },
   );
+
+  it.runIf(run)('from the web page: a session cookie acts only with its CSRF token', async () => {
+    const signIn = await app.inject({ method: 'POST', url: '/v1/session', payload: { username: 'bn.officer', password: PASSWORD } });
+    expect(signIn.statusCode).toBe(200);
+    const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const csrf = signIn.json<{ csrf_token: string }>().csrf_token;
+    const post = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/alerts/A2/actions',
+        headers: { cookie, ...headers },
+        payload: { type: 'verify', version: 2 },
+      });
+    const without = await post({});
+    expect([without.statusCode, without.json<ErrorBody>().error.code]).toEqual([403, 'CSRF_FAILED']);
+    expect((await store.get('A2'))?.status).toBe('open');
+    const withToken = await post({ [CSRF_HEADER]: csrf });
+    expect(withToken.statusCode).toBe(200);
+    expect(withToken.json<{ alert: Body }>().alert).toMatchObject({ id: 'A2', status: 'verified', version: 3 });
+    const audit = (await createAuditStore(db, clock).list({ target: 'A2', limit: 5 })).records;
+    expect(audit.map((r) => [r.action, r.actor, r.via])).toEqual([['alert.verify', 'bn.officer', 'session']]);
+  });
 });
