@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
-import type { OperationalStore, Queryable } from '../platform/operational-store.ts';
+import { sqlState, UNIQUE_VIOLATION, type OperationalStore, type Queryable } from '../platform/operational-store.ts';
 import type { Jurisdiction } from '../schemas/access.ts';
 import {
   ACTIVE_STATUSES,
@@ -245,8 +245,14 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
   const write = async (tx: Queryable, c: StoredChange): Promise<LifecycleAlert> => {
     const a = c.alert;
     if (c.change === 'opened') {
-      const { rows } = await tx.query<AlertRow>(INSERT, [a.id, ...values(a, provinceOf)]);
-      return toAlert(rows[0]!);
+      try {
+        const { rows } = await tx.query<AlertRow>(INSERT, [a.id, ...values(a, provinceOf)]);
+        return toAlert(rows[0]!);
+      } catch (err) {
+        if (sqlState(err) === UNIQUE_VIOLATION)
+          throw new AppError('CONFLICT', `alert ${a.id} exists already / cảnh báo ${a.id} đã có`, { details: { alert_id: a.id } });
+        throw err;
+      }
     }
     const { rows } = await tx.query<AlertRow>(UPDATE, [a.id, ...values(a, provinceOf), a.version - 1]);
     if (rows[0] === undefined) {
@@ -353,6 +359,8 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
         if (!decision.ok) throw forbidden(id, decision);
         const next = decision.alert;
         const { rows } = await tx.query<AlertRow>(UPDATE, [id, ...values(next, provinceOf), row.version]);
+        // Cannot happen while the row is locked; kept so that a lost lock shows as a conflict, not a TypeError.
+        if (rows[0] === undefined) throw stale(id, row.version, row.version + 1);
         const s = decision.step;
         await tx.query(
           `INSERT INTO alert_steps (alert_id, from_status, to_status, action, actor, at, version, notes, details)
@@ -369,7 +377,7 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
           },
           now,
         );
-        return toAlert(rows[0]!);
+        return toAlert(rows[0]);
       }),
   };
 }

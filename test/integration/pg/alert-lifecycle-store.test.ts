@@ -52,6 +52,8 @@ describe.each([
       const saved = await store.applyGrouping(first.changes);
       expect(saved).toEqual(first.changes.map((c) => c.alert));
       expect(await store.get('A001')).toEqual(first.changes[0]!.alert);
+      // The same id opened twice (a reused id generator): a CONFLICT, not a second row.
+      await expect(store.applyGrouping(first.changes)).rejects.toMatchObject({ code: 'CONFLICT', details: { alert_id: 'A001' } });
 
       const relevant = await store.relevant(at(60_000));
       const second = groupEvidence(
