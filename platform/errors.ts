@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   HOSPITAL_MISMATCH: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   CONFLICT: { status: 409, retryable: false },
+  /** An alert lifecycle action its status does not allow (alerts/lifecycle.ts); details name the allowed actions. */
+  TRANSITION_FORBIDDEN: { status: 409, retryable: false },
   REQUEST_TIMEOUT: { status: 408, retryable: true },
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },

@@ -60,9 +60,11 @@ describe.each([
         [schema],
       );
       expect(t.rows.map((r) => r.table_name)).toEqual([
+        'alert_steps',
         'audit_log',
         'hospital_keys',
         'hospitals',
+        'lifecycle_alerts',
         'schema_migrations',
         'sessions',
         'sign_in_failures',
