@@ -49,6 +49,10 @@ import { createAccess, type Access } from '../access/access.ts';
 import { oidcSettings } from '../access/oidc-config.ts';
 import { registerOidcRoutes } from '../access/oidc-routes.ts';
 import { createOidcSignIn } from '../access/oidc-sign-in.ts';
+import { createAlertLifecycleStore, type AlertLifecycleStore } from '../storage/alert-lifecycle.ts';
+import { transition } from '../alerts/lifecycle.ts';
+import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
+import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -65,6 +69,8 @@ export interface Pipeline {
   hospitalKeys: HospitalKeyVerifier;
   /** People: the authenticator (Principal of a request), users, sessions and the audit log (access/access.ts). */
   access: Access;
+  /** Lifecycle alerts (issue 10): grouped evidence, worked by officers, in the operational store. */
+  lifecycle: AlertLifecycleStore;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -181,6 +187,21 @@ export async function startPipeline(
     });
     closers.push(() => alerts.close());
 
+    // The alert lifecycle (issue 10) in the operational store: signals grouped into one alert per
+    // event, worked by officers through /v1/alerts/:id/actions. The ClickHouse `alerts` table above
+    // still feeds today's dashboard until the read side moves to these alerts (issue 11).
+    const provinceOfCommune = new Map(units.all().map((u) => [u.code, u.provinceCode]));
+    const provinceOf = (commune: string) => provinceOfCommune.get(commune);
+    const lifecycle = createAlertLifecycleStore({ db: operational, clock, decide: transition, provinceOf });
+    const lifecycleFeed = createLifecycleFeed({
+      log,
+      metrics,
+      clock,
+      store: lifecycle,
+      rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
+      provinceOf,
+    });
+
     const ears = {
       method: config.EWS_EARS_METHOD,
       baseline: config.EWS_EARS_BASELINE,
@@ -207,7 +228,10 @@ export async function startPipeline(
       communes: units.all().map((u) => u.code),
       provinceOf: new Map(units.all().map((u) => [u.code, u.provinceCode])),
       syndromes: STATISTICAL_SERIES,
-      onSignals: (signals) => alerts.onSignals(signals),
+      onSignals: async (signals) => {
+        await alerts.onSignals(signals);
+        await lifecycleFeed.onSignals(signals);
+      },
       scanner: config.EWS_SCAN
         ? createScanner({
             counts,
@@ -369,6 +393,7 @@ export async function startPipeline(
         onRefusal,
       });
     }
+    registerAlertLifecycleRoutes(app, { authenticate: (req) => access.authenticator.authenticate(req), store: lifecycle, provinceOf });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());
     const metricsApp = config.EWS_METRICS_PORT === undefined ? undefined : createMetricsServer({ logger: log, metrics });
@@ -402,6 +427,7 @@ export async function startPipeline(
       hospitals,
       hospitalKeys,
       access,
+      lifecycle,
       units,
       ingest,
       detect,

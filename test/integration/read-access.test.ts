@@ -108,6 +108,9 @@ const TABLE: Record<string, Case[]> = {
       check: (b, who) => expect(b).toMatchObject({ user: { username: usernameOf(who.role, who.j), role: who.role }, csrf_token: null }),
     },
   ],
+  // Lifecycle alerts (issue 10): none in this test's store; their scoping is tested in test/integration/pg/alert-lifecycle-routes.test.ts.
+  '/v1/alert-inbox': [{ url: '/v1/alert-inbox', status: aggregates(), check: (b) => expect(b).toMatchObject({ alerts: [] }) }],
+  '/v1/alerts/:id': [{ url: '/v1/alerts/00000000-0000-4000-8000-000000000000', status: () => 404 }],
   '/v1/syndromes': [{ url: '/v1/syndromes', status: aggregates() }],
   '/v1/units': [
     {
