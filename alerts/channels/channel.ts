@@ -4,6 +4,7 @@
  * the message, the HTTP endpoint answered 2xx). The outbox sender marks a notification
  * delivered only after that, so a crash in between re-sends it with the same idempotency key.
  */
+import { AppError } from '../../platform/errors.ts';
 import type { AlertMessage } from '../messages.ts';
 import type { ChannelKind, NotificationEvent } from '../routing.ts';
 
@@ -33,13 +34,14 @@ export interface NotificationChannel {
 
 /**
  * The receiver refused the notification for good (SMTP 5xx, HTTP 4xx other than 408/429): the
- * sender marks it failed at once instead of retrying. Any other error is retried by the
- * one classification (platform/retryable.ts).
+ * sender marks it failed at once instead of retrying (`retryable` false, so `isRetryable`
+ * agrees). Any other error is classified by platform/retryable.ts.
  */
-export class DeliveryRefusedError extends Error {
-  readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class DeliveryRefusedError extends AppError {
+  // A DELIVERY_FAILED that retrying cannot fix: the one classification (isRetryable) reads this.
+  override readonly retryable: boolean = false;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('DELIVERY_FAILED', message, options);
     this.name = 'DeliveryRefusedError';
   }
 }
