@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +127,31 @@ describe('the signed webhook, against a real HTTP receiver', () => {
     }
     const other = signWebhook('old-secret', body, t).split(',')[1]!;
     expect(verifyWebhookSignature(SECRET, `${good},${other}`, body, NOW, 300)).toBe(true);
+  });
+
+  it('the README snippet for receivers verifies a real signed delivery and refuses a tampered one', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /### Verifying webhooks[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toContain('function verifyEwsSignature');
+    // Run as a receiver would: the block as its own module.
+    const file = join(mkdtempSync(join(tmpdir(), 'ews-readme-')), 'verify.mjs');
+    writeFileSync(file, `${block!}\nexport { verifyEwsSignature };\n`);
+    const { verifyEwsSignature: verify } = (await import(pathToFileURL(file).href)) as {
+      verifyEwsSignature: (secret: string, header: string, rawBody: string) => boolean;
+    };
+    const rx = await startWebhookReceiver();
+    try {
+      await createWebhookChannel({ secret: SECRET, clock: { now: () => Date.now() } }).deliver(delivery({ address: rx.url }));
+      const req = rx.requests[0]!;
+      const header = req.headers['x-ews-signature'] as string;
+      expect(verify(SECRET, header, req.rawBody)).toBe(true);
+      expect(verify(SECRET, header, req.rawBody.replace('"red"', '"yellow"'))).toBe(false);
+      expect(verify('another-secret-0000', header, req.rawBody)).toBe(false);
+      const t = Math.floor(Date.now() / 1000) - 600;
+      expect(verify(SECRET, signWebhook(SECRET, req.rawBody, t), req.rawBody)).toBe(false);
+    } finally {
+      rx.close();
+    }
   });
 
   it('5xx and 429 are retryable, other 4xx refusals', async () => {
