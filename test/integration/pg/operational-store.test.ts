@@ -63,6 +63,7 @@ describe.each([
         'audit_log',
         'hospital_keys',
         'hospitals',
+        'outbox',
         'schema_migrations',
         'sessions',
         'sign_in_failures',
