@@ -77,6 +77,11 @@ export interface OutboxSender {
   start(): void;
   /** One claim and its deliveries; resolves the number claimed (tests, tools). */
   runOnce(): Promise<number>;
+  /**
+   * Cuts the idle wait short: call it after committing a transaction that enqueued
+   * notifications, so delivery does not wait for the next poll.
+   */
+  wake(): void;
   /** Stops the loop: waits for the delivery in flight, gives the batch's untried rows back. Channels stay open (the caller owns them). */
   close(): Promise<void>;
 }
@@ -131,7 +136,9 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const now = () => new Date(deps.clock.now());
   let stopping = false;
   let loop: Promise<void> | undefined;
-  const idle = new AbortController();
+  // One controller per idle wait: aborting it (wake, close) ends that wait.
+  let idle = new AbortController();
+  let woken = false;
 
   const deliverOne = async (n: Notification): Promise<void> => {
     const labels = { channel: n.channel };
@@ -203,7 +210,11 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         // The store is unavailable (or a mark failed): the rows come back after their lease.
         log.error({ err }, 'outbox round failed');
       }
-      if (claimed === 0 && !stopping) await sleep(config.pollIntervalMs, idle.signal);
+      if (claimed === 0 && !stopping && !woken) {
+        idle = new AbortController();
+        await sleep(config.pollIntervalMs, idle.signal);
+      }
+      woken = false;
     }
   };
 
@@ -212,6 +223,10 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       loop ??= run();
     },
     runOnce,
+    wake() {
+      woken = true;
+      idle.abort();
+    },
     async close() {
       stopping = true;
       idle.abort();

@@ -109,6 +109,24 @@ describe.each([
     }),
   );
 
+  it.runIf(run)('wake() after an enqueue delivers at once instead of at the next poll (a minute away here)', () =>
+    withDb(async (db, rx) => {
+      const outbox = createOutboxStore(db);
+      const { sender: s } = sender(outbox, { ...FAST, pollIntervalMs: 60_000 });
+      s.start();
+      await new Promise((r) => setTimeout(r, 50));
+      await outbox.enqueue(notifications(rx, 1, 1), new Date());
+      const t0 = Date.now();
+      s.wake();
+      await until(() => rx.received.length === 1, 5000);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const closing = Date.now();
+      await s.close();
+      // close() does not wait out the idle minute either.
+      expect(Date.now() - closing).toBeLessThan(2000);
+    }),
+  );
+
   it.runIf(run)('a receiver that never recovers: dead after maxAttempts; a refusal (4xx): dead at once', () =>
     withDb(async (db, rx) => {
       const outbox = createOutboxStore(db);
