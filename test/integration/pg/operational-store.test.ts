@@ -65,6 +65,7 @@ describe.each([
         'hospital_keys',
         'hospitals',
         'lifecycle_alerts',
+        'outbox',
         'schema_migrations',
         'sessions',
         'sign_in_failures',
