@@ -5,6 +5,8 @@ import type { Clock } from '../platform/clock.ts';
 import { isAppError } from '../platform/errors.ts';
 import type { Signal } from '../schemas/signals.ts';
 import type { AlertLifecycleStore } from '../storage/alert-lifecycle.ts';
+import type { NewNotification } from '../storage/outbox.ts';
+import type { Queryable } from '../platform/operational-store.ts';
 import { evidenceFromSignal } from './evidence.ts';
 import { groupEvidence, type AlertChange } from './grouping.ts';
 import type { AlertRules } from './rules.ts';
@@ -21,6 +23,15 @@ export interface LifecycleFeedDeps {
   onChange?: (change: AlertChange) => void;
   /** Attempts when an officer's action raced the grouping (the store answers CONFLICT). Default 5. */
   attempts?: number;
+  /**
+   * Notifications: the outbox rows of a batch's changes (alerts/alert-notices.ts), written in
+   * the transaction that stores the changes (storage/outbox.ts `enqueue`), then the sender woken.
+   */
+  notify?: {
+    notices(changes: readonly AlertChange[]): Promise<readonly NewNotification[]>;
+    enqueue(tx: Queryable, notifications: readonly NewNotification[], at: Date): Promise<number>;
+    wake(): void;
+  };
 }
 
 const rank = { none: 0, yellow: 1, red: 2 } as const;
@@ -54,8 +65,15 @@ export function createLifecycleFeed(deps: LifecycleFeedDeps) {
         const relevant = await deps.store.relevant(at);
         const { changes } = groupEvidence(evidence, relevant, { provinceOf: deps.provinceOf }, { at, newId: randomUUID });
         if (changes.length === 0) return [];
+        const notices = (await deps.notify?.notices(changes)) ?? [];
+        const within =
+          notices.length > 0 && deps.notify
+            ? async (tx: Queryable) => {
+                await deps.notify!.enqueue(tx, notices, new Date(at));
+              }
+            : undefined;
         try {
-          await deps.store.applyGrouping(changes);
+          await deps.store.applyGrouping(changes, within);
         } catch (err) {
           if (isAppError(err) && err.code === 'CONFLICT' && attempt < attempts) {
             log.info({ attempt }, 'an alert changed while evidence was grouped: grouping again');
@@ -63,6 +81,7 @@ export function createLifecycleFeed(deps: LifecycleFeedDeps) {
           }
           throw err;
         }
+        if (notices.length > 0) deps.notify?.wake();
         for (const c of changes) {
           changed.inc({ change: c.change });
           deps.onChange?.(c);

@@ -14,7 +14,7 @@ import { ingestConfigSchema } from '../ingest/config.ts';
 import { tlsConfigSchema, tlsProblems } from '../platform/tls-config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
-import { alertsConfigSchema } from '../alerts/config.ts';
+import { alertsConfigSchema, notificationConfigSchema } from '../alerts/config.ts';
 import { accessConfigSchema } from '../access/config.ts';
 import { checkOidcConfig, oidcConfigSchema } from '../access/oidc-config.ts';
 import { dashboardsConfigSchema } from '../dashboards/config.ts';
@@ -39,6 +39,7 @@ export const envSchema = z.object({
   ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
+  ...notificationConfigSchema.shape,
   ...accessConfigSchema.shape,
   ...oidcConfigSchema.shape,
   ...metricsConfigSchema.shape,

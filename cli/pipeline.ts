@@ -53,6 +53,12 @@ import { createAlertLifecycleStore, type AlertLifecycleStore } from '../storage/
 import { transition } from '../alerts/lifecycle.ts';
 import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
+import { noticesOf } from '../alerts/alert-notices.ts';
+import { mergeSubscribers, parseOfficersFile, subscriberFromUser } from '../alerts/officers-file.ts';
+import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
+import { createOutboxSender } from '../alerts/outbox-sender.ts';
+import type { ChannelKind } from '../alerts/routing.ts';
+import { createOutboxStore, enqueue } from '../storage/outbox.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -183,7 +189,8 @@ export async function startPipeline(
       clock,
       store: alertStore,
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
-      webhookUrl: config.EWS_WEBHOOK_URL,
+      // With EWS_WEBHOOK_SECRET the outbox posts signed lifecycle alerts there instead.
+      webhookUrl: config.EWS_WEBHOOK_SECRET ? undefined : config.EWS_WEBHOOK_URL,
     });
     closers.push(() => alerts.close());
 
@@ -193,6 +200,20 @@ export async function startPipeline(
     const provinceOfCommune = new Map(units.all().map((u) => [u.code, u.provinceCode]));
     const provinceOf = (commune: string) => provinceOfCommune.get(commune);
     const lifecycle = createAlertLifecycleStore({ db: operational, clock, decide: transition, provinceOf });
+    // Notifications through the outbox: officers of EWS_OFFICERS_FILE and the store's officers,
+    // routed by jurisdiction, syndrome and level; rows written with the alert version they tell of.
+    const officersFromFile = config.EWS_OFFICERS_FILE ? parseOfficersFile(readOfficersFile(config.EWS_OFFICERS_FILE)) : [];
+    const channels = channelsFromConfig(config, clock);
+    const outbox = createOutboxStore(operational);
+    const sender = createOutboxSender({
+      outbox,
+      channels,
+      log: log.child({ module: 'outbox' }),
+      registry: metrics,
+      clock,
+      baseUrl: config.EWS_PUBLIC_URL,
+      config: senderConfigFrom(config),
+    });
     const lifecycleFeed = createLifecycleFeed({
       log,
       metrics,
@@ -200,7 +221,28 @@ export async function startPipeline(
       store: lifecycle,
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       provinceOf,
+      notify: {
+        notices: async (changes) => {
+          const fromUsers = (await access.users.list()).map((u) => subscriberFromUser(u)).filter((x) => x !== undefined);
+          return noticesOf(changes, {
+            subscribers: mergeSubscribers(officersFromFile, fromUsers),
+            provinceOf,
+            units,
+            channels: Object.keys(channels) as ChannelKind[],
+            globalWebhookUrl: config.EWS_WEBHOOK_URL,
+          });
+        },
+        enqueue,
+        wake: () => sender.wake(),
+      },
     });
+    if (role !== 'ingest') {
+      sender.start();
+      closers.push(async () => {
+        await sender.close();
+        for (const c of Object.values(channels)) await c.close();
+      });
+    }
 
     const ears = {
       method: config.EWS_EARS_METHOD,
@@ -457,4 +499,14 @@ function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }
   return singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
+}
+
+/** The officers file's text; a file that cannot be read stops start-up naming it. */
+function readOfficersFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(`EWS_OFFICERS_FILE: cannot read '${path}'${code ? ` (${code})` : ''}`, { cause: err });
+  }
 }

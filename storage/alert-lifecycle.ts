@@ -70,7 +70,11 @@ export interface AlertLifecycleStore {
    * meanwhile; group again). A merge is audited (`alert.merge`, by the system). Returns the
    * alerts as stored.
    */
-  applyGrouping(changes: readonly StoredChange[]): Promise<LifecycleAlert[]>;
+  /**
+   * Stores the grouping's changes in one transaction; `within` runs in that transaction after
+   * them (the outbox's notifications of these versions: persisted with the change, or not at all).
+   */
+  applyGrouping(changes: readonly StoredChange[], within?: (tx: Queryable, stored: readonly LifecycleAlert[]) => Promise<void>): Promise<LifecycleAlert[]>;
   /** The alerts grouping needs at `at` (ISO): active ones, and closed or discarded ones (not merged) within the suppression window. */
   relevant(at: string, suppressionDays?: number): Promise<LifecycleAlert[]>;
   get(id: string): Promise<LifecycleAlert | undefined>;
@@ -264,7 +268,7 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
   };
 
   return {
-    applyGrouping: (changes) =>
+    applyGrouping: (changes, within) =>
       db.transaction(async (tx) => {
         const stored: LifecycleAlert[] = [];
         // Opened alerts first: a merge in the same batch may point at one.
@@ -280,6 +284,7 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
           }
           stored.push(a);
         }
+        await within?.(tx, stored);
         return stored;
       }),
 

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encounter, lab, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { DEMO_OFFICERS_FILE } from '../../alerts/officers-file.ts';
+
+// Notifications wired into the pipeline (issue 10): a dengue spike in Bắc Ninh opens one
+// lifecycle alert; the outbox row of each Bắc Ninh officer of the demo officers file is
+// written with it and delivered by e-mail to a real SMTP server, once, in Vietnamese; Hưng
+// Yên's officers hear nothing. More cases the next day add evidence and send nothing more.
+type P = Awaited<ReturnType<typeof startTestPipeline>>;
+let now = Date.parse('2026-11-20T12:00:00+07:00');
+let p: P;
+let smtp: TestSmtpServer;
+
+const dengue = (date: string, n: number) =>
+  Array.from({ length: n }, (_, i) => encounter({ event_id: `d-${date}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  p = await startTestPipeline({
+    clock: { now: () => now },
+    env: {
+      EWS_OFFICERS_FILE: fileURLToPath(DEMO_OFFICERS_FILE),
+      EWS_SMTP_URL: smtp.url,
+      EWS_PUBLIC_URL: 'https://ews.bacninh.example.vn',
+      EWS_OUTBOX_POLL_MS: '50',
+    },
+  });
+  const quiet = Array.from({ length: 12 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
+  await postAndSettle(
+    p,
+    quiet.flatMap((d, i) => dengue(d, i % 2)),
+  );
+}, 120_000);
+afterAll(async () => {
+  await p?.cleanup();
+  await smtp?.close();
+});
+
+describe('alert notifications through the outbox', () => {
+  it('a spike: one e-mail to each Bắc Ninh officer subscribed, in Vietnamese, with the link; none to Hưng Yên', async () => {
+    await postAndSettle(p, [...dengue('2026-11-20', 9), ...Array.from({ length: 6 }, (_, i) => lab({ event_id: `l-${i}` }))]);
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const to = smtp.envelopes.flat().sort();
+    // The province officer and the province head; not the officer of another commune (07525), nor Hưng Yên's.
+    expect(to).toEqual(['bn.tinh@example.vn', 'bn.truong@example.vn']);
+    const mail = smtp.received[0]!;
+    expect(mail.subject).toMatch(/Cảnh báo/);
+    expect(mail.text).toMatch(/sốt xuất huyết|Sốt xuất huyết/);
+    expect(mail.text).toContain('https://ews.bacninh.example.vn/alerts/');
+    const [alert] = (await p.lifecycle.list({ jurisdiction: { level: 'national' }, limit: 10 })).alerts;
+    expect(mail.text).toContain(alert!.id);
+  });
+
+  it('more evidence at the same level sends nothing more, and nothing is left pending', async () => {
+    const before = smtp.received.length;
+    now = Date.parse('2026-11-21T12:00:00+07:00');
+    await postAndSettle(p, dengue('2026-11-21', 14));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(smtp.received.length).toBe(before);
+    const counts = await (await import('../../storage/outbox.ts')).createOutboxStore(p.operational).counts();
+    expect(counts.filter((c) => c.status === 'pending')).toEqual([]);
+  });
+});
