@@ -74,7 +74,10 @@ export interface AlertLifecycleStore {
    * Stores the grouping's changes in one transaction; `within` runs in that transaction after
    * them (the outbox's notifications of these versions: persisted with the change, or not at all).
    */
-  applyGrouping(changes: readonly StoredChange[], within?: (tx: Queryable, stored: readonly LifecycleAlert[]) => Promise<void>): Promise<LifecycleAlert[]>;
+  applyGrouping(
+    changes: readonly StoredChange[],
+    within?: (tx: Queryable, stored: readonly LifecycleAlert[]) => Promise<void>,
+  ): Promise<LifecycleAlert[]>;
   /** The alerts grouping needs at `at` (ISO): active ones, and closed or discarded ones (not merged) within the suppression window. */
   relevant(at: string, suppressionDays?: number): Promise<LifecycleAlert[]>;
   get(id: string): Promise<LifecycleAlert | undefined>;
