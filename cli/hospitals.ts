@@ -10,6 +10,7 @@ import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts
 import { CLI_ACTOR } from '../storage/audit.ts';
 import { wire } from '../dashboards/admin-routes.ts';
 import { UsageError } from './usage.ts';
+import { adminApiCaller } from './admin-api.ts';
 
 const HELP = `ews hospitals — hospitals that send events, and their API keys / bệnh viện gửi dữ liệu và khóa API
 
@@ -164,17 +165,7 @@ async function storeTarget(config: Readonly<Config>, dataDir: string | undefined
 }
 
 function apiTarget(base: string, config: Readonly<Config>): Target {
-  if (!config.EWS_ADMIN_TOKEN) throw new UsageError('--url needs EWS_ADMIN_TOKEN, the admin token of that service / cần EWS_ADMIN_TOKEN');
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(new URL(path, base), {
-      method,
-      headers: { authorization: `Bearer ${config.EWS_ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const answer = (await res.json()) as T & { error?: { message: string } };
-    if (!res.ok) throw new UsageError(`${res.status} from ${base}: ${answer.error?.message ?? ''}`);
-    return answer;
-  };
+  const call = adminApiCaller(base, config);
   const at = (id: string, what: string) => `/v1/admin/hospitals/${encodeURIComponent(id)}/${what}`;
   return {
     add: (b) => call('POST', '/v1/admin/hospitals', b),

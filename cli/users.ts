@@ -12,6 +12,7 @@ import { prepareNewUser, wireUser, type WireUser } from '../access/user-routes.t
 import type { KnownUnits } from '../access/jurisdiction-check.ts';
 import { generatePassword, hashPassword, passwordProblem } from '../access/passwords.ts';
 import { UsageError } from './usage.ts';
+import { adminApiCaller } from './admin-api.ts';
 
 const HELP = `ews users — people who sign in, their roles, jurisdictions and API tokens / người dùng, vai trò, địa bàn và mã API
 
@@ -242,17 +243,7 @@ async function storeTarget(config: Readonly<Config>, dataDir: string | undefined
 }
 
 function apiTarget(base: string, config: Readonly<Config>): Target {
-  if (!config.EWS_ADMIN_TOKEN) throw new UsageError('--url needs EWS_ADMIN_TOKEN, the admin token of that service / cần EWS_ADMIN_TOKEN');
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(new URL(path, base), {
-      method,
-      headers: { authorization: `Bearer ${config.EWS_ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const answer = (await res.json()) as T & { error?: { message: string } };
-    if (!res.ok) throw new UsageError(`${res.status} from ${base}: ${answer.error?.message ?? ''}`);
-    return answer;
-  };
+  const call = adminApiCaller(base, config);
   const at = (username: string, what: string) => `/v1/admin/users/${encodeURIComponent(username)}/${what}`;
   return {
     add: (b) => call('POST', '/v1/admin/users', b),
