@@ -78,3 +78,20 @@ const messageEvidence = (e: EvidenceItem): MessageEvidence => ({
   threshold: e.threshold,
   p_value: e.p_value,
 });
+
+/**
+ * The outbox rows that re-notify an unacknowledged red alert one level up (the province
+ * heads): routed as `escalated`, saying how long it waited.
+ */
+export function escalationNotices(alert: LifecycleAlert, at: string, ctx: NoticeContext): NewNotification[] {
+  const routes = routeAlert(alert, 'escalated', ctx.subscribers, { provinceOf: ctx.provinceOf }).filter((r) =>
+    ctx.channels.includes(r.channel),
+  );
+  if (routes.length === 0) return [];
+  const message: AlertMessageInput = {
+    ...messageInputOf(alert, 'escalated', ctx.units, null),
+    at,
+    unacknowledged_minutes: Math.round((Date.parse(at) - Date.parse(alert.level_since)) / 60_000),
+  };
+  return buildNotifications(alert, 'escalated', routes, message);
+}

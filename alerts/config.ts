@@ -43,6 +43,8 @@ export const notificationConfigSchema = z.object({
   EWS_OUTBOX_BACKOFF_MS: envInt(30_000, 10, 3_600_000),
   /** Longest wait between attempts, ms, default 3 600 000 (1 h). */
   EWS_OUTBOX_MAX_BACKOFF_MS: envInt(3_600_000, 10, 86_400_000),
+  /** A red alert still open (no lifecycle step) this many minutes after it turned red is re-notified to the province heads. Default 120. */
+  EWS_ESCALATION_MINUTES: envInt(120, 1, 7 * 24 * 60),
   /** How often an idle sender looks for due notifications, ms, default 1000. */
   EWS_OUTBOX_POLL_MS: envInt(1000, 5, 60_000),
 });

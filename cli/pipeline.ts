@@ -53,7 +53,8 @@ import { createAlertLifecycleStore, type AlertLifecycleStore } from '../storage/
 import { transition } from '../alerts/lifecycle.ts';
 import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
-import { noticesOf } from '../alerts/alert-notices.ts';
+import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
+import { createEscalator, type Escalator } from '../alerts/escalator.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
@@ -77,6 +78,8 @@ export interface Pipeline {
   access: Access;
   /** Lifecycle alerts (issue 10): grouped evidence, worked by officers, in the operational store. */
   lifecycle: AlertLifecycleStore;
+  /** Re-notifies unacknowledged red alerts to the province heads (every 30 s; `runOnce` for tests and tools). */
+  escalator: Escalator;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -222,21 +225,35 @@ export async function startPipeline(
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       provinceOf,
       notify: {
-        notices: async (changes) => {
-          const fromUsers = (await access.users.list()).map((u) => subscriberFromUser(u)).filter((x) => x !== undefined);
-          return noticesOf(changes, {
-            subscribers: mergeSubscribers(officersFromFile, fromUsers),
-            provinceOf,
-            units,
-            channels: Object.keys(channels) as ChannelKind[],
-            globalWebhookUrl: config.EWS_WEBHOOK_URL,
-          });
-        },
+        notices: async (changes) => noticesOf(changes, await noticeContext()),
         enqueue,
         wake: () => sender.wake(),
       },
     });
+    const noticeContext = async () => ({
+      subscribers: mergeSubscribers(
+        officersFromFile,
+        (await access.users.list()).map((u) => subscriberFromUser(u)).filter((x) => x !== undefined),
+      ),
+      provinceOf,
+      units,
+      channels: Object.keys(channels) as ChannelKind[],
+      globalWebhookUrl: config.EWS_WEBHOOK_URL,
+    });
+    const escalator = createEscalator({
+      lifecycle,
+      outbox,
+      notices: async (alert, at) => escalationNotices(alert, at, await noticeContext()),
+      clock,
+      delayMs: config.EWS_ESCALATION_MINUTES * 60_000,
+      log: log.child({ module: 'escalation' }),
+      wake: () => sender.wake(),
+    });
     if (role !== 'ingest') {
+      const onEscalationError = (err: unknown) => log.error({ err }, 'escalation check failed');
+      const escalation = setInterval(() => void escalator.runOnce().catch(onEscalationError), 30_000);
+      escalation.unref();
+      closers.push(() => Promise.resolve(clearInterval(escalation)));
       sender.start();
       closers.push(async () => {
         await sender.close();
@@ -470,6 +487,7 @@ export async function startPipeline(
       hospitalKeys,
       access,
       lifecycle,
+      escalator,
       units,
       ingest,
       detect,

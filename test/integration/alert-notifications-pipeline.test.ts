@@ -63,4 +63,27 @@ describe('alert notifications through the outbox', () => {
     const counts = await (await import('../../storage/outbox.ts')).createOutboxStore(p.operational).counts();
     expect(counts.filter((c) => c.status === 'pending')).toEqual([]);
   });
+
+  it('a red alert still open after EWS_ESCALATION_MINUTES goes to the province head, once; not while it is verified', async () => {
+    const before = smtp.received.length;
+    // Not yet due 119 minutes after it turned red; due at 121.
+    const [alert] = (await p.lifecycle.list({ jurisdiction: { level: 'national' }, limit: 10 })).alerts;
+    now = Date.parse(alert!.level_since) + 119 * 60_000;
+    expect(await p.escalator.runOnce()).toBe(0);
+    now = Date.parse(alert!.level_since) + 121 * 60_000;
+    expect(await p.escalator.runOnce()).toBe(1);
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(before + 1);
+    expect(smtp.envelopes.at(-1)).toEqual(['bn.truong@example.vn']);
+    expect(smtp.received.at(-1)!.subject).toMatch(/Chuyển cấp/);
+    // Asked again: already escalated since it turned red.
+    expect(await p.escalator.runOnce()).toBe(0);
+    // Once verified (acknowledged) it is no longer open, so no later check can escalate it.
+    await p.lifecycle.transition(
+      alert!.id,
+      undefined,
+      { type: 'verify' },
+      { actor: { username: 'bn.tinh', role: 'officer', via: 'session' } },
+    );
+    expect((await p.lifecycle.list({ jurisdiction: { level: 'national' }, status: ['open'], limit: 10 })).alerts).toEqual([]);
+  });
 });
