@@ -18,6 +18,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { isRetryable } from '../platform/retryable.ts';
+import { sleep } from '../platform/retry.ts';
 import type { Notification, OutboxStore } from '../storage/outbox.ts';
 import { DeliveryRefusedError, type NotificationChannel } from './channels/channel.ts';
 import { renderAlertMessage } from './messages.ts';
@@ -233,17 +234,4 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       await loop;
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -48,7 +48,8 @@ export async function retryWithBackoff<T>(fn: () => Promise<T>, options: RetryOp
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts (resolves either way, never rejects). */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
