@@ -5,9 +5,8 @@
  * operational store (storage/users.ts, turned into subscribers by {@link subscriberFromUser}).
  * Pure: cli/ reads the file and the users; nothing here touches the disk or the store.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
+import { failDataFile, parseDataFile } from './data-file.ts';
 import { jurisdictionSchema, ROLES, type Jurisdiction, type Lang, type Role } from '../schemas/access.ts';
 import type { AlertLevel } from '../schemas/alert-lifecycle.ts';
 
@@ -72,15 +71,7 @@ export interface ParseOfficersOptions {
 }
 
 /** `["officers", 2, "channels", "email"]` → `officers[2].channels.email`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out === '' ? '' : '.'}${String(p)}`;
-  return out === '' ? '(file)' : out;
-}
-
-function fail(problems: readonly string[]): never {
-  throw new AppError('CONFIG_INVALID', `officers file: ${problems.join('; ')}`, { details: { problems } });
-}
+const fail = (problems: readonly string[]): never => failDataFile('officers file', problems);
 
 /**
  * Parses and validates an officers file (YAML, or JSON, which is YAML): `{ officers: [...] }`.
@@ -88,27 +79,11 @@ function fail(problems: readonly string[]): never {
  * `officers file: officers[2].channels.email: must be an e-mail address …`.
  */
 export function parseOfficersFile(source: string, options: ParseOfficersOptions = {}): readonly Subscriber[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(source);
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
-    fail([`not valid YAML or JSON${where}: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}`]);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    fail(
-      parsed.error.issues.map((i) =>
-        i.code === 'unrecognized_keys'
-          ? `${formatPath(i.path)}: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
-          : `${formatPath(i.path)}: ${i.message}`,
-      ),
-    );
-  }
+  const data = parseDataFile('officers file', source, fileSchema);
   const problems: string[] = [];
   const seen = new Map<string, number>();
   const known = options.knownSyndromes === undefined ? undefined : new Set(options.knownSyndromes);
-  parsed.data.officers.forEach((o, i) => {
+  data.officers.forEach((o, i) => {
     const first = seen.get(o.username);
     if (first !== undefined) problems.push(`officers[${i}].username: "${o.username}" is already used by officers[${first}]`);
     else seen.set(o.username, i);
@@ -120,7 +95,7 @@ export function parseOfficersFile(source: string, options: ParseOfficersOptions 
   });
   if (problems.length > 0) fail(problems);
   return Object.freeze(
-    parsed.data.officers.map((o): Subscriber =>
+    data.officers.map((o): Subscriber =>
       Object.freeze({
         username: o.username,
         name: o.name,

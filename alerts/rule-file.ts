@@ -13,9 +13,8 @@
  *   min_population ≤ population ≤ max_population (both ends included); an area outside, or
  *   of unknown population, is skipped with the reason stated.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
+import { failDataFile, parseDataFile } from './data-file.ts';
 import { LAB_SERIES } from '../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROME_IDS } from '../schemas/code-tables/syndromes.ts';
 
@@ -122,15 +121,7 @@ function buildSchema(known: ReadonlySet<string>, requireSource: boolean) {
 }
 
 /** `["rules", 3, "threshold"]` → `rules[3].threshold`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out === '' ? '' : '.'}${String(p)}`;
-  return out === '' ? '(file)' : out;
-}
-
-function fail(problems: readonly string[]): never {
-  throw new AppError('CONFIG_INVALID', `rules file: ${problems.join('; ')}`, { details: { problems } });
-}
+const fail = (problems: readonly string[]): never => failDataFile('rules file', problems);
 
 /**
  * Parses and validates a rules file (YAML, or JSON, which is YAML). Returns the rules frozen.
@@ -138,27 +129,11 @@ function fail(problems: readonly string[]): never {
  * `rules file: rules[3].threshold: must be ≥ 1`.
  */
 export function parseRuleFile(text: string, options: ParseRuleFileOptions = {}): RuleFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
-    fail([`not valid YAML or JSON${where}: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}`]);
-  }
   const known = new Set(options.knownSeries ?? DEFAULT_SERIES);
-  const parsed = buildSchema(known, options.requireSource ?? false).safeParse(raw);
-  if (!parsed.success) {
-    fail(
-      parsed.error.issues.map((i) =>
-        i.code === 'unrecognized_keys'
-          ? `${formatPath(i.path)}: unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
-          : `${formatPath(i.path)}: ${i.message}`,
-      ),
-    );
-  }
+  const data = parseDataFile('rules file', text, buildSchema(known, options.requireSource ?? false));
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  parsed.data.rules.forEach((r, i) => {
+  data.rules.forEach((r, i) => {
     const first = seen.get(r.id);
     if (first !== undefined) problems.push(`rules[${i}].id: "${r.id}" is already used by rules[${first}]`);
     else seen.set(r.id, i);
@@ -167,7 +142,7 @@ export function parseRuleFile(text: string, options: ParseRuleFileOptions = {}):
     }
   });
   if (problems.length > 0) fail(problems);
-  return deepFreeze({ rules: parsed.data.rules });
+  return deepFreeze({ rules: data.rules });
 }
 
 function deepFreeze<T>(value: T): T {
