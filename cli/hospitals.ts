@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readConfig, type Config } from './config.ts';
-import { openMigratedOperationalStore } from './operational-store.ts';
-import { createLogger } from '../platform/logger.ts';
+import { openStoppedStore } from './operational-store.ts';
 import { systemClock } from '../platform/clock.ts';
-import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
 import { isAppError } from '../platform/errors.ts';
 import { newHospitalSchema } from '../schemas/hospitals.ts';
 import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
@@ -138,19 +136,8 @@ function printList(hospitals: Wire[], json: boolean): void {
 }
 
 async function storeTarget(config: Readonly<Config>, dataDir: string | undefined): Promise<Target | number> {
-  const dir = dataDir ?? config.EWS_DATA_DIR;
-  let store;
-  try {
-    store = await openMigratedOperationalStore({ DATABASE_URL: config.DATABASE_URL, EWS_DATA_DIR: dir }, createLogger({ level: 'warn' }));
-  } catch (err) {
-    if (!(err instanceof DirectoryHeldError)) throw err;
-    process.stderr.write(
-      `ews hospitals: ${err.message}. The embedded store opens in one process only: use the running service's admin API, ` +
-        `ews hospitals … --url http://host:port with EWS_ADMIN_TOKEN (or POST/GET /v1/admin/hospitals) / ` +
-        `kho nhúng chỉ mở được trong một tiến trình: dùng API quản trị của dịch vụ đang chạy (--url và EWS_ADMIN_TOKEN).\n`,
-    );
-    return 1;
-  }
+  const store = await openStoppedStore('hospitals', config, dataDir, 'POST/GET /v1/admin/hospitals');
+  if (!store) return 1;
   const hospitals: HospitalStore = createHospitalStore(store, systemClock);
   const issued = (i: Awaited<ReturnType<HospitalStore['add']>>): Issued => ({ hospital: wire(i.hospital), key: i.key });
   // Audited as the CLI: file-system access to the data directory stands for the operator.

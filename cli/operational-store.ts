@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { OperationalStore } from '../platform/operational-store.ts';
 import { openOperationalStore } from '../platform/pg/open.ts';
 import { migratePg, readPgMigrations } from '../platform/pg/migrations.ts';
+import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
+import { createLogger } from '../platform/logger.ts';
 
 export const PG_MIGRATIONS_DIR = fileURLToPath(new URL('../schemas/pg-migrations/', import.meta.url));
 
@@ -18,5 +20,32 @@ export async function openMigratedOperationalStore(
   } catch (err) {
     await store.close();
     throw err;
+  }
+}
+
+/**
+ * The operational store of a stopped data directory (or DATABASE_URL), for `ews <command>`
+ * working directly on it. When a running service holds the embedded store, says so on stderr
+ * — with the admin API route to use instead — and answers undefined (the command exits 1).
+ */
+export async function openStoppedStore(
+  command: string,
+  config: { DATABASE_URL?: string | undefined; EWS_DATA_DIR: string },
+  dataDir: string | undefined,
+  adminRoute: string,
+): Promise<OperationalStore | undefined> {
+  try {
+    return await openMigratedOperationalStore(
+      { DATABASE_URL: config.DATABASE_URL, EWS_DATA_DIR: dataDir ?? config.EWS_DATA_DIR },
+      createLogger({ level: 'warn' }),
+    );
+  } catch (err) {
+    if (!(err instanceof DirectoryHeldError)) throw err;
+    process.stderr.write(
+      `ews ${command}: ${err.message}. The embedded store opens in one process only: use the running service's admin API, ` +
+        `ews ${command} … --url http://host:port with EWS_ADMIN_TOKEN (or ${adminRoute}) / ` +
+        `kho nhúng chỉ mở được trong một tiến trình: dùng API quản trị của dịch vụ đang chạy (--url và EWS_ADMIN_TOKEN).\n`,
+    );
+    return undefined;
   }
 }

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readConfig, type Config } from './config.ts';
-import { openMigratedOperationalStore } from './operational-store.ts';
-import { createLogger } from '../platform/logger.ts';
+import { openStoppedStore } from './operational-store.ts';
 import { systemClock } from '../platform/clock.ts';
-import { DirectoryHeldError } from '../platform/pg/directory-lock.ts';
 import { isAppError } from '../platform/errors.ts';
 import { createUnitRegistry } from '../schemas/units/registry.ts';
 import { CLI_ACTOR } from '../storage/audit.ts';
@@ -205,19 +203,8 @@ function printList(users: WireUser[], json: boolean): void {
 }
 
 async function storeTarget(config: Readonly<Config>, dataDir: string | undefined): Promise<Target | number> {
-  const dir = dataDir ?? config.EWS_DATA_DIR;
-  let store;
-  try {
-    store = await openMigratedOperationalStore({ DATABASE_URL: config.DATABASE_URL, EWS_DATA_DIR: dir }, createLogger({ level: 'warn' }));
-  } catch (err) {
-    if (!(err instanceof DirectoryHeldError)) throw err;
-    process.stderr.write(
-      `ews users: ${err.message}. The embedded store opens in one process only: use the running service's admin API, ` +
-        `ews users … --url http://host:port with EWS_ADMIN_TOKEN (or /v1/admin/users) / ` +
-        `kho nhúng chỉ mở được trong một tiến trình: dùng API quản trị của dịch vụ đang chạy (--url và EWS_ADMIN_TOKEN).\n`,
-    );
-    return 1;
-  }
+  const store = await openStoppedStore('users', config, dataDir, '/v1/admin/users');
+  if (!store) return 1;
   const users = createUserStore(store, systemClock);
   const units = knownUnits(config);
   const by = { actor: CLI_ACTOR };
