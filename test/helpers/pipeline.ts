@@ -56,7 +56,8 @@ export async function startTestPipeline(
     cronSchedule: false,
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
   });
-  const keys: Record<string, string> = {};
+  // No prototype: generated hospital ids such as "toString" or "__proto__" are keys like any other.
+  const keys = Object.create(null) as Record<string, string>;
   const p = Object.assign(pipeline, {
     dir,
     keys,
@@ -108,7 +109,7 @@ export async function registerOnDataDir(dir: string, id: string = TEST_HOSPITAL,
 
 /** The Authorization header of a registered test hospital (default BV-TEST). */
 export function ingestHeaders(p: { keys: Record<string, string> }, hospitalId: string = TEST_HOSPITAL): { authorization: string } {
-  const key = p.keys[hospitalId];
+  const key = Object.hasOwn(p.keys, hospitalId) ? p.keys[hospitalId] : undefined;
   if (key === undefined)
     throw new Error(`hospital ${hospitalId} is not registered on this test pipeline (startTestPipeline({ hospitals }))`);
   return { authorization: `Bearer ${key}` };
@@ -162,7 +163,7 @@ export async function postAndSettle(p: TestPipeline, events: unknown[]): Promise
     byHospital.set(id, [...(byHospital.get(id) ?? []), e]);
   }
   for (const [id, batch] of byHospital) {
-    if (p.keys[id] === undefined) await registerHospital(p, id);
+    if (!Object.hasOwn(p.keys, id)) await registerHospital(p, id);
     const res = await p.app.inject({
       method: 'POST',
       url: '/v1/events',
