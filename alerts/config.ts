@@ -47,4 +47,11 @@ export const notificationConfigSchema = z.object({
   EWS_ESCALATION_MINUTES: envInt(120, 1, 7 * 24 * 60),
   /** How often an idle sender looks for due notifications, ms, default 1000. */
   EWS_OUTBOX_POLL_MS: envInt(1000, 5, 60_000),
+  /**
+   * How long a claim holds a notification, ms, default 300 000 (5 min): after a crash the rows
+   * the dead process had claimed are sent again once it runs out. Keep it longer than a batch
+   * of deliveries can take (20 rows × the 10 s channel timeout), else another sender takes
+   * rows still waiting in a batch and sends them too.
+   */
+  EWS_OUTBOX_LEASE_MS: envInt(300_000, 1000, 3_600_000),
 });

@@ -34,5 +34,6 @@ export function senderConfigFrom(config: NotificationConfig): Partial<OutboxSend
     initialBackoffMs: config.EWS_OUTBOX_BACKOFF_MS,
     maxBackoffMs: config.EWS_OUTBOX_MAX_BACKOFF_MS,
     pollIntervalMs: config.EWS_OUTBOX_POLL_MS,
+    leaseMs: config.EWS_OUTBOX_LEASE_MS,
   };
 }

@@ -11,6 +11,16 @@ export interface TestSmtpServer {
   envelopes: string[][];
   /** While set, every message is answered with this SMTP code (e.g. 451 to fail, 550 to refuse). */
   failWith: number | undefined;
+  /**
+   * While set, a message it returns true for is recorded (the server has it) but its answer
+   * (250) is withheld until {@link TestSmtpServer.releaseHeld}: a client killed meanwhile never
+   * learns it was accepted.
+   */
+  hold: ((mail: ParsedMail) => boolean) | undefined;
+  /** Messages recorded and not answered yet (see hold). */
+  held: ParsedMail[];
+  /** Answers the held messages (those whose client is gone are dropped). */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
@@ -20,8 +30,18 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     received: [],
     envelopes: [],
     failWith: undefined,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    hold: undefined,
+    held: [],
+    releaseHeld: () => {
+      state.held.splice(0);
+      for (const answer of answers.splice(0)) answer();
+    },
+    close: () => {
+      state.releaseHeld();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
   };
+  const answers: (() => void)[] = [];
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -40,12 +60,17 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
           .then((mail) => {
             state.received.push(mail);
             state.envelopes.push(session.envelope.rcptTo.map((r) => r.address));
-            callback();
+            if (state.hold?.(mail)) {
+              state.held.push(mail);
+              answers.push(() => callback());
+            } else callback();
           })
           .catch((err: Error) => callback(err));
       });
     },
   });
+  // A client killed while its message was held resets the connection: not the test's failure.
+  server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   state.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   return state;

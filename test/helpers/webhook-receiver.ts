@@ -6,6 +6,8 @@ export interface ReceivedRequest {
   rawBody: string;
   headers: IncomingHttpHeaders;
   at: number;
+  /** The request path, e.g. `/hook/bn.tinh` (the receiver answers on every path). */
+  path: string;
 }
 
 /** A real HTTP receiver on loopback standing for the officers' webhook endpoint. */
@@ -18,20 +20,38 @@ export interface WebhookReceiver<T> {
   requests: ReceivedRequest[];
   /** The status to answer the next request with (default 204). */
   status: () => number;
+  /**
+   * While set, a request it returns true for is recorded (the receiver has it) but not
+   * answered until {@link releaseHeld}: a sender killed meanwhile never learns it arrived.
+   */
+  hold: ((req: ReceivedRequest) => boolean) | undefined;
+  /** Requests recorded and not answered yet (see hold). */
+  readonly held: readonly ReceivedRequest[];
+  /** Answers the held requests (those whose client is gone are dropped). */
+  releaseHeld(): void;
   close(): void;
 }
 
 export async function startWebhookReceiver<T>(): Promise<WebhookReceiver<T>> {
   const received: T[] = [];
   const requests: ReceivedRequest[] = [];
-  const state: { status: () => number } = { status: () => 204 };
+  const state: { status: () => number; hold: ((req: ReceivedRequest) => boolean) | undefined } = {
+    status: () => 204,
+    hold: undefined,
+  };
+  const held: { req: ReceivedRequest; answer: () => void }[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      requests.push({ rawBody: body, headers: req.headers, at: Date.now() });
+      const r: ReceivedRequest = { rawBody: body, headers: req.headers, at: Date.now(), path: req.url ?? '' };
+      requests.push(r);
       received.push(JSON.parse(body) as T);
-      res.writeHead(state.status()).end();
+      const answer = () => {
+        if (!res.destroyed) res.writeHead(state.status()).end();
+      };
+      if (state.hold?.(r)) held.push({ req: r, answer });
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -46,6 +66,21 @@ export async function startWebhookReceiver<T>(): Promise<WebhookReceiver<T>> {
     set status(f: () => number) {
       state.status = f;
     },
-    close: () => server.close(),
+    get hold() {
+      return state.hold;
+    },
+    set hold(f: ((req: ReceivedRequest) => boolean) | undefined) {
+      state.hold = f;
+    },
+    get held() {
+      return held.map((h) => h.req);
+    },
+    releaseHeld() {
+      for (const h of held.splice(0)) h.answer();
+    },
+    close: () => {
+      for (const h of held.splice(0)) h.answer();
+      server.close();
+    },
   };
 }
