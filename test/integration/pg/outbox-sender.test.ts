@@ -91,12 +91,13 @@ describe.each([
       await until(async () => (await outbox.list())[0]?.status === 'delivered');
       await s.close();
       expect(rx.requests).toHaveLength(4);
-      // random 0.5 → waits of 0.75 × 40 × 2^(n−1): 30, 60, 120 ms (plus polling).
+      // random 0.5 → waits of 0.75 × 40 × 2^(n−1): 30, 60, 120 ms, plus polling and load, so only
+      // lower bounds are asserted (each at least its scheduled wait: the waits grow); comparing
+      // two observed gaps with each other flaked on a loaded machine.
       const gaps = rx.requests.slice(1).map((r, i) => r.at - rx.requests[i]!.at);
       expect(gaps[0]).toBeGreaterThanOrEqual(25);
       expect(gaps[1]).toBeGreaterThanOrEqual(55);
       expect(gaps[2]).toBeGreaterThanOrEqual(115);
-      expect(gaps[2]).toBeGreaterThan(gaps[0]!);
       for (const r of rx.requests)
         expect(verifyWebhookSignature(SECRET, r.headers['x-ews-signature'] as string, r.rawBody, Date.now(), 300)).toBe(true);
       const [row] = await outbox.list();
