@@ -78,7 +78,7 @@
         x: x(i, 0.1),
         y: y(v),
         width: Math.max(1, slot * 0.8).toFixed(1),
-        height: (plotH - (v / top) * plotH).toFixed(1),
+        height: ((v / top) * plotH).toFixed(1),
         class: over ? 'bar over' : 'bar',
         'data-day': s.days[i],
       });

@@ -362,9 +362,9 @@
       msg,
     );
     const chart = body.series ? window.ews.seriesChart(body.series) : null;
-    container.replaceChildren(
+    const parts = [
       el(
-        'header',
+        'div',
         { class: 'detail-head' },
         el('h3', { id: 'detail-title', tabindex: '-1' }, `${a.family} · ${ctx.areaName(a.area)}`),
         el('button', { type: 'button', id: 'detail-close', class: 'link' }, bi('Đóng', 'Close')),
@@ -383,7 +383,8 @@
             ),
       lineList(body.line_list),
       steps(Array.isArray(body.steps) ? body.steps : []),
-    );
+    ];
+    container.replaceChildren(...parts.filter((x) => x !== null));
     container.querySelector('#detail-close').addEventListener('click', () => ctx.close());
     if (message) say(message.text, message.kind);
   }

@@ -80,10 +80,12 @@
   /** A number for people: integers as they are, others to `digits` places; null as a dash. */
   const num = (x, digits = 1) => (x === null || x === undefined ? '–' : Number.isInteger(x) ? String(x) : Number(x).toFixed(digits));
 
-  /** An ISO instant in the reader's locale (Vietnamese date order), to the minute. */
+  /** An ISO instant in Vietnam's time (the officers' clock, whatever the browser's zone), to the minute. */
   const when = (iso) => {
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
+    return Number.isNaN(d.getTime())
+      ? String(iso)
+      : d.toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
   };
 
   window.ews = Object.assign(window.ews || {}, { el, bi, both, word, num, when });
