@@ -322,7 +322,10 @@
         if (!res.ok) {
           const text = refusal(res.status, answer.error);
           // Changed or refused: show the alert as it is now, with the reason.
-          if (res.status === 409) return ctx.reload(a.id, { text, kind: 'error' });
+          if (res.status === 409) {
+            ctx.onChanged(null);
+            return ctx.reload(a.id, { text, kind: 'error' });
+          }
           return say(text, 'error');
         }
         ctx.onChanged(answer.alert);
@@ -339,6 +342,8 @@
     for (const b of buttons)
       b.addEventListener('click', () => {
         const type = b.dataset.action;
+        // A new form: the previous answer's message no longer applies.
+        msg.hidden = true;
         for (const o of buttons) o.setAttribute('aria-pressed', String(o === b));
         const form = actionForm(
           type,

@@ -152,10 +152,12 @@ describe.runIf(browserAvailable)('alert inbox in a real browser', () => {
     // Read again: the other officer's step is on the page, the status is theirs.
     await expect.poll(() => page.locator('#detail-status').textContent()).toContain('risk assessed');
     expect(await page.locator('#steps tbody tr[data-action="assess_risk"] .actor').textContent()).toBe('bn.head');
+    await expect.poll(() => page.locator(`#inbox tbody tr[data-id="${alertId}"]`).getAttribute('data-status')).toBe('risk_assessed');
     await page.screenshot({ path: '/tmp/inbox-conflict.png', fullPage: true });
 
     // Characterising shows the WHO risk level of the pair before it is sent, and the store agrees.
     await page.click('#action-btn-characterise_risk');
+    expect(await page.locator('#action-message').isVisible()).toBe(false);
     await page.selectOption('#action-field-likelihood', 'likely');
     await page.selectOption('#action-field-consequence', 'major');
     expect(await page.locator('#action-risk-level').textContent()).toBe('Cao · high');
