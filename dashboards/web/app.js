@@ -1,5 +1,5 @@
-// The dashboard page: open alerts on the left, a chosen daily series with its detection
-// threshold on the right. Plain browser JavaScript against the read API; refreshes itself.
+// The dashboard page: the alert inbox on top (inbox.js), then open alerts on the left and a
+// chosen daily series with its detection threshold on the right. Plain browser JavaScript against the read API; refreshes itself.
 // Reads need a signed-in user: without one (GET /v1/session or a read answers 401) the page
 // shows its sign-in form, which posts to /v1/session; the session cookie then goes with
 // every same-origin request, and sign-out sends the CSRF token the sign-in answered.
@@ -70,6 +70,7 @@
     units = [];
     for (const id of ['syndrome', 'commune']) $(id).replaceChildren();
     document.querySelector('#alerts tbody').replaceChildren();
+    window.ews.inbox.close();
     $('signin').hidden = false;
     $('status').textContent = 'Chưa đăng nhập · not signed in';
     $('signin-username').focus();
@@ -131,6 +132,7 @@
     showDashboard();
     // Units and series are read again for whoever signed in: another user sees other communes.
     await init();
+    await window.ews.inbox.open({ csrf: () => csrfToken, unitName, onSignedOut: showSignIn });
     if (timer === null) timer = setInterval(refresh, 5000);
   }
 
