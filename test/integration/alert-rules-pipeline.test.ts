@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../cli/config.ts';
 import { DEFAULT_RULES_FILE } from '../../alerts/rule-file.ts';
+import { parseDay } from '../../platform/days.ts';
 import { encounter, lab, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 
 // The rules of the rules file run in the pipeline (issue 10): on the detectors' triggers, their
@@ -87,6 +88,21 @@ describe('rules in the pipeline', () => {
     expect(await ruleSignals('rule:measles-confirmed-cluster')).toEqual([
       { syndrome: 'lab_measles', commune_code: '07616', day: '2026-11-20' },
     ]);
+  });
+});
+
+describe('rules on the daily run', () => {
+  it('a case older than the horizon waits for the daily run of its day, which alerts', async () => {
+    // 10 Nov is 10 days before "today" (EWS_DETECT_HORIZON_DAYS 7): the counts-changed run leaves it.
+    await postAndSettle(p, [
+      encounter({ event_id: 'chol-old', commune_code: '07672', occurred_at: '2026-11-10T08:00:00+07:00', diagnoses: ['A00'] }),
+    ]);
+    expect((await inbox()).filter((a) => a.area.code === '07672')).toEqual([]);
+    expect(await p.detect.runDay(parseDay('2026-11-10'))).toBeGreaterThanOrEqual(1);
+    const alerts = (await inbox()).filter((a) => a.area.code === '07672');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ level: 'red', family: 'cholera' });
+    expect(alerts[0]!.evidence).toEqual([expect.objectContaining({ algorithm: 'rule:group-a-case', day: '2026-11-10' })]);
   });
 });
 
