@@ -296,7 +296,7 @@ export async function startPipeline(
       // The rules of EWS_RULES_FILE run with the detectors, on the same triggers (issue 10).
       passes: [
         createRulePass({
-          log: log.child({ module: 'detect' }),
+          log,
           rules: config.alertRules,
           counts,
           provinceOf: provinceOfCommune,
