@@ -9,14 +9,14 @@ import type { NewNotification } from '../storage/outbox.ts';
 import type { Queryable } from '../platform/operational-store.ts';
 import { evidenceFromSignal } from './evidence.ts';
 import { groupEvidence, type AlertChange } from './grouping.ts';
-import type { AlertRules } from './rules.ts';
+import { enoughCases, isRuleSignal, type AlertRules } from './rules.ts';
 
 export interface LifecycleFeedDeps {
   log: Logger;
   metrics: Registry;
   clock: Clock;
   store: Pick<AlertLifecycleStore, 'relevant' | 'applyGrouping'>;
-  /** The same minimum level and count as the alert rules (EWS_ALERT_MIN_LEVEL, EWS_ALERT_MIN_COUNT). */
+  /** The same minimum level and count as the alert rules (EWS_ALERT_MIN_LEVEL, EWS_ALERT_MIN_COUNT; the count not for rule hits). */
   rules: AlertRules;
   provinceOf: (commune: string) => string | undefined;
   /** Told of each stored change (notifications hang here). */
@@ -56,8 +56,12 @@ export function createLifecycleFeed(deps: LifecycleFeedDeps) {
     async onSignals(signals: readonly Signal[]): Promise<AlertChange[]> {
       const evidence = signals
         .filter((s) => rank[s.level] >= rank[deps.rules.minLevel] || (s.alarm && deps.rules.minLevel === 'yellow'))
-        .filter((s) => s.observed >= deps.rules.minObserved)
-        .map(evidenceFromSignal)
+        // Rule hits pass the case floor meant for statistical noise (one cholera case alerts).
+        .filter((s) => enoughCases(s, deps.rules))
+        .map((s) => {
+          const e = evidenceFromSignal(s);
+          return e && isRuleSignal(s) ? { ...e, source: 'rule' as const } : e;
+        })
         .filter((e) => e !== null);
       if (evidence.length === 0) return [];
       for (let attempt = 1; ; attempt++) {

@@ -4,9 +4,20 @@ import type { Signal } from '../schemas/signals.ts';
 export interface AlertRules {
   /** Lowest signal level that opens or updates an alert. */
   minLevel: 'red' | 'yellow';
-  /** An alarm on fewer cases than this opens nothing (guards against 0→1 alarms on sparse series). */
+  /**
+   * An alarm on fewer cases than this opens nothing (guards against 0→1 alarms on sparse
+   * series). Statistical signals only: a rule hit ({@link isRuleSignal}) carries its own
+   * threshold (one case of a group-A disease), which this must not hide.
+   */
   minObserved: number;
 }
+
+/** A hit of a rule of the rules file (alerts/count-rules.ts): `algorithm` is `rule:<id>`. */
+export const isRuleSignal = (s: Pick<Signal, 'algorithm'>): boolean => s.algorithm.startsWith('rule:');
+
+/** The case-count floor of the alert rules: statistical signals need `minObserved` cases, rule hits pass. */
+export const enoughCases = (s: Pick<Signal, 'algorithm' | 'observed'>, rules: Pick<AlertRules, 'minObserved'>): boolean =>
+  isRuleSignal(s) || s.observed >= rules.minObserved;
 
 export type AlertDecision = { action: 'none' } | { action: 'open'; alert: Alert } | { action: 'update'; alert: Alert };
 
@@ -20,7 +31,7 @@ const rank = { none: 0, yellow: 1, red: 2 } as const;
 export function decide(signal: Signal, open: Alert | undefined, rules: AlertRules, ctx: { now: string; newId: string }): AlertDecision {
   if (!signal.alarm && rank[signal.level] < rank[rules.minLevel]) return { action: 'none' };
   if (rank[signal.level] < rank[rules.minLevel]) return { action: 'none' };
-  if (signal.observed < rules.minObserved) return { action: 'none' };
+  if (!enoughCases(signal, rules)) return { action: 'none' };
   const level = signal.level === 'red' ? 'red' : 'yellow';
   if (!open) {
     return {

@@ -20,6 +20,8 @@ import { checkOidcConfig, oidcConfigSchema } from '../access/oidc-config.ts';
 import { dashboardsConfigSchema } from '../dashboards/config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
 import { loadUnits } from './units.ts';
+import { readRulesFile } from './rules-file.ts';
+import type { AlertRule } from '../alerts/rule-file.ts';
 
 /**
  * Every setting, from the environment: one schema per room, composed here. A room's new
@@ -46,6 +48,8 @@ export const envSchema = z.object({
   ...dashboardsConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */
   EWS_UNITS_CSV: z.string().optional(),
+  /** Alert rules beside the detectors, YAML or JSON (alerts/rule-file.ts); unset → the shipped alerts/rules.default.yaml. Read and checked at start. */
+  EWS_RULES_FILE: z.string().min(1).optional(),
   /** Also print human-readable alert lines on stdout. Default true. */
   EWS_PRINT_ALERTS: envBool(true),
 });
@@ -62,6 +66,8 @@ export const ROLES: readonly Role[] = ['all', 'ingest', 'processor'];
 export type Config = z.output<typeof envSchema> & {
   /** The administrative units of EWS_UNITS_CSV (or the bundled registry), parsed at start. */
   units: readonly Unit[];
+  /** The alert rules of EWS_RULES_FILE (or the shipped defaults), parsed and validated at start. */
+  alertRules: readonly AlertRule[];
 };
 
 export interface CompileOptions {
@@ -115,6 +121,11 @@ function compiledSchema(options: CompileOptions) {
         ctx.addIssue({ code: 'custom', path: ['EWS_UNITS_CSV'], message: `cannot load '${c.EWS_UNITS_CSV}': ${why}` });
         return z.NEVER;
       }
-      return { ...c, units };
+      const rules = readRulesFile(c.EWS_RULES_FILE);
+      if (!rules.ok) {
+        ctx.addIssue({ code: 'custom', path: ['EWS_RULES_FILE'], message: rules.message });
+        return z.NEVER;
+      }
+      return { ...c, units, alertRules: rules.rules };
     });
 }

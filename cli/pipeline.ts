@@ -36,6 +36,8 @@ import { createScanner } from '../processors/detect/scan-service.ts';
 import { classifyEvent, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
+import { createRulePass } from '../alerts/rule-service.ts';
+import { populationsFrom } from '../alerts/count-rules.ts';
 import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
@@ -291,6 +293,17 @@ export async function startPipeline(
         await alerts.onSignals(signals);
         await lifecycleFeed.onSignals(signals);
       },
+      // The rules of EWS_RULES_FILE run with the detectors, on the same triggers (issue 10).
+      passes: [
+        createRulePass({
+          log,
+          rules: config.alertRules,
+          counts,
+          provinceOf: provinceOfCommune,
+          population: populationsFrom(units.all()),
+          horizonDays: config.EWS_DETECT_HORIZON_DAYS,
+        }),
+      ],
       scanner: config.EWS_SCAN
         ? createScanner({
             counts,

@@ -14,6 +14,24 @@ import { dayString, localDayNumber, parseDay } from '../count/window.ts';
 
 export type { DetectorOutput, SeriesDetector } from './series-detectors.ts';
 
+/** One planned evaluation of a {@link DetectionPass}: its size (series × periods) and the run itself. */
+export interface PassRun {
+  readonly series: number;
+  evaluate(): Promise<Signal[]>;
+}
+
+/**
+ * Another evaluation that runs whenever the detectors do (the alert rules of the rules file,
+ * wired in by cli/): planned on the same triggers, executed inside the same run, its signals
+ * stored and passed on with the detectors'. A failed pass fails the run, which is retried.
+ */
+export interface DetectionPass {
+  /** After counts changed in `cells` (`today`: the current local day number); undefined when they concern it not. */
+  planChanged(cells: readonly CountKey[], today: number): PassRun | undefined;
+  /** The scheduled run of one whole day (a day number). */
+  planDay(day: number): PassRun | undefined;
+}
+
 export interface DetectServiceDeps {
   log: Logger;
   metrics: Registry;
@@ -33,6 +51,8 @@ export interface DetectServiceDeps {
   onSignals: (signals: Signal[]) => Promise<void>;
   /** The daily space-time scan, when enabled. */
   scanner?: Scanner | undefined;
+  /** Evaluations run with the detectors on the same triggers (the alert rules). */
+  passes?: readonly DetectionPass[] | undefined;
   /** Delay before changed cells whose run failed are evaluated again, ms. Default 10,000. */
   retryDelayMs?: number | undefined;
 }
@@ -131,9 +151,11 @@ export function createDetectService(deps: DetectServiceDeps) {
     trigger: string,
     plans: [SeriesDetector, EvaluationPlan | undefined][],
     scanDay?: number,
+    passRuns: readonly (PassRun | undefined)[] = [],
   ): Promise<number | undefined> => {
     const todo = plans.filter((p): p is [SeriesDetector, EvaluationPlan] => p[1] !== undefined);
-    if (todo.length === 0 && scanDay === undefined) return 0;
+    const passes = passRuns.filter((p) => p !== undefined);
+    if (todo.length === 0 && scanDay === undefined && passes.length === 0) return 0;
     const startedAt = deps.clock.now();
     const end = duration.startTimer({ trigger });
     let signals: Signal[] = [];
@@ -141,6 +163,7 @@ export function createDetectService(deps: DetectServiceDeps) {
     try {
       for (const [d, plan] of todo) signals.push(...(await evaluate(d, plan)));
       if (scanDay !== undefined && deps.scanner) signals.push(...(await deps.scanner.scanDay(scanDay, deps.syndromes)));
+      for (const p of passes) signals.push(...(await p.evaluate()));
       if (signals.length > 0) {
         await deps.signals.insertSignals(signals, startedAt);
         for (const s of signals) signalsTotal.inc({ level: s.level });
@@ -162,7 +185,9 @@ export function createDetectService(deps: DetectServiceDeps) {
         startedAt,
         finishedAt: deps.clock.now(),
         seriesEvaluated:
-          todo.reduce((n, [, p]) => n + p.targets.size, 0) + (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0),
+          todo.reduce((n, [, p]) => n + p.targets.size, 0) +
+          (scanDay !== undefined && deps.scanner ? deps.syndromes.length : 0) +
+          passes.reduce((n, p) => n + p.series, 0),
         signals: signals.length,
         alarms: signals.filter((s) => s.alarm).length,
         error,
@@ -214,7 +239,9 @@ export function createDetectService(deps: DetectServiceDeps) {
       scheduled = false;
       // Cells that arrive during the run are appended after these and wait for the next one.
       const batch = pending.slice();
-      const ok = (await run('counts_changed', planChanged(batch))) !== undefined;
+      const today = localDayNumber(deps.clock.now());
+      const passRuns = (deps.passes ?? []).map((p) => p.planChanged(batch, today));
+      const ok = (await run('counts_changed', planChanged(batch), undefined, passRuns)) !== undefined;
       if (ok) {
         pending.splice(0, batch.length);
         return;
@@ -246,7 +273,8 @@ export function createDetectService(deps: DetectServiceDeps) {
       const plans = deps.detectors
         .filter((d) => d.granularity === 'day')
         .map((d): [SeriesDetector, EvaluationPlan] => [d, planFullPeriod(seriesOf(d), dayNumber, d.history)]);
-      return (await enqueue(() => run(trigger, plans, dayNumber))) ?? 0;
+      const passRuns = (deps.passes ?? []).map((p) => p.planDay(dayNumber));
+      return (await enqueue(() => run(trigger, plans, dayNumber, passRuns))) ?? 0;
     },
     /** Evaluates every weekly series on the ISO week holding `dayNumber` (the scheduled weekly run). */
     async runWeek(dayNumber: number, trigger = 'schedule_weekly'): Promise<number> {
