@@ -74,8 +74,9 @@ const toNumber = (v: number | string | null): number | null => (v === null ? nul
 export function createAlertDetailReader(client: ClickHouseClient): AlertDetailReader {
   return {
     async readSignalBands(q) {
+      // Aliases apart from the column names: WHERE and ORDER BY read the typed columns.
       const rs = await client.query({
-        query: `SELECT toString(day) AS day, algorithm, expected, upperbound
+        query: `SELECT toString(day) AS day_text, algorithm, expected, upperbound
                 FROM signals FINAL
                 WHERE syndrome = {syndrome:String} AND commune_code = {code:String} AND area_level = {level:String}
                   AND granularity = 'day' AND day BETWEEN {from:Date} AND {to:Date}
@@ -84,19 +85,24 @@ export function createAlertDetailReader(client: ClickHouseClient): AlertDetailRe
         format: 'JSONEachRow',
       });
       const rows = await rs.json<{
-        day: string;
+        day_text: string;
         algorithm: string;
         expected: number | string | null;
         upperbound: number | string | null;
       }>();
-      return rows.map((r) => ({ day: r.day, algorithm: r.algorithm, expected: toNumber(r.expected), upperbound: toNumber(r.upperbound) }));
+      return rows.map((r) => ({
+        day: r.day_text,
+        algorithm: r.algorithm,
+        expected: toNumber(r.expected),
+        upperbound: toNumber(r.upperbound),
+      }));
     },
 
     async readLineList(q) {
       if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000) throw new RangeError(`limit must be 1–10000, got ${q.limit}`);
       if (q.syndromes.length === 0 || q.communes.length === 0 || q.days.length === 0) return { rows: [], truncated: false };
       const rs = await client.query({
-        query: `SELECT toString(day) AS day, toString(occurred_at) AS occurred_at,
+        query: `SELECT toString(day) AS day_text, toString(occurred_at) AS occurred_text,
                   commune_code, hospital_id, patient_key, sex, age_years, setting, diagnoses, temperature_c, test_code, result,
                   syndromes
                 FROM events FINAL
@@ -107,20 +113,32 @@ export function createAlertDetailReader(client: ClickHouseClient): AlertDetailRe
         query_params: { syndromes: q.syndromes, communes: q.communes, days: q.days, limit: q.limit + 1 },
         format: 'JSONEachRow',
       });
-      const found = await rs.json<Omit<LineListRow, 'age_years' | 'temperature_c'> & RawNumbers>();
-      const rows = found.slice(0, q.limit).map((r) => ({
-        ...r,
+      const found = await rs.json<RawRow>();
+      // Named field by field: a column added to `events` later is not answered until chosen here.
+      const rows = found.slice(0, q.limit).map((r): LineListRow => ({
+        day: r.day_text,
         // DateTime64(3, 'UTC') as text: "2026-11-20 02:00:00.000".
-        occurred_at: `${r.occurred_at.replace(' ', 'T')}Z`,
+        occurred_at: `${r.occurred_text.replace(' ', 'T')}Z`,
+        commune_code: r.commune_code,
+        hospital_id: r.hospital_id,
+        patient_key: r.patient_key,
+        sex: r.sex,
         age_years: toNumber(r.age_years),
+        setting: r.setting,
+        diagnoses: r.diagnoses,
         temperature_c: toNumber(r.temperature_c),
+        test_code: r.test_code,
+        result: r.result,
+        syndromes: r.syndromes,
       }));
       return { rows, truncated: found.length > q.limit };
     },
   };
 }
 
-interface RawNumbers {
+type RawRow = Omit<LineListRow, 'day' | 'occurred_at' | 'age_years' | 'temperature_c'> & {
+  day_text: string;
+  occurred_text: string;
   age_years: number | string | null;
   temperature_c: number | string | null;
-}
+};
