@@ -1,4 +1,4 @@
-import type { EvidenceItem, LifecycleAlert } from '../schemas/alert-lifecycle.ts';
+import type { EvidenceItem, LifecycleAlert, LifecycleStep } from '../schemas/alert-lifecycle.ts';
 import type { UnitRegistry } from '../schemas/units/registry.ts';
 import type { NewNotification } from '../storage/outbox.ts';
 import type { AlertChange } from './grouping.ts';
@@ -94,4 +94,34 @@ export function escalationNotices(alert: LifecycleAlert, at: string, ctx: Notice
     unacknowledged_minutes: Math.round((Date.parse(at) - Date.parse(alert.level_since)) / 60_000),
   };
   return buildNotifications(alert, 'escalated', routes, message);
+}
+
+/**
+ * Which lifecycle steps notify (pure): the declared end of an outbreak, to everyone its opening
+ * went to (the same routing). Other steps are the officers' own work and notify nobody.
+ */
+export function stepNoticeEvent(step: Pick<LifecycleStep, 'action'>): NotificationEvent | null {
+  return step.action === 'declare_outbreak_end' ? 'outbreak_ended' : null;
+}
+
+/**
+ * The outbox rows of one lifecycle step, for the store's transition hook: `alert` is the
+ * version the step wrote, so each row's idempotency key is that version × recipient × channel
+ * (the same step replayed enqueues nothing new). Says who declared it, when, and the notes.
+ */
+export function transitionNotices(alert: LifecycleAlert, step: LifecycleStep, ctx: NoticeContext): NewNotification[] {
+  const event = stepNoticeEvent(step);
+  if (event === null) return [];
+  const routes = routeAlert(alert, event, ctx.subscribers, {
+    provinceOf: ctx.provinceOf,
+    globalWebhookUrl: ctx.channels.includes('webhook') ? ctx.globalWebhookUrl : undefined,
+  }).filter((r) => ctx.channels.includes(r.channel));
+  if (routes.length === 0) return [];
+  const message: AlertMessageInput = {
+    ...messageInputOf(alert, event, ctx.units, null),
+    at: step.at,
+    declared_by: step.actor,
+    ...(step.notes !== null && step.notes.trim() !== '' ? { note: step.notes } : {}),
+  };
+  return buildNotifications(alert, event, routes, message);
 }

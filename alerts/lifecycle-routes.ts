@@ -1,15 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
-import { permits, type Jurisdiction, type Permission, type Principal } from '../schemas/access.ts';
+import type { Queryable } from '../platform/operational-store.ts';
+import { coversCommune, permits, type Jurisdiction, type Permission, type Principal } from '../schemas/access.ts';
 import { ALERT_LEVELS, LIFECYCLE_STATUSES, lifecycleActionSchema, type LifecycleAlert } from '../schemas/alert-lifecycle.ts';
+import type { AlertDetailReader, LineListRow } from '../storage/alert-detail-reads.ts';
 import type { AlertLifecycleStore } from '../storage/alert-lifecycle.ts';
+import type { AuditStore } from '../storage/audit.ts';
+import type { CountStore } from '../storage/counts.ts';
+import type { NewNotification } from '../storage/outbox.ts';
+import { alertSeries, detailPlan, LINE_LIST_LIMIT, type AlertSeries } from './alert-detail.ts';
+import { stepNoticeEvent, transitionNotices, type NoticeContext } from './alert-notices.ts';
 import { allowedActions } from './lifecycle.ts';
 
 /**
  * The officer's alert API (issue 10), on the lifecycle store:
  * - `GET /v1/alert-inbox`: alerts inside the caller's jurisdiction, filtered, newest opened first, paged;
- * - `GET /v1/alerts/:id`: one alert with its evidence, its steps and the actions this caller may take;
+ * - `GET /v1/alerts/:id`: one alert with its evidence, its steps, the actions this caller may take,
+ *   its `series` (8 weeks of daily counts over its area, expected and threshold where known) and,
+ *   for a role with `read:line_list`, its `line_list` (pseudonymised events, audited as
+ *   `line_list.read`); without that permission `line_list` is null and `line_list_withheld` says why;
  * - `POST /v1/alerts/:id/actions`: one lifecycle step, `{ type, …inputs, version? }` → the new alert.
  * Reading needs `read:aggregates`, acting `work:alerts` (officer, admin). An alert is inside a
  * jurisdiction when any commune of its area is covered (a commune officer sees the province
@@ -23,6 +33,35 @@ export interface AlertLifecycleRoutesDeps {
   store: AlertLifecycleStore;
   /** Province code of a commune code (the unit tables). */
   provinceOf: (commune: string) => string | undefined;
+  /** The series and line list of the detail; without it the detail has neither (both null). */
+  detail?: AlertDetailDeps | undefined;
+  /** Notifications of a step (the declared end of an outbreak), written in the step's transaction. */
+  notify?: TransitionNotifyDeps | undefined;
+}
+
+export interface AlertDetailDeps {
+  counts: Pick<CountStore, 'readCounts'>;
+  reader: AlertDetailReader;
+  /** Every line-list read is recorded as `line_list.read` before the rows are answered. */
+  audit: Pick<AuditStore, 'audit'>;
+  /** The communes of a province (the unit registry): a province alert's series sums them. */
+  communesOfProvince: (province: string) => readonly string[];
+}
+
+export interface TransitionNotifyDeps {
+  /** Subscribers, units and channels, read before the transaction opens. */
+  context: () => Promise<NoticeContext>;
+  /** storage/outbox.ts `enqueue`, on the transaction of the step. */
+  enqueue(tx: Queryable, notifications: readonly NewNotification[], at: Date): Promise<number>;
+  /** Wakes the outbox sender once the step committed. */
+  wake(): void;
+}
+
+/** The line list of the detail: at most {@link LINE_LIST_LIMIT} rows. */
+export interface AlertLineList {
+  rows: LineListRow[];
+  truncated: boolean;
+  limit: number;
 }
 
 /** Whether the jurisdiction covers the alert: any commune of its area, or its province. Mirrors the store's list filter. */
@@ -127,11 +166,65 @@ export function registerAlertLifecycleRoutes(app: FastifyInstance, deps: AlertLi
     return { alerts: page.alerts, next_cursor: page.nextCursor };
   });
 
+  /** The series and (with read:line_list, audited) the line list of the alert for this caller. */
+  const detailOf = async (p: Principal, alert: LifecycleAlert, clientAddress: string) => {
+    const d = deps.detail;
+    const mayList = permits(p.role, 'read:line_list');
+    const withheld = mayList
+      ? null
+      : {
+          permission: 'read:line_list' as const,
+          message: `the role ${p.role} may not read line lists (read:line_list) / vai trò ${p.role} không được xem danh sách ca bệnh (read:line_list)`,
+        };
+    if (d === undefined) return { series: null, line_list: null, line_list_withheld: withheld };
+    const plan = detailPlan(alert, d.communesOfProvince, (c) => coversCommune(p.jurisdiction, c, provinceOf));
+    const [counts, bands] = await Promise.all([
+      plan.communes.length === 0
+        ? Promise.resolve([])
+        : d.counts.readCounts({ syndromes: [plan.syndrome], communes: plan.communes, from: plan.from, to: plan.to }, plan.communes),
+      plan.bandArea === null
+        ? Promise.resolve([])
+        : d.reader.readSignalBands({
+            syndrome: plan.syndrome,
+            areaLevel: plan.bandArea.level,
+            areaCode: plan.bandArea.code,
+            from: plan.from,
+            to: plan.to,
+          }),
+    ]);
+    const series: AlertSeries = alertSeries(alert, plan, counts, bands);
+    if (!mayList) return { series, line_list: null, line_list_withheld: withheld };
+    const found = await d.reader.readLineList({
+      syndromes: plan.lineListSeries,
+      communes: plan.communes,
+      days: plan.lineListDays,
+      limit: LINE_LIST_LIMIT,
+    });
+    // Recorded before it is answered: a read the log lacks is never shown.
+    await d.audit.audit({
+      actor: p,
+      clientAddress,
+      action: 'line_list.read',
+      target: alert.id,
+      details: {
+        alert_id: alert.id,
+        series: plan.lineListSeries,
+        communes: plan.communes,
+        days: plan.lineListDays,
+        rows: found.rows.length,
+        truncated: found.truncated,
+      },
+    });
+    const line_list: AlertLineList = { rows: found.rows, truncated: found.truncated, limit: LINE_LIST_LIMIT };
+    return { series, line_list, line_list_withheld: null };
+  };
+
   app.get('/v1/alerts/:id', async (req) => {
     const p = await deps.authenticate(req);
     requirePermission(p, 'read:aggregates');
     const alert = await visibleAlert(p, idOf(req));
-    return { alert, allowed_actions: actionsFor(p, alert), steps: await store.steps(alert.id) };
+    const steps = await store.steps(alert.id);
+    return { alert, allowed_actions: actionsFor(p, alert), steps, ...(await detailOf(p, alert, req.ip)) };
   });
 
   app.post('/v1/alerts/:id/actions', async (req) => {
@@ -150,7 +243,19 @@ export function registerAlertLifecycleRoutes(app: FastifyInstance, deps: AlertLi
     if (!expected.success) throw invalid('VALIDATION_FAILED', expected.error, 'version');
     const action = lifecycleActionSchema.safeParse(rest);
     if (!action.success) throw invalid('VALIDATION_FAILED', action.error);
-    const next = await store.transition(alert.id, expected.data, action.data, { actor: p, clientAddress: req.ip });
+    // Only a step that notifies reads the subscribers (before the transaction: PGlite has one connection).
+    const notify = deps.notify;
+    const ctx = notify !== undefined && stepNoticeEvent({ action: action.data.type }) !== null ? await notify.context() : undefined;
+    let queued = 0;
+    const within =
+      notify === undefined || ctx === undefined
+        ? undefined
+        : async (tx: Queryable, stored: LifecycleAlert, step: Parameters<typeof transitionNotices>[1]) => {
+            const notices = transitionNotices(stored, step, ctx);
+            if (notices.length > 0) queued = await notify.enqueue(tx, notices, new Date(step.at));
+          };
+    const next = await store.transition(alert.id, expected.data, action.data, { actor: p, clientAddress: req.ip }, within);
+    if (queued > 0) notify?.wake();
     return { alert: next, allowed_actions: actionsFor(p, next) };
   });
 }

@@ -62,6 +62,7 @@ import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-set
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
 import type { ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue } from '../storage/outbox.ts';
+import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -465,7 +466,19 @@ export async function startPipeline(
         onRefusal,
       });
     }
-    registerAlertLifecycleRoutes(app, { authenticate: (req) => access.authenticator.authenticate(req), store: lifecycle, provinceOf });
+    registerAlertLifecycleRoutes(app, {
+      authenticate: (req) => access.authenticator.authenticate(req),
+      store: lifecycle,
+      provinceOf,
+      // The detail's series and audited line list; the declared end of an outbreak through the outbox.
+      detail: {
+        counts,
+        reader: createAlertDetailReader(store),
+        audit: access.audit,
+        communesOfProvince: (p) => units.byProvince(p).map((u) => u.code),
+      },
+      notify: { context: noticeContext, enqueue, wake: () => sender.wake() },
+    });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());
     const metricsApp = config.EWS_METRICS_PORT === undefined ? undefined : createMetricsServer({ logger: log, metrics });

@@ -87,9 +87,17 @@ export interface AlertLifecycleStore {
   /**
    * One lifecycle action on the alert locked FOR UPDATE: NOT_FOUND; CONFLICT when
    * `expectedVersion` is given and stale; TRANSITION_FORBIDDEN (409) naming the allowed
-   * actions. The new version, the step and the audit row `alert.<action>` commit together.
+   * actions. The new version, the step and the audit row `alert.<action>` commit together;
+   * `within` runs in that transaction after them, with the alert as stored and its step (the
+   * outbox's notifications of this version: persisted with the step, or not at all).
    */
-  transition(id: string, expectedVersion: number | undefined, action: LifecycleAction, by: AuditContext): Promise<LifecycleAlert>;
+  transition(
+    id: string,
+    expectedVersion: number | undefined,
+    action: LifecycleAction,
+    by: AuditContext,
+    within?: (tx: Queryable, alert: LifecycleAlert, step: LifecycleStep) => Promise<void>,
+  ): Promise<LifecycleAlert>;
 }
 
 export interface AlertLifecycleStoreDeps {
@@ -357,7 +365,7 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
       return rows.map(toStep);
     },
 
-    transition: (id, expectedVersion, action, by) =>
+    transition: (id, expectedVersion, action, by, within) =>
       db.transaction(async (tx) => {
         const row = await one(tx, id, true);
         if (row === undefined) throw notFound(id);
@@ -385,7 +393,9 @@ export function createAlertLifecycleStore(deps: AlertLifecycleStoreDeps): AlertL
           },
           now,
         );
-        return toAlert(rows[0]);
+        const stored = toAlert(rows[0]);
+        await within?.(tx, stored, s);
+        return stored;
       }),
   };
 }

@@ -124,8 +124,8 @@ describe('each event has its own subject and lead', () => {
       '[Escalated - RED alert not acknowledged]',
       'not acknowledged within 3 h; escalated to the province head.',
     ],
-    ['outbreak_ended', { declared_by: 'BS. Nguyễn Văn An' }, 'vi', '[Công bố hết dịch]', 'Đã công bố hết dịch cho cảnh báo này.'],
-    ['outbreak_ended', {}, 'en', '[Outbreak end declared]', 'The end of the outbreak behind this alert has been declared.'],
+    ['outbreak_ended', { declared_by: 'BS. Nguyễn Văn An' }, 'vi', '[Đã công bố kết thúc dịch]', 'Đã công bố kết thúc dịch'],
+    ['outbreak_ended', {}, 'en', '[Outbreak declared over]', 'Outbreak declared over: the outbreak behind this alert has ended.'],
   ];
   it.each(cases)('%s %j (%s)', (event, over, lang, subject, lead) => {
     const m = renderAlertMessage(input({ event, ...over }), lang, BASE);
@@ -142,6 +142,8 @@ describe('each event has its own subject and lead', () => {
     );
     expect(m.text).toContain('Người công bố: BS. Nguyễn Văn An\n');
     expect(m.text).toContain('Ghi chú: Không ghi nhận ca mới sau 2 thời kỳ ủ bệnh\n');
+    expect(m.text).toMatch(/Công bố lúc \d\d:\d\d ngày/);
+    expect(m.text).not.toContain('Cập nhật lúc');
   });
 });
 
