@@ -165,13 +165,45 @@
     return section('detail-steps', ['Các bước xử lý', 'Steps'], body);
   }
 
-  function lineList(rows) {
-    if (!Array.isArray(rows)) return null;
-    if (rows.length === 0)
-      return section('detail-line-list', ['Danh sách ca', 'Line list'], el('p', { class: 'muted', text: 'Không có ca · No cases' }));
-    const keys = [...new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : [])))].slice(0, 20);
-    const cell = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    const body = el(
+  /** Columns of the line list (GET /v1/alerts/:id `line_list.rows`), in this order, with their labels. */
+  const LINE_LIST_COLUMNS = [
+    ['day', 'Ngày', 'Day'],
+    ['occurred_at', 'Thời điểm', 'Occurred'],
+    ['commune_code', 'Xã/phường', 'Commune'],
+    ['hospital_id', 'Bệnh viện', 'Hospital'],
+    ['patient_key', 'Mã bệnh nhân (bí danh)', 'Patient (pseudonym)'],
+    ['sex', 'Giới', 'Sex'],
+    ['age_years', 'Tuổi', 'Age'],
+    ['setting', 'Nơi khám', 'Setting'],
+    ['diagnoses', 'Chẩn đoán', 'Diagnoses'],
+    ['temperature_c', 'Nhiệt độ °C', 'Temp. °C'],
+    ['test_code', 'Xét nghiệm', 'Test'],
+    ['result', 'Kết quả', 'Result'],
+    ['syndromes', 'Hội chứng', 'Syndromes'],
+  ];
+
+  /**
+   * The pseudonymised line list: `{rows, truncated, limit}`, or null with `withheld` saying why
+   * (a role without read:line_list). Columns in a fixed order; a key the page does not know
+   * yet is shown after them rather than dropped.
+   */
+  function lineList(list, withheld) {
+    const title = ['Danh sách ca (bí danh)', 'Line list (pseudonymised)'];
+    if (list === null || list === undefined || !Array.isArray(list.rows)) {
+      if (!withheld || typeof withheld !== 'object') return null;
+      return section('detail-line-list', title, el('p', { id: 'line-list-withheld', class: 'muted', text: String(withheld.message ?? '') }));
+    }
+    const rows = list.rows;
+    if (rows.length === 0) return section('detail-line-list', title, el('p', { class: 'muted', text: 'Không có ca · No cases' }));
+    const known = new Set(LINE_LIST_COLUMNS.map(([k]) => k));
+    const present = new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : [])));
+    const columns = [
+      ...LINE_LIST_COLUMNS.filter(([k]) => present.has(k)),
+      ...[...present].filter((k) => !known.has(k)).map((k) => [k, k, '']),
+    ].slice(0, 20);
+    const cell = (v) =>
+      v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const table = el(
       'table',
       { id: 'line-list', class: 'detail-table' },
       el(
@@ -180,7 +212,7 @@
         el(
           'tr',
           {},
-          keys.map((k) => el('th', { scope: 'col', text: k })),
+          columns.map(([k, vi, en]) => el('th', { scope: 'col', 'data-key': k }, en ? bi(vi, en) : vi)),
         ),
       ),
       el(
@@ -190,12 +222,19 @@
           el(
             'tr',
             {},
-            keys.map((k) => el('td', { text: cell(r && r[k]) })),
+            columns.map(([k]) => el('td', { text: cell(r && r[k]) })),
           ),
         ),
       ),
     );
-    return section('detail-line-list', ['Danh sách ca', 'Line list'], el('div', { class: 'scroll' }, body));
+    const note = list.truncated
+      ? el('p', {
+          id: 'line-list-truncated',
+          class: 'muted',
+          text: `Chỉ hiện ${rows.length} ca đầu (tối đa ${list.limit}) · Only the first ${rows.length} cases shown (at most ${list.limit})`,
+        })
+      : null;
+    return section('detail-line-list', title, note, el('div', { class: 'scroll' }, table));
   }
 
   function section(id, [vi, en], ...content) {
@@ -386,7 +425,7 @@
               ['Chuỗi của cảnh báo', 'Alert series'],
               el('p', { class: 'muted', text: 'Không có số liệu · No data' }),
             ),
-      lineList(body.line_list),
+      lineList(body.line_list, body.line_list_withheld),
       steps(Array.isArray(body.steps) ? body.steps : []),
     ];
     container.replaceChildren(...parts.filter((x) => x !== null));

@@ -173,37 +173,21 @@ describe.runIf(browserAvailable)('alert inbox in a real browser', () => {
     expect(violations).toEqual([]);
   }, 90_000);
 
-  it('draws the series and the line list when the detail answers them', async () => {
-    // GET /v1/alerts/:id gains `series` and `line_list` in another change; until then the real
-    // answer is extended here with the real series of the alert's commune (GET /v1/series),
-    // to see the page draw what that answer will carry.
-    const real = (
-      await p.app.inject({
-        url: '/v1/series?syndrome=dengue&commune=09187&days=14',
-        headers: { authorization: `Bearer ${(await p.access.users.issueToken('bn.officer')).token}` },
-      })
-    ).json<{ points: { date: string; count: number; expected: number | null; threshold: number | null }[] }>();
-    const series = {
-      syndrome: 'dengue',
-      area: '09187',
-      days: real.points.map((x) => x.date),
-      observed: real.points.map((x) => x.count),
-      expected: real.points.map((x) => x.expected),
-      upperbound: real.points.map((x) => x.threshold),
-    };
-    const line_list = [
-      { day: '2026-11-20', age_group: '15-24', sex: 'F', diagnosis: 'A90' },
-      { day: '2026-11-20', age_group: '25-49', sex: 'M', diagnosis: 'A90' },
-    ];
+  it("draws the alert's series and its pseudonymised line list from the real detail answer", async () => {
+    const token = (await p.access.users.issueToken('bn.officer')).token;
+    const detail = (await p.app.inject({ url: `/v1/alerts/${alertId}`, headers: { authorization: `Bearer ${token}` } })).json<{
+      series: { days: string[]; observed: number[]; upperbound: (number | null)[] };
+      line_list: { rows: { patient_key: string }[]; truncated: boolean };
+    }>();
+    const { series } = detail;
+    expect(series.days.at(-1)).toBe('2026-11-20');
+    // 9 dengue encounters and 6 positive dengue tests in 09187 on the alert's day.
+    expect(detail.line_list.rows).toHaveLength(15);
     const { page, errors, violations } = await signedIn('bn.officer');
-    await page.route(`**/v1/alerts/${alertId}`, async (route) => {
-      const answer = await route.fetch();
-      route.fulfill({ response: answer, json: { ...((await answer.json()) as object), series, line_list } }).catch(() => undefined);
-    });
     await page.locator(`#inbox tbody tr[data-id="${alertId}"] a`).click();
     const chart = page.locator('#alert-chart svg');
     await chart.waitFor({ timeout: 10_000 });
-    expect(await chart.locator('rect.bar').count()).toBe(series.observed.filter((v) => v !== null).length);
+    expect(await chart.locator('rect.bar').count()).toBe(series.observed.length);
     // The spike day is above its upper bound: drawn as such.
     expect(await chart.locator('rect.bar.over').getAttribute('data-day')).toBe('2026-11-20');
     // Bars stand on the axis, the spike the tallest of them.
@@ -217,11 +201,31 @@ describe.runIf(browserAvailable)('alert inbox in a real browser', () => {
     expect(new Set(boxes.map((b) => Math.round(b.y + b.height))).size).toBe(1);
     for (const b of boxes.slice(0, -1)) expect(b.height).toBeLessThan(spike.height);
     expect(await chart.locator('path.upper').count()).toBe(1);
-    expect(await chart.locator('path.expected').count()).toBe(1);
-    expect(await page.locator('#line-list tbody tr').count()).toBe(2);
-    expect(await page.locator('#line-list thead').textContent()).toContain('age_group');
+    // The line list: one row per event, the pseudonym shown, never a raw patient id.
+    expect(await page.locator('#line-list tbody tr').count()).toBe(15);
+    expect(await page.locator('#line-list thead th[data-key="patient_key"]').count()).toBe(1);
+    const listText = (await page.locator('#line-list').textContent()) ?? '';
+    expect(listText).toContain(detail.line_list.rows[0]!.patient_key);
+    expect(listText).not.toContain("PATIENT-123");
     await page.locator('#detail-series').scrollIntoViewIfNeeded();
     await page.screenshot({ path: '/tmp/inbox-series.png', fullPage: true });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('a data manager sees the series but the line list is withheld, with the reason', async () => {
+    await p.access.users.add({
+      username: 'bn.data',
+      role: 'data_manager',
+      jurisdiction: { level: 'province', province: '24' },
+      passwordHash: await hashPassword(PASSWORD),
+    });
+    const { page, errors, violations } = await signedIn('bn.data');
+    await page.locator(`#inbox tbody tr[data-id="${alertId}"] a`).click();
+    await page.locator('#alert-chart svg').waitFor({ timeout: 10_000 });
+    await page.locator('#line-list-withheld').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#line-list-withheld').textContent()).toMatch(/read:line_list/);
+    expect(await page.locator('#line-list').count()).toBe(0);
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
   }, 60_000);
