@@ -55,7 +55,7 @@ import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
 import { createEscalator, type Escalator } from '../alerts/escalator.ts';
-import { mergeSubscribers, parseOfficersFile, subscriberFromUser } from '../alerts/officers-file.ts';
+import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
 import type { ChannelKind } from '../alerts/routing.ts';
@@ -231,10 +231,7 @@ export async function startPipeline(
       },
     });
     const noticeContext = async () => ({
-      subscribers: mergeSubscribers(
-        officersFromFile,
-        (await access.users.list()).map((u) => subscriberFromUser(u)).filter((x) => x !== undefined),
-      ),
+      subscribers: await storeSubscribers(access, officersFromFile),
       provinceOf,
       units,
       channels: Object.keys(channels) as ChannelKind[],
@@ -517,6 +514,22 @@ function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }
   return singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
+}
+
+/**
+ * The subscribers of now: the officers file and the store's users with their stored
+ * subscriptions, read afresh for each batch so that a change takes effect without a restart.
+ */
+async function storeSubscribers(access: Access, fromFile: readonly Subscriber[]): Promise<Subscriber[]> {
+  const [users, subscriptions] = await Promise.all([access.users.list(), access.users.subscriptions()]);
+  const fromUsers = users.map((u) => {
+    const s = subscriptions.get(u.username);
+    return subscriberFromUser(u, s && userSubscriptionOf(s));
+  });
+  return mergeSubscribers(
+    fromFile,
+    fromUsers.filter((x) => x !== undefined),
+  );
 }
 
 /** The officers file's text; a file that cannot be read stops start-up naming it. */
