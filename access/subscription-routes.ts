@@ -21,12 +21,14 @@ export interface SubscriptionRouteDeps {
 /** A change of subscription as PUT takes it: every field optional, unknown fields refused. */
 export const subscriptionChangeSchema = z
   .strictObject({
-    syndromes: z.union(
-      [
-        z.literal('all'),
-        z.array(z.enum(SYNDROME_IDS as [string, ...string[]], { message: `must be one of ${SYNDROME_IDS.join(', ')}` })).max(100),
-      ],
-      { message: `must be "all" or a list of syndromes (${SYNDROME_IDS.join(', ')}) / "all" hoặc danh sách hội chứng` },
+    // "all" is stored as the empty list: both mean every syndrome.
+    syndromes: z.preprocess(
+      (v) => (v === 'all' ? [] : v),
+      z
+        .array(z.enum(SYNDROME_IDS as [string, ...string[]], { message: `must be one of ${SYNDROME_IDS.join(', ')}` }), {
+          message: 'must be "all" or a list of syndromes / "all" hoặc danh sách hội chứng',
+        })
+        .max(100),
     ),
     min_level: z.enum(['yellow', 'red'], { message: 'must be "yellow" or "red" / phải là "yellow" hoặc "red"' }),
     channels: z
@@ -89,7 +91,7 @@ export function applySubscriptionChange(
       { details: [{ field: 'head', message: 'is set by an administrator' }] },
     );
   const next: SubscriptionInput = {
-    syndromes: c.syndromes === undefined ? current.syndromes : c.syndromes === 'all' ? [] : [...new Set(c.syndromes)],
+    syndromes: c.syndromes === undefined ? current.syndromes : [...new Set(c.syndromes)],
     minLevel: c.min_level ?? current.minLevel,
     channels: c.channels ?? current.channels,
     webhookUrl: c.webhook_url === undefined ? current.webhookUrl : c.webhook_url,
