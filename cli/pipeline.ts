@@ -58,8 +58,8 @@ import { createEscalator, type Escalator } from '../alerts/escalator.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
-import type { ChannelKind } from '../alerts/routing.ts';
-import { createOutboxStore, enqueue } from '../storage/outbox.ts';
+import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
+import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -122,6 +122,8 @@ export async function startPipeline(
     scrub?: boolean;
     /** Who sends a read request; default the access room's authenticator. */
     authenticate?: Authenticate;
+    /** Each batch's notifications as routed: queued, and those for channels not configured (the demo prints them). */
+    onRouted?: (queued: readonly NewNotification[], unconfigured: readonly NewNotification[]) => void;
   },
 ): Promise<Pipeline> {
   const { log, clock } = deps;
@@ -225,7 +227,17 @@ export async function startPipeline(
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       provinceOf,
       notify: {
-        notices: async (changes) => noticesOf(changes, await noticeContext()),
+        notices: async (changes) => {
+          const ctx = await noticeContext();
+          const rows = noticesOf(changes, ctx);
+          // Who would hear of it on a channel this process has not configured (e.g. the demo without SMTP): told, never queued.
+          const unsent = noticesOf(changes, { ...ctx, channels: CHANNELS, globalWebhookUrl: undefined }).filter(
+            (r) => !ctx.channels.includes(r.channel),
+          );
+          reportRouted(log, rows, unsent);
+          deps.onRouted?.(rows, unsent);
+          return rows;
+        },
         enqueue,
         wake: () => sender.wake(),
       },
@@ -514,6 +526,13 @@ function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }
   return singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
+}
+
+/** One info line per routed notification: who hears of which alert on which channel (or would, once it is configured). */
+function reportRouted(log: Logger, queued: readonly NewNotification[], unconfigured: readonly NewNotification[]): void {
+  const fields = (r: NewNotification) => ({ alert_id: r.alertId, event: r.event, recipient: r.recipient, channel: r.channel });
+  for (const r of queued) log.info(fields(r), 'notification routed');
+  for (const r of unconfigured) log.info(fields(r), 'notification not routed: channel not configured');
 }
 
 /**
