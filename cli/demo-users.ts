@@ -111,7 +111,7 @@ export async function createDemoUsers(
       });
       if (u.subscription) await access.users.setSubscription(u.username, u.subscription);
       lines.push(
-        `  ${u.username.padEnd(12)} ${u.role.padEnd(15)} ${u.what}${u.subscription ? `\n${' '.repeat(30)}${subscriptionText(u)}` : ''}`,
+        `  ${u.username.padEnd(12)} ${u.role.padEnd(15)} ${u.what}${u.subscription ? `\n${' '.repeat(31)}${subscriptionText(u)}` : ''}`,
       );
     } catch (err) {
       if (!isAppError(err) || err.code !== 'CONFLICT') throw err;
