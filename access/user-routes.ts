@@ -6,6 +6,7 @@ import type { User, UserStore } from '../storage/users.ts';
 import type { Authenticator } from './authenticate.ts';
 import { jurisdictionProblems, type KnownUnits } from './jurisdiction-check.ts';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
+import { registerSubscriptionRoutes } from './subscription-routes.ts';
 
 export interface UserRouteDeps {
   authenticator: Authenticator;
@@ -53,9 +54,11 @@ export async function prepareNewUser(body: unknown, units: KnownUnits) {
 /**
  * The users admin API (permission `admin:users`: EWS_ADMIN_TOKEN or an admin user). Every
  * change is audited with the caller and their address. A token or a generated password is
- * in the answer once and nowhere else.
+ * in the answer once and nowhere else. With them, the subscriptions (own and, for admins,
+ * anyone's: access/subscription-routes.ts).
  */
 export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
+  registerSubscriptionRoutes(app, { authenticator: deps.authenticator, users: deps.users });
   void app.register((admin, _options, registered) => {
     admin.addHook('onRequest', deps.authenticator.requirePermission('admin:users'));
     const by = async (req: FastifyRequest): Promise<AuditContext> => ({

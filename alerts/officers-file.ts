@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { failDataFile, parseDataFile } from './data-file.ts';
 import { jurisdictionSchema, ROLES, type Jurisdiction, type Lang, type Role } from '../schemas/access.ts';
 import type { AlertLevel } from '../schemas/alert-lifecycle.ts';
+import type { SubscriptionChannel, SubscriptionInput } from '../storage/subscriptions.ts';
 
 /** Where a subscriber is reached: an e-mail address, a phone number for SMS, a webhook URL. */
 export interface SubscriberChannels {
@@ -122,39 +123,62 @@ export interface StoreUser {
   readonly disabledAt: string | null;
 }
 
-/** What a user of the store subscribes to, beyond their profile; officers get the defaults. */
+/** What a user of the store subscribes to, beyond their profile; officers without one get the defaults. */
 export interface UserSubscription {
+  /** Default every syndrome; an empty list is every syndrome too (as stored). */
   readonly syndromes?: 'all' | readonly string[] | undefined;
   /** Default yellow. */
   readonly minLevel?: AlertLevel | undefined;
-  readonly webhook?: string | undefined;
+  /** The channels to use; default every one the user has an address for. */
+  readonly channels?: readonly SubscriptionChannel[] | undefined;
+  readonly webhook?: string | null | undefined;
   readonly head?: boolean | undefined;
+  /** Default true; false: notified of nothing. */
+  readonly active?: boolean | undefined;
+}
+
+/** A subscription as storage/subscriptions.ts keeps it, as {@link subscriberFromUser} takes it. */
+export function userSubscriptionOf(s: SubscriptionInput): UserSubscription {
+  return {
+    syndromes: s.syndromes.length === 0 ? 'all' : s.syndromes,
+    minLevel: s.minLevel,
+    channels: s.channels,
+    webhook: s.webhookUrl,
+    head: s.head,
+    active: s.active,
+  };
 }
 
 /**
  * A user of the operational store as a subscriber: officers subscribe by default (every
- * syndrome, from yellow, on their e-mail and phone), other roles only with a `subscription`.
- * Undefined for a disabled user, a non-officer without a subscription, or no channel at all.
+ * syndrome, from yellow, on their e-mail and phone), other roles only with a `subscription`
+ * (a stored one, storage/subscriptions.ts), which also narrows an officer's. Undefined for a
+ * disabled user, a non-officer without a subscription, an inactive subscription, or no
+ * channel with an address (e.g. SMS chosen but no phone).
  */
 export function subscriberFromUser(user: StoreUser, subscription?: UserSubscription): Subscriber | undefined {
   if (user.disabledAt !== null) return undefined;
   if (user.role !== 'officer' && subscription === undefined) return undefined;
+  if (subscription?.active === false) return undefined;
+  const wanted = (c: SubscriptionChannel) => subscription?.channels === undefined || subscription.channels.includes(c);
+  const webhook = subscription?.webhook ?? null;
   const channels: SubscriberChannels = {
-    ...(user.email !== null ? { email: user.email } : {}),
-    ...(user.phone !== null ? { phone: user.phone } : {}),
-    ...(subscription?.webhook !== undefined ? { webhook: subscription.webhook } : {}),
+    ...(user.email !== null && wanted('email') ? { email: user.email } : {}),
+    ...(user.phone !== null && wanted('sms') ? { phone: user.phone } : {}),
+    ...(webhook !== null && wanted('webhook') ? { webhook } : {}),
   };
   if (channels.email === undefined && channels.phone === undefined && channels.webhook === undefined) return undefined;
+  const syndromes = subscription?.syndromes ?? 'all';
   return {
     username: user.username,
     name: user.username,
     role: user.role,
     jurisdiction: user.jurisdiction,
-    syndromes: subscription?.syndromes ?? 'all',
+    syndromes: syndromes !== 'all' && syndromes.length === 0 ? 'all' : syndromes,
     minLevel: subscription?.minLevel ?? 'yellow',
     channels,
     lang: user.lang,
-    head: subscription?.head ?? false,
+    head: (subscription?.head ?? false) && user.jurisdiction.level !== 'communes',
   };
 }
 

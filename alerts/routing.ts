@@ -7,6 +7,8 @@
  *   province is theirs (a cluster reaching into their province counts); national officers always.
  * - By subscription: the alert's syndrome family among their syndromes (or `all`), and the
  *   alert's level at least their minimum level (a red-only subscriber hears of red alerts).
+ *   Both come from the officers file's entry or the user's stored subscription
+ *   (storage/subscriptions.ts, through officers-file.ts subscriberFromUser).
  * - Escalation (`escalated`, an unacknowledged red alert one level up): the heads whose
  *   jurisdiction covers the alert's province, whatever their syndromes and minimum level.
  */

@@ -8,7 +8,7 @@ import { UsageError } from './usage.ts';
 export function adminApiCaller(base: string, config: Readonly<Pick<Config, 'EWS_ADMIN_TOKEN'>>) {
   const token = config.EWS_ADMIN_TOKEN;
   if (!token) throw new UsageError('--url needs EWS_ADMIN_TOKEN, the admin token of that service / cần EWS_ADMIN_TOKEN');
-  return async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  return async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(new URL(path, base), {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },

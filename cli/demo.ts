@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig } from './config.ts';
 import { startPipeline } from './pipeline.ts';
-import { createDemoUsers } from './demo-users.ts';
+import { createDemoUsers, routedLines } from './demo-users.ts';
 import { printAlertLine } from './alert-line.ts';
 import { onShutdown } from './signals.ts';
 import { UsageError } from './usage.ts';
@@ -15,6 +15,7 @@ import { createAcceleratedClock, systemClock } from '../platform/clock.ts';
 import { dayString } from '../processors/count/window.ts';
 import type { AlertChange } from '../alerts/alert-service.ts';
 import type { Alert } from '../schemas/alerts.ts';
+import type { NewNotification } from '../storage/outbox.ts';
 import { createRng } from '../simulator/random.ts';
 import { simulatedHospitals, type SimUnit } from '../simulator/model.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -115,7 +116,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   const clock = createAcceleratedClock(localMidnight(o.start), 0);
   try {
     // Sessions and the audit log run on real time: the simulated clock races through days.
-    const pipeline = await startPipeline(config, { log, clock, accessClock: systemClock, cronSchedule: false });
+    // Who each alert reaches (the demo officers' subscriptions): printed with the alert lines.
+    const routedOut = o.untilAlert ? process.stderr : process.stdout;
+    const onRouted = (queued: readonly NewNotification[], unsent: readonly NewNotification[]) => {
+      for (const line of routedLines(queued, unsent)) routedOut.write(`${line}\n`);
+    };
+    const pipeline = await startPipeline(config, { log, clock, accessClock: systemClock, cronSchedule: false, onRouted });
     try {
       say(`syndromic-ews demo — dashboard / bảng điều khiển: ${pipeline.url}/`);
       say(`data: ${dataDir}`);

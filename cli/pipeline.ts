@@ -57,11 +57,11 @@ import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
 import { createEscalator, type Escalator } from '../alerts/escalator.ts';
-import { mergeSubscribers, parseOfficersFile, subscriberFromUser } from '../alerts/officers-file.ts';
+import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
-import type { ChannelKind } from '../alerts/routing.ts';
-import { createOutboxStore, enqueue } from '../storage/outbox.ts';
+import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
+import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
 
 export interface Pipeline {
@@ -125,6 +125,8 @@ export async function startPipeline(
     scrub?: boolean;
     /** Who sends a read request; default the access room's authenticator. */
     authenticate?: Authenticate;
+    /** Each batch's notifications as routed: queued, and those for channels not configured (the demo prints them). */
+    onRouted?: (queued: readonly NewNotification[], unconfigured: readonly NewNotification[]) => void;
   },
 ): Promise<Pipeline> {
   const { log, clock } = deps;
@@ -228,16 +230,23 @@ export async function startPipeline(
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       provinceOf,
       notify: {
-        notices: async (changes) => noticesOf(changes, await noticeContext()),
+        notices: async (changes) => {
+          const ctx = await noticeContext();
+          const rows = noticesOf(changes, ctx);
+          // Who would hear of it on a channel this process has not configured (e.g. the demo without SMTP): told, never queued.
+          const unsent = noticesOf(changes, { ...ctx, channels: CHANNELS, globalWebhookUrl: undefined }).filter(
+            (r) => !ctx.channels.includes(r.channel),
+          );
+          reportRouted(log, rows, unsent);
+          deps.onRouted?.(rows, unsent);
+          return rows;
+        },
         enqueue,
         wake: () => sender.wake(),
       },
     });
     const noticeContext = async () => ({
-      subscribers: mergeSubscribers(
-        officersFromFile,
-        (await access.users.list()).map((u) => subscriberFromUser(u)).filter((x) => x !== undefined),
-      ),
+      subscribers: await storeSubscribers(access, officersFromFile),
       provinceOf,
       units,
       channels: Object.keys(channels) as ChannelKind[],
@@ -543,6 +552,29 @@ function pseudonymKey(config: Readonly<Config>, log: Logger): PseudonymKeyRing {
     log.warn({ file }, 'EWS_PSEUDONYM_KEY is not set: created a random key for this data directory (set the provincial key in production)');
   }
   return singleKeyRing(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
+}
+
+/** One info line per routed notification: who hears of which alert on which channel (or would, once it is configured). */
+function reportRouted(log: Logger, queued: readonly NewNotification[], unconfigured: readonly NewNotification[]): void {
+  const fields = (r: NewNotification) => ({ alert_id: r.alertId, event: r.event, recipient: r.recipient, channel: r.channel });
+  for (const r of queued) log.info(fields(r), 'notification routed');
+  for (const r of unconfigured) log.info(fields(r), 'notification not routed: channel not configured');
+}
+
+/**
+ * The subscribers of now: the officers file and the store's users with their stored
+ * subscriptions, read afresh for each batch so that a change takes effect without a restart.
+ */
+async function storeSubscribers(access: Access, fromFile: readonly Subscriber[]): Promise<Subscriber[]> {
+  const [users, subscriptions] = await Promise.all([access.users.list(), access.users.subscriptions()]);
+  const fromUsers = users.map((u) => {
+    const s = subscriptions.get(u.username);
+    return subscriberFromUser(u, s && userSubscriptionOf(s));
+  });
+  return mergeSubscribers(
+    fromFile,
+    fromUsers.filter((x) => x !== undefined),
+  );
 }
 
 /** The officers file's text; a file that cannot be read stops start-up naming it. */

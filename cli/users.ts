@@ -11,10 +11,18 @@ import type { KnownUnits } from '../access/jurisdiction-check.ts';
 import { generatePassword, hashPassword, passwordProblem } from '../access/passwords.ts';
 import { UsageError } from './usage.ts';
 import { adminApiCaller } from './admin-api.ts';
+import {
+  applySubscriptionChange,
+  defaultSubscription,
+  subscriptionChangeSchema,
+  wireSubscription,
+  type WireSubscription,
+} from '../access/subscription-routes.ts';
+import { userNotFound } from '../storage/subscriptions.ts';
 
 const HELP = `ews users — people who sign in, their roles, jurisdictions and API tokens / người dùng, vai trò, địa bàn và mã API
 
-Usage / Cách dùng: ews users add|list|token|disable|passwd … [--data-dir DIR | --url http://host:port]
+Usage / Cách dùng: ews users add|list|token|disable|passwd|subscribe … [--data-dir DIR | --url http://host:port]
 
   ews users add USERNAME --role officer|epidemiologist|data_manager|admin
                 [--province CODE | --communes C1,C2] [--email E] [--phone P] [--lang vi|en] [--password-stdin]
@@ -30,6 +38,12 @@ Usage / Cách dùng: ews users add|list|token|disable|passwd … [--data-dir DIR
   ews users passwd USERNAME [--password-stdin]
       set a new password (generated and printed once without --password-stdin); ends the
       user's sessions / đặt mật khẩu mới
+  ews users subscribe USERNAME [--syndromes dengue,measles_rubella|all] [--min-level yellow|red]
+                [--channels email,sms,webhook] [--webhook-url URL] [--off]
+      what the user is notified of (stored; takes effect with the next alert, no restart);
+      options not given keep their value (the default: an officer hears of every syndrome
+      from yellow on their e-mail and phone); --off stops their notifications, without it
+      they are on. Prints the subscription / đăng ký nhận cảnh báo: hội chứng, mức tối thiểu, kênh
 
 Where / Ở đâu:
   (default)         the operational store of a STOPPED data directory (PGlite in EWS_DATA_DIR/pg),
@@ -38,7 +52,7 @@ Where / Ở đâu:
   --url URL         a running service's admin API (/v1/admin/users), with EWS_ADMIN_TOKEN
   -h, --help        this text (also: ews users add --help)`;
 
-const ACTIONS = ['add', 'list', 'token', 'disable', 'passwd'] as const;
+const ACTIONS = ['add', 'list', 'token', 'disable', 'passwd', 'subscribe'] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface Target {
@@ -47,6 +61,7 @@ interface Target {
   token(username: string): Promise<{ user: WireUser; token: string }>;
   disable(username: string): Promise<{ user: WireUser }>;
   passwd(username: string, password: string | undefined): Promise<{ user: WireUser; password?: string }>;
+  subscribe(username: string, change: Record<string, unknown>): Promise<{ subscription: WireSubscription }>;
   close(): Promise<void>;
 }
 
@@ -66,6 +81,11 @@ export async function runUsers(argv: string[]): Promise<number> {
       lang: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       json: { type: 'boolean' },
+      syndromes: { type: 'string' },
+      'min-level': { type: 'string' },
+      channels: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      off: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -105,6 +125,8 @@ export async function runUsers(argv: string[]): Promise<number> {
     }
   }
 
+  const change = action === 'subscribe' ? subscriptionChange(values) : undefined;
+
   const target = url ? apiTarget(url, config) : await storeTarget(config, values['data-dir']);
   if (typeof target === 'number') return target;
   try {
@@ -133,14 +155,53 @@ export async function runUsers(argv: string[]): Promise<number> {
           'password / mật khẩu',
         );
       }
+      case 'subscribe': {
+        const r = await target.subscribe(username!, change!);
+        process.stderr.write(`user ${username} subscription stored / đã lưu đăng ký nhận cảnh báo\n`);
+        process.stdout.write(`${JSON.stringify(r.subscription)}\n`);
+        return 0;
+      }
     }
   } catch (err) {
+    // Checked against the user (a channel needs its address): a usage error, options named.
+    if (isAppError(err) && err.code === 'VALIDATION_FAILED') throw new UsageError(usageOfIssues(err.details));
     if (!isAppError(err) || (err.code !== 'NOT_FOUND' && err.code !== 'CONFLICT')) throw err;
     process.stderr.write(`ews users: ${err.message}\n`);
     return 1;
   } finally {
     await target.close();
   }
+}
+
+/** The subscription change of `ews users subscribe`'s options (the API's PUT body), checked as the service checks it. */
+function subscriptionChange(values: {
+  syndromes?: string | undefined;
+  'min-level'?: string | undefined;
+  channels?: string | undefined;
+  'webhook-url'?: string | undefined;
+  off?: boolean | undefined;
+}): Record<string, unknown> {
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+  const change: Record<string, unknown> = {
+    ...(values.syndromes !== undefined ? { syndromes: values.syndromes.trim() === 'all' ? 'all' : list(values.syndromes) } : {}),
+    ...(values['min-level'] !== undefined ? { min_level: values['min-level'] } : {}),
+    ...(values.channels !== undefined ? { channels: list(values.channels) } : {}),
+    ...(values['webhook-url'] !== undefined ? { webhook_url: values['webhook-url'] } : {}),
+    active: !(values.off ?? false),
+  };
+  const parsed = subscriptionChangeSchema.safeParse(change);
+  if (!parsed.success)
+    throw new UsageError(usageOfIssues(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }))));
+  return change;
+}
+
+function usageOfIssues(details: unknown): string {
+  const issues = (Array.isArray(details) ? details : []) as { field: string; message: string }[];
+  return issues.map((i) => `${optionOf(i.field)} ${i.message}`).join('; ');
 }
 
 /** The unit registry of the configuration (EWS_UNITS_CSV or the bundled one), as jurisdiction checks ask it. */
@@ -155,6 +216,10 @@ function optionOf(field: string): string {
   if (field === 'jurisdiction.province') return '--province';
   if (field.startsWith('jurisdiction.communes')) return '--communes';
   if (field === 'password') return '--password-stdin';
+  if (field.startsWith('syndromes')) return '--syndromes';
+  if (field.startsWith('channels')) return '--channels';
+  if (field === 'min_level') return '--min-level';
+  if (field === 'webhook_url') return '--webhook-url';
   return field ? `--${field}` : '';
 }
 
@@ -225,6 +290,13 @@ async function storeTarget(config: Readonly<Config>, dataDir: string | undefined
       const user = await users.setPassword(username, await hashPassword(plain), by);
       return { user: wireUser(user), ...(password === undefined ? { password: plain } : {}) };
     },
+    async subscribe(username, change) {
+      const user = await users.get(username);
+      if (!user) throw userNotFound(username);
+      const current = (await users.subscription(username)) ?? defaultSubscription(user);
+      const next = applySubscriptionChange(user, current, change, { mayNameHead: true });
+      return { subscription: wireSubscription(user, await users.setSubscription(username, next, by)) };
+    },
     close: () => store.close(),
   };
 }
@@ -238,6 +310,7 @@ function apiTarget(base: string, config: Readonly<Config>): Target {
     token: (u) => call('POST', at(u, 'token')),
     disable: (u) => call('POST', at(u, 'disable')),
     passwd: (u, password) => call('POST', at(u, 'password'), password === undefined ? {} : { password }),
+    subscribe: (u, change) => call('PUT', at(u, 'subscription'), change),
     close: () => Promise.resolve(),
   };
 }

@@ -4,6 +4,7 @@ import { sqlState, UNIQUE_VIOLATION, type OperationalStore, type Queryable } fro
 import { generateToken, hashToken, tokenPrefix } from '../platform/secret-tokens.ts';
 import type { Jurisdiction, Lang, Role } from '../schemas/access.ts';
 import { SYSTEM_ACTOR, writeAudit, type AuditContext } from './audit.ts';
+import { createSubscriptionStore, userNotFound, type SubscriptionStore } from './subscriptions.ts';
 
 /** Visible prefix of every user API token. */
 export const USER_TOKEN_PREFIX = 'ews_ut_';
@@ -37,7 +38,8 @@ export interface NewUser {
 
 export type UserChanges = Partial<Pick<NewUser, 'role' | 'jurisdiction' | 'email' | 'phone' | 'lang'>>;
 
-export interface UserStore {
+/** Users, and (storage/subscriptions.ts) what each is notified of. */
+export interface UserStore extends SubscriptionStore {
   /** Creates a user; CONFLICT when the username (or the OIDC issuer + subject) exists. Audited as `user.add`. */
   add(input: NewUser, by?: AuditContext): Promise<User>;
   list(): Promise<User[]>;
@@ -85,8 +87,7 @@ interface UserRow {
 const COLUMNS = `u.id, u.username, u.role, u.jurisdiction_level, u.province_code, u.communes, u.email, u.phone, u.lang,
   u.password_hash, u.oidc_issuer, u.oidc_subject, u.created_at, u.disabled_at`;
 
-const notFound = (username: string) =>
-  new AppError('NOT_FOUND', `no user ${username} / không có người dùng ${username}`, { details: { username } });
+const notFound = userNotFound;
 
 /** Users, their tokens and passwords on the operational store; every change and its audit row in one transaction. */
 export function createUserStore(db: OperationalStore, clock: Clock): UserStore {
@@ -100,6 +101,7 @@ export function createUserStore(db: OperationalStore, clock: Clock): UserStore {
     return row;
   };
   return {
+    ...createSubscriptionStore(db, clock),
     async add(input, by = { actor: SYSTEM_ACTOR }) {
       const at = now();
       const j = input.jurisdiction;
