@@ -58,6 +58,7 @@ import { createEscalator, type Escalator } from '../alerts/escalator.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
+import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import type { ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue } from '../storage/outbox.ts';
 
@@ -255,6 +256,8 @@ export async function startPipeline(
       escalation.unref();
       closers.push(() => Promise.resolve(clearInterval(escalation)));
       sender.start();
+      // ews_alerts{level,status}, counted on each scrape (where alerts are made: not in an ingest-only process).
+      registerAlertMetrics(metrics, operational);
       closers.push(async () => {
         await sender.close();
         for (const c of Object.values(channels)) await c.close();
