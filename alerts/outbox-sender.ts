@@ -121,9 +121,9 @@ function senderMetrics(registry: Registry, outbox: OutboxStore) {
       labelNames,
       registers: [registry],
       async collect() {
-        const counts = await outbox.counts().catch(() => undefined);
+        const counts = await outbox.pendingCounts().catch(() => undefined);
         if (counts === undefined) return;
-        for (const c of CHANNELS) this.set({ channel: c }, counts.find((x) => x.channel === c && x.status === 'pending')?.count ?? 0);
+        for (const c of CHANNELS) this.set({ channel: c }, counts.find((x) => x.channel === c)?.count ?? 0);
       },
     }),
   };

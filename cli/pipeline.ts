@@ -60,6 +60,7 @@ import { createEscalator, type Escalator } from '../alerts/escalator.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
+import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
@@ -267,6 +268,8 @@ export async function startPipeline(
       escalation.unref();
       closers.push(() => Promise.resolve(clearInterval(escalation)));
       sender.start();
+      // ews_alerts{level,status}, counted on each scrape (where alerts are made: not in an ingest-only process).
+      registerAlertMetrics(metrics, operational);
       closers.push(async () => {
         await sender.close();
         for (const c of Object.values(channels)) await c.close();

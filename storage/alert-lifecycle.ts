@@ -434,3 +434,23 @@ const toStep = (r: StepRow): LifecycleStep => ({
   notes: r.notes,
   details: json(r.details),
 });
+
+/** Alerts of one level and status (metrics: `ews_alerts{level,status}`). */
+export interface AlertCount {
+  readonly level: AlertLevel;
+  readonly status: LifecycleStatus;
+  readonly count: number;
+}
+
+/**
+ * Lifecycle alerts by level and status, for the gauge collected on each /metrics scrape.
+ * Alerts merged into another (closed with `merged_into` set) are left out: their evidence and
+ * their event are the other alert's.
+ */
+export async function countAlertsByLevelAndStatus(db: Queryable): Promise<AlertCount[]> {
+  const { rows } = await db.query<{ level: AlertLevel; status: LifecycleStatus; n: string | number }>(
+    `SELECT level, status, count(*) AS n FROM lifecycle_alerts WHERE merged_into IS NULL
+     GROUP BY level, status ORDER BY level, status`,
+  );
+  return rows.map((r) => ({ level: r.level, status: r.status, count: Number(r.n) }));
+}

@@ -159,6 +159,11 @@ export interface OutboxStore {
   release(ids: readonly string[], at: Date): Promise<void>;
   /** Rows by channel and status (metrics). */
   counts(): Promise<OutboxCount[]>;
+  /**
+   * Pending rows by channel (the `ews_alerts_notifications_pending` gauge, on each scrape): only
+   * the pending rows are read (the partial index `outbox_due`), not the delivered ones that pile up.
+   */
+  pendingCounts(): Promise<{ readonly channel: OutboxChannel; readonly count: number }[]>;
   /** Every row of an alert (or all), oldest first. */
   list(alertId?: string): Promise<Notification[]>;
 }
@@ -210,6 +215,12 @@ export function createOutboxStore(db: OperationalStore): OutboxStore {
         'SELECT channel, status, count(*) AS n FROM outbox GROUP BY channel, status ORDER BY channel, status',
       );
       return rows.map((r) => ({ channel: r.channel, status: r.status, count: Number(r.n) }));
+    },
+    async pendingCounts() {
+      const { rows } = await db.query<{ channel: OutboxChannel; n: string | number }>(
+        `SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel ORDER BY channel`,
+      );
+      return rows.map((r) => ({ channel: r.channel, count: Number(r.n) }));
     },
     async list(alertId) {
       const { rows } = await db.query<Row>(

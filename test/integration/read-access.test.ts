@@ -94,11 +94,26 @@ const TABLE: Record<string, Case[]> = {
   '/assets/app.js': [{ ...open, url: '/assets/app.js' }],
   '/assets/style.css': [{ ...open, url: '/assets/style.css' }],
   '/assets/chart.umd.min.js': [{ ...open, url: '/assets/chart.umd.min.js' }],
+  // The alert inbox's scripts, and the page at an alert's link (the alert itself is read by the page, signed in).
+  '/assets/dom.js': [{ ...open, url: '/assets/dom.js' }],
+  '/assets/inbox.js': [{ ...open, url: '/assets/inbox.js' }],
+  '/assets/alert-detail.js': [{ ...open, url: '/assets/alert-detail.js' }],
+  '/assets/alert-chart.js': [{ ...open, url: '/assets/alert-chart.js' }],
+  '/assets/lifecycle-terms.js': [{ ...open, url: '/assets/lifecycle-terms.js' }],
+  '/alerts/:id': [{ ...open, url: '/alerts/00000000-0000-4000-8000-000000000000' }],
   '/v1/session/options': [{ ...open, url: '/v1/session/options', check: (b) => expect(b).toEqual({ oidc: false }) }],
   // Users are never scrapers: the metrics token or the admin token (tested in metrics-access.test.ts).
   '/metrics': [{ url: '/metrics', status: () => 401 }],
   '/v1/admin/hospitals': [{ url: '/v1/admin/hospitals', status: (who) => (permits(who.role, 'admin:hospitals') ? 200 : 403) }],
   '/v1/admin/users': [{ url: '/v1/admin/users', status: (who) => (permits(who.role, 'admin:users') ? 200 : 403) }],
+  // Subscriptions (issue 10): every user their own; an administrator anyone's (here the national officer's).
+  '/v1/me/subscription': [{ url: '/v1/me/subscription', status: () => 200 }],
+  '/v1/admin/users/:username/subscription': [
+    {
+      url: `/v1/admin/users/${usernameOf('officer', 'national')}/subscription`,
+      status: (who) => (permits(who.role, 'admin:users') ? 200 : 403),
+    },
+  ],
   '/v1/audit': [{ url: '/v1/audit', status: (who) => (permits(who.role, 'read:audit') ? 200 : 403) }],
   // Who am I: every signed-in caller, about themselves only.
   '/v1/session': [

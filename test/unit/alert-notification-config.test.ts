@@ -9,7 +9,13 @@ describe('notification settings', () => {
   it('defaults: no channel on, the sender timing of the outbox', () => {
     const c = loadConfig(notificationConfigSchema, {});
     expect(Object.keys(channelsFromConfig(c, clock))).toEqual([]);
-    expect(senderConfigFrom(c)).toEqual({ maxAttempts: 10, initialBackoffMs: 30_000, maxBackoffMs: 3_600_000, pollIntervalMs: 1000 });
+    expect(senderConfigFrom(c)).toEqual({
+      maxAttempts: 10,
+      initialBackoffMs: 30_000,
+      maxBackoffMs: 3_600_000,
+      pollIntervalMs: 1000,
+      leaseMs: 300_000,
+    });
     expect(c.EWS_PUBLIC_URL).toBe('http://127.0.0.1:8080');
   });
 
