@@ -191,7 +191,11 @@
     const title = ['Danh sách ca (bí danh)', 'Line list (pseudonymised)'];
     if (list === null || list === undefined || !Array.isArray(list.rows)) {
       if (!withheld || typeof withheld !== 'object') return null;
-      return section('detail-line-list', title, el('p', { id: 'line-list-withheld', class: 'muted', text: String(withheld.message ?? '') }));
+      return section(
+        'detail-line-list',
+        title,
+        el('p', { id: 'line-list-withheld', class: 'muted', text: String(withheld.message ?? '') }),
+      );
     }
     const rows = list.rows;
     if (rows.length === 0) return section('detail-line-list', title, el('p', { class: 'muted', text: 'Không có ca · No cases' }));

@@ -206,7 +206,7 @@ describe.runIf(browserAvailable)('alert inbox in a real browser', () => {
     expect(await page.locator('#line-list thead th[data-key="patient_key"]').count()).toBe(1);
     const listText = (await page.locator('#line-list').textContent()) ?? '';
     expect(listText).toContain(detail.line_list.rows[0]!.patient_key);
-    expect(listText).not.toContain("PATIENT-123");
+    expect(listText).not.toContain('PATIENT-123');
     await page.locator('#detail-series').scrollIntoViewIfNeeded();
     await page.screenshot({ path: '/tmp/inbox-series.png', fullPage: true });
     expect(errors).toEqual([]);
