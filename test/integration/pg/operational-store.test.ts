@@ -69,6 +69,7 @@ describe.each([
         'schema_migrations',
         'sessions',
         'sign_in_failures',
+        'subscriptions',
         'user_tokens',
         'users',
       ]);
