@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { lockDirectory } from '../platform/pg/directory-lock.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -105,7 +106,12 @@ export async function runDemo(argv: string[]): Promise<number> {
     // Accelerated days leave a few seconds per daily run: a lighter scan keeps pace (p ≥ 1/400, still enough for a 365-day recurrence).
     EWS_SCAN_REPLICATIONS: process.env['EWS_SCAN_REPLICATIONS'] ?? '399',
   });
-  if (!o.keep && !tempDir) rmSync(dataDir, { recursive: true, force: true });
+  if (!o.keep && !tempDir) {
+    // Never empty a directory a running service (another demo, say) holds: it would lose its
+    // files under it. The operational store's lock says who holds it (DirectoryHeldError: one line, exit 1).
+    lockDirectory(join(dataDir, 'pg')).release();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
   const log = createLogger({ level: config.EWS_LOG_LEVEL });
   const say = (s: string) => process.stderr.write(`${s}\n`);
   // Ctrl-C or SIGTERM (and, with --until-alert, the outbreak's first alert) stop the
