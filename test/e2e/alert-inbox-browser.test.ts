@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { encounter, lab, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { hashPassword } from '../../access/passwords.ts';
-import { browserAvailable, CHROMIUM, launchBrowser } from '../helpers/browser.ts';
+import { browserAvailable, CHROMIUM, launchBrowser, openWatchedPage, submitSignIn, type WatchedPage } from '../helpers/browser.ts';
 import type { Jurisdiction } from '../../schemas/access.ts';
 
 // The alert inbox of the web page (issue 10) in a real browser against a real pipeline: the
@@ -251,25 +251,10 @@ describe.runIf(browserAvailable)('alert inbox in a real browser', () => {
 });
 
 /** Signs in through the page's form as `username` (at `path`), in a fresh context, collecting page errors and CSP violations. */
-async function signedIn(username: string, path = '/'): Promise<{ page: Page; errors: string[]; violations: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
-    ),
-  );
-  await page.goto(`${url}${path}`);
-  await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
-  await page.fill('#signin-username', username);
-  await page.fill('#signin-password', PASSWORD);
-  await page.click('#signin-submit');
-  await page.locator('#inbox-panel').waitFor({ state: 'visible', timeout: 15_000 });
-  return { page, errors, violations };
+async function signedIn(username: string, path = '/'): Promise<WatchedPage> {
+  const watched = await openWatchedPage(browser, { viewport: { width: 1400, height: 900 } });
+  await watched.page.goto(`${url}${path}`);
+  await submitSignIn(watched.page, username, PASSWORD);
+  await watched.page.locator('#inbox-panel').waitFor({ state: 'visible', timeout: 15_000 });
+  return watched;
 }

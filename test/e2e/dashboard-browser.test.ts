@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { adminHeaders, encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
 import { hashPassword } from '../../access/passwords.ts';
-import { browserAvailable, CHROMIUM, launchBrowser } from '../helpers/browser.ts';
+import { browserAvailable, CHROMIUM, launchBrowser, openWatchedPage, submitSignIn, type WatchedPage } from '../helpers/browser.ts';
 import type { Jurisdiction, Role } from '../../schemas/access.ts';
 
 /** Creates a user with a password in the pipeline's operational store (argon2id, as `ews users add`). */
@@ -145,10 +145,7 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     });
     const { page, errors, violations } = await openPage();
     await page.goto(`${url}/`);
-    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
-    await page.fill('#signin-username', 'officer24');
-    await page.fill('#signin-password', 'correct horse battery staple');
-    await page.click('#signin-submit');
+    await submitSignIn(page, 'officer24', 'correct horse battery staple');
     await page.locator('#alerts tbody tr').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('#who-name').textContent()).toBe('officer24');
     expect(await page.locator('#who-role').textContent()).toContain('officer');
@@ -192,20 +189,5 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
 });
 
 /** A page in a fresh context (no cookies), collecting page errors and content-security-policy violations. */
-async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[]; violations: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 850 }, ...options });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // The content-security policy (platform/http.ts) must not block anything the page does.
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
-    ),
-  );
-  return { page, errors, violations };
-}
+const openPage = (options: BrowserContextOptions = {}): Promise<WatchedPage> =>
+  openWatchedPage(browser, { viewport: { width: 1300, height: 850 }, ...options });

@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OFFICERS_FILE } from '../../alerts/officers-file.ts';
 import type { Role, Jurisdiction } from '../../schemas/access.ts';
 import type { LifecycleAlert } from '../../schemas/alert-lifecycle.ts';
 import { createOutboxStore } from '../../storage/outbox.ts';
-import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { postAndSettle, type TestPipeline } from '../helpers/pipeline.ts';
+import { dengue as dengueOn, startMailPipeline, type MailPipeline } from '../helpers/alert-pipeline.ts';
+import type { TestSmtpServer } from '../helpers/smtp-server.ts';
 
 // The officer's alert page through the whole pipeline (issue 10): a dengue spike in Bắc Ninh
 // opens an alert; its detail carries 8 weeks of the commune's daily counts with the
@@ -13,9 +12,9 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts'
 // events behind it. An officer of another province is refused; a data manager (no
 // read:line_list) gets the series without the line list. Declaring the outbreak over sends
 // exactly one end-of-outbreak e-mail to each recipient of the alert, in the step's transaction.
-type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let now = Date.parse('2026-11-20T12:00:00+07:00');
-let p: P;
+let running: MailPipeline | undefined;
+let p: TestPipeline;
 let smtp: TestSmtpServer;
 let alert: LifecycleAlert;
 const tokens: Record<string, string> = {};
@@ -28,39 +27,26 @@ const PEOPLE: { username: string; role: Role; jurisdiction: Jurisdiction }[] = [
 ];
 const SPIKE = 9;
 
-const dengue = (date: string, n: number) =>
-  Array.from({ length: n }, (_, i) =>
-    encounter({ event_id: `d-${date}-${i}`, patient_id: `PT-RAW-${date}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }),
-  );
+const dengue = (date: string, n: number) => dengueOn(date, n, (i) => ({ patient_id: `PT-RAW-${date}-${i}` }));
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  p = await startTestPipeline({
-    clock: { now: () => now },
-    env: {
-      EWS_OFFICERS_FILE: fileURLToPath(DEMO_OFFICERS_FILE),
-      EWS_SMTP_URL: smtp.url,
-      EWS_PUBLIC_URL: 'https://ews.bacninh.example.vn',
-      EWS_OUTBOX_POLL_MS: '50',
+  running = await startMailPipeline({
+    now: () => now,
+    demoOfficers: true,
+    cases: dengue,
+    before: async (pipeline) => {
+      for (const u of PEOPLE) {
+        await pipeline.access.users.add(u);
+        tokens[u.username] = (await pipeline.access.users.issueToken(u.username)).token;
+      }
     },
   });
-  for (const u of PEOPLE) {
-    await p.access.users.add(u);
-    tokens[u.username] = (await p.access.users.issueToken(u.username)).token;
-  }
-  const quiet = Array.from({ length: 12 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
-  await postAndSettle(
-    p,
-    quiet.flatMap((d, i) => dengue(d, i % 2)),
-  );
+  ({ p, smtp } = running);
   await postAndSettle(p, dengue('2026-11-20', SPIKE));
   for (let waited = 0; smtp.received.length < 2 && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   [alert] = (await p.lifecycle.list({ jurisdiction: { level: 'national' }, limit: 10 })).alerts as [LifecycleAlert];
 }, 120_000);
-afterAll(async () => {
-  await p?.cleanup();
-  await smtp?.close();
-});
+afterAll(() => running?.close());
 
 const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 const detail = (who: string) => p.app.inject({ method: 'GET', url: `/v1/alerts/${alert.id}`, headers: as(who) });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { postAndSettle, type TestPipeline } from '../helpers/pipeline.ts';
+import { dengue, startAlertPipeline } from '../helpers/alert-pipeline.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { verifyWebhookSignature } from '../../alerts/channels/webhook.ts';
 
@@ -11,17 +12,13 @@ import { verifyWebhookSignature } from '../../alerts/channels/webhook.ts';
 // and refused (400) by another's. The scrape (with EWS_METRICS_TOKEN) shows the alert by level
 // and status, sent and failed by channel, nothing pending, and one enqueue → delivery time;
 // an officer's step moves the alert from open to verified in the gauge.
-type P = Awaited<ReturnType<typeof startTestPipeline>>;
 const METRICS_TOKEN = 'test-metrics-token-0123456789abcdefghij';
 const SECRET = 'test-webhook-secret-0123456789';
 let now = Date.parse('2026-11-20T12:00:00+07:00');
-let p: P;
+let p: TestPipeline;
 let ok: WebhookReceiver<{ alert_id: string; event: string }>;
 let refusing: WebhookReceiver<unknown>;
 let dir: string;
-
-const dengue = (date: string, n: number) =>
-  Array.from({ length: n }, (_, i) => encounter({ event_id: `d-${date}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
 
 const scrape = async (): Promise<string> => {
   const res = await p.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -50,20 +47,10 @@ beforeAll(async () => {
     lang: 'en',
   });
   writeFileSync(officers, JSON.stringify({ officers: [officer('bn.ok', ok.url), officer('bn.refusing', refusing.url)] }));
-  p = await startTestPipeline({
-    clock: { now: () => now },
-    env: {
-      EWS_OFFICERS_FILE: officers,
-      EWS_WEBHOOK_SECRET: SECRET,
-      EWS_METRICS_TOKEN: METRICS_TOKEN,
-      EWS_OUTBOX_POLL_MS: '50',
-    },
+  p = await startAlertPipeline({
+    now: () => now,
+    env: { EWS_OFFICERS_FILE: officers, EWS_WEBHOOK_SECRET: SECRET, EWS_METRICS_TOKEN: METRICS_TOKEN },
   });
-  const quiet = Array.from({ length: 12 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
-  await postAndSettle(
-    p,
-    quiet.flatMap((d, i) => dengue(d, i % 2)),
-  );
 }, 120_000);
 afterAll(async () => {
   await p?.cleanup();

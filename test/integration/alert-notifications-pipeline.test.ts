@@ -1,42 +1,22 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, lab, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
-import { DEMO_OFFICERS_FILE } from '../../alerts/officers-file.ts';
+import { lab, postAndSettle, type TestPipeline } from '../helpers/pipeline.ts';
+import { dengue, startMailPipeline, type MailPipeline } from '../helpers/alert-pipeline.ts';
+import type { TestSmtpServer } from '../helpers/smtp-server.ts';
 
 // Notifications wired into the pipeline (issue 10): a dengue spike in Bắc Ninh opens one
 // lifecycle alert; the outbox row of each Bắc Ninh officer of the demo officers file is
 // written with it and delivered by e-mail to a real SMTP server, once, in Vietnamese; Hưng
 // Yên's officers hear nothing. More cases the next day add evidence and send nothing more.
-type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let now = Date.parse('2026-11-20T12:00:00+07:00');
-let p: P;
+let running: MailPipeline | undefined;
+let p: TestPipeline;
 let smtp: TestSmtpServer;
 
-const dengue = (date: string, n: number) =>
-  Array.from({ length: n }, (_, i) => encounter({ event_id: `d-${date}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
-
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  p = await startTestPipeline({
-    clock: { now: () => now },
-    env: {
-      EWS_OFFICERS_FILE: fileURLToPath(DEMO_OFFICERS_FILE),
-      EWS_SMTP_URL: smtp.url,
-      EWS_PUBLIC_URL: 'https://ews.bacninh.example.vn',
-      EWS_OUTBOX_POLL_MS: '50',
-    },
-  });
-  const quiet = Array.from({ length: 12 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
-  await postAndSettle(
-    p,
-    quiet.flatMap((d, i) => dengue(d, i % 2)),
-  );
+  running = await startMailPipeline({ now: () => now, demoOfficers: true });
+  ({ p, smtp } = running);
 }, 120_000);
-afterAll(async () => {
-  await p?.cleanup();
-  await smtp?.close();
-});
+afterAll(() => running?.close());
 
 describe('alert notifications through the outbox', () => {
   it('a spike: one e-mail to each Bắc Ninh officer subscribed, in Vietnamese, with the link; none to Hưng Yên', async () => {

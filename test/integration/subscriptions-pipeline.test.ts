@@ -1,37 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { postAndSettle, type TestPipeline } from '../helpers/pipeline.ts';
+import { dengue, startMailPipeline, type MailPipeline } from '../helpers/alert-pipeline.ts';
+import type { TestSmtpServer } from '../helpers/smtp-server.ts';
 
 // Stored subscriptions take effect without a restart: changed after the pipeline started,
 // the next alert is routed by them. Three Bắc Ninh officers of the store (no officers file):
 // one left at the default (the control), one narrowed to measles, one switched off.
-type P = Awaited<ReturnType<typeof startTestPipeline>>;
 const now = Date.parse('2026-11-20T12:00:00+07:00');
-let p: P;
+let running: MailPipeline | undefined;
+let p: TestPipeline;
 let smtp: TestSmtpServer;
-const dengue = (date: string, n: number) =>
-  Array.from({ length: n }, (_, i) => encounter({ event_id: `d-${date}-${i}`, occurred_at: `${date}T09:00:00+07:00`, diagnoses: ['A90'] }));
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  p = await startTestPipeline({ clock: { now: () => now }, env: { EWS_SMTP_URL: smtp.url, EWS_OUTBOX_POLL_MS: '50' } });
-  for (const username of ['bn.default', 'bn.measles', 'bn.off'])
-    await p.access.users.add({
-      username,
-      role: 'officer',
-      jurisdiction: { level: 'province', province: '24' },
-      email: `${username}@example.vn`,
-    });
-  const quiet = Array.from({ length: 12 }, (_, i) => `2026-11-${String(8 + i).padStart(2, '0')}`);
-  await postAndSettle(
-    p,
-    quiet.flatMap((d, i) => dengue(d, i % 2)),
-  );
+  running = await startMailPipeline({
+    now: () => now,
+    before: async (pipeline) => {
+      for (const username of ['bn.default', 'bn.measles', 'bn.off'])
+        await pipeline.access.users.add({
+          username,
+          role: 'officer',
+          jurisdiction: { level: 'province', province: '24' },
+          email: `${username}@example.vn`,
+        });
+    },
+  });
+  ({ p, smtp } = running);
 }, 120_000);
-afterAll(async () => {
-  await p?.cleanup();
-  await smtp?.close();
-});
+afterAll(() => running?.close());
 
 describe('stored subscriptions in the running pipeline', () => {
   it('a subscription changed while running routes the next alert: narrowed and switched-off officers hear nothing, the default one does', async () => {

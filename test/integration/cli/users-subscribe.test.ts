@@ -1,47 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../../cli/config.ts';
-import { startPipeline } from '../../../cli/pipeline.ts';
-import { createLogger } from '../../../platform/logger.ts';
+import { describe, expect, it } from 'vitest';
+import { startOnDataDir as start, tempDirs } from '../../helpers/data-dir.ts';
 import { cleanEnv, runCli } from './cli-process.ts';
 
 const TOKEN = 'subscribe-cli-token-subscribe-cli-token-0';
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ews-subscribe-cli-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const start = (dir: string, env: Record<string, string> = {}) =>
-  startPipeline(readConfig({ EWS_DATA_DIR: dir, EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key', ...env }), {
-    log: createLogger({ level: 'silent' }),
-    clock: { now: () => Date.now() },
-    cronSchedule: false,
-    ...(env['PORT'] ? {} : { listen: false }),
-  });
+const tempDir = tempDirs('ews-subscribe-cli-');
 const addOfficer = (dir: string) =>
   runCli(['users', 'add', 'bn.officer', '--role', 'officer', '--province', '24', '--email', 'bn@example.vn', '--data-dir', dir]);
+/** `ews users subscribe bn.officer <options> --data-dir <dir>`. */
+const subscribe = (dir: string, ...options: string[]) => runCli(['users', 'subscribe', 'bn.officer', ...options, '--data-dir', dir]);
 
 describe('ews users subscribe', () => {
   it('on a stopped data directory: stores the options given, keeps the others, --off; a service started later has them', async () => {
     const dir = tempDir();
     expect((await addOfficer(dir)).code).toBe(0);
-    const first = await runCli([
-      'users',
-      'subscribe',
-      'bn.officer',
-      '--min-level',
-      'red',
-      '--syndromes',
-      'dengue,measles_rubella',
-      '--data-dir',
-      dir,
-    ]);
+    const first = await subscribe(dir, '--min-level', 'red', '--syndromes', 'dengue,measles_rubella');
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({
       min_level: 'red',
@@ -49,24 +21,14 @@ describe('ews users subscribe', () => {
       channels: ['email'],
       active: true,
     });
-    const hook = await runCli([
-      'users',
-      'subscribe',
-      'bn.officer',
-      '--channels',
-      'email,webhook',
-      '--webhook-url',
-      'https://hooks.example.vn/bn',
-      '--data-dir',
-      dir,
-    ]);
+    const hook = await subscribe(dir, '--channels', 'email,webhook', '--webhook-url', 'https://hooks.example.vn/bn');
     expect(hook.code, hook.stderr).toBe(0);
     expect(JSON.parse(hook.stdout)).toMatchObject({
       min_level: 'red',
       channels: ['email', 'webhook'],
       webhook_url: 'https://hooks.example.vn/bn',
     });
-    const off = await runCli(['users', 'subscribe', 'bn.officer', '--off', '--syndromes', 'all', '--data-dir', dir]);
+    const off = await subscribe(dir, '--off', '--syndromes', 'all');
     expect(JSON.parse(off.stdout)).toMatchObject({ active: false, syndromes: 'all', min_level: 'red' });
 
     const p = await start(dir);
@@ -95,13 +57,13 @@ describe('ews users subscribe', () => {
       [['--webhook-url', 'not a url'], /--webhook-url must be an http\(s\) URL/],
     ];
     for (const [args, re] of cases) {
-      const r = await runCli(['users', 'subscribe', 'bn.officer', ...args, '--data-dir', dir]);
+      const r = await subscribe(dir, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr, args.join(' ')).toMatch(re);
     }
     // Negative control: the same directory takes a good change.
-    expect((await runCli(['users', 'subscribe', 'bn.officer', '--min-level', 'red', '--data-dir', dir])).code).toBe(0);
+    expect((await subscribe(dir, '--min-level', 'red')).code).toBe(0);
     const unknown = await runCli(['users', 'subscribe', 'nobody', '--data-dir', dir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('ews users: no user nobody / không có người dùng nobody\n');

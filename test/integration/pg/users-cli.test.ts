@@ -1,30 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../../cli/config.ts';
-import { startPipeline } from '../../../cli/pipeline.ts';
-import { createLogger } from '../../../platform/logger.ts';
+import { describe, expect, it } from 'vitest';
+import { startOnDataDir as start, tempDirs } from '../../helpers/data-dir.ts';
 import { cleanEnv, runCli, startCli } from '../cli/cli-process.ts';
 
 const TOKEN = 'users-cli-token-users-cli-token-users-cli';
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ews-users-cli-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const start = (dir: string, env: Record<string, string> = {}) =>
-  startPipeline(readConfig({ EWS_DATA_DIR: dir, EWS_PSEUDONYM_KEY: 'test-key-test-key-test-key-test-key', ...env }), {
-    log: createLogger({ level: 'silent' }),
-    clock: { now: () => Date.now() },
-    cronSchedule: false,
-    ...(env['PORT'] ? {} : { listen: false }),
-  });
+const tempDir = tempDirs('ews-users-cli-');
 
 async function withStdin(args: string[], input: string) {
   const p = startCli(args);
