@@ -70,6 +70,36 @@ describe('the dashboard files', () => {
     for (const [file, d] of dashboards) expect(d, `${file}: run node --import tsx dashboards/grafana/build.ts`).toEqual(built[file]);
   });
 
+  it('offer each province of the unit registry as its code and its communes, as Grafana parses the custom variable', () => {
+    const units = bundledUnits();
+    for (const [file, d] of dashboards) {
+      const v = variablesOf(d).find((x) => x['name'] === 'province');
+      if (file === 'pipeline-health.json') {
+        expect(v).toBeUndefined();
+        continue;
+      }
+      // Grafana splits a custom variable's query on unescaped commas, then each option on " : ".
+      const parsed = (v!['query'] as string).match(/(?:\\,|[^,])+/g)!.map((o) => {
+        const m = /^\s*(.+)\s:\s(.+)$/.exec(o)!;
+        return { text: m[1]!.trim(), value: m[2]!.trim() };
+      });
+      expect(parsed, file).toEqual((v!['options'] as Json[]).map((o) => ({ text: o['text'], value: o['value'] })));
+      expect(parsed.map((o) => o.text)).toEqual(['Bắc Ninh (24)', 'Hưng Yên (33)']);
+      for (const [i, code] of ['24', '33'].entries()) {
+        const codes = parsed[i]!.value.split('|');
+        expect(codes[0]).toBe(code);
+        expect(codes.slice(1).sort()).toEqual(
+          units
+            .filter((u) => u.provinceCode === code)
+            .map((u) => u.code)
+            .sort(),
+        );
+      }
+      expect(parsed[0]!.value.split('|')).toContain(COMMUNE);
+      expect(parsed[1]!.value.split('|')).not.toContain(COMMUNE);
+    }
+  });
+
   it('use only the provisioned datasources, and every panel declares the columns it reads', () => {
     const provisioned = parseYaml(readFileSync(new URL('provisioning/datasources/ews.yaml', DIR), 'utf8')) as { datasources: Json[] };
     const byUid = new Map(provisioned.datasources.map((ds) => [ds['uid'] as string, ds['type'] as string]));
@@ -189,7 +219,7 @@ describe('every ClickHouse query of the dashboards, on the real store', () => {
     await checkClickHouseQuery(sql, target['ewsExpectedColumns'] as string[]);
   });
 
-  it('the detector series the commune-trends variables pick is the one the spike alarmed on', async () => {
+  it('the commune-trends variables pick the posted commune, a syndrome (not a denominator) and a detector', async () => {
     const values = await resolveVariables(dashboards.find(([f]) => f === 'commune-trends.json')![1]);
     expect(values['commune']).toBe(COMMUNE);
     expect(values['syndrome']).not.toMatch(/^_/);
