@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { CLICKHOUSE, POSTGRES, PROMETHEUS, bundledUnits, grafanaDashboards, provinceValue } from '../../dashboards/grafana/build.ts';
 import { expandGrafanaQuery, type Dialect, type MacroContext } from '../helpers/grafana-macros.ts';
 import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
+import { readConfig } from '../../cli/config.ts';
 
 // The Grafana dashboards (issue 11) against the real pipeline: every ClickHouse query of
 // dashboards/grafana/*.json, its macros and variables expanded as Grafana would, runs on the
@@ -62,6 +63,21 @@ describe('expandGrafanaQuery', () => {
     expect(() => expandGrafanaQuery(query, c, dialect)).toThrow(error);
   });
 });
+
+/** docker-compose.yml's interpolation of one value: `${VAR:-default}` (nested), `${VAR:?message}`, `${VAR}`. */
+function interpolate(value: string, env: Record<string, string>): string {
+  let out = value;
+  for (let previous = ''; previous !== out;) {
+    previous = out;
+    out = out.replace(/\$\{(\w+)(?::([-?])([^${}]*))?\}/g, (_, name: string, op: string | undefined, arg: string | undefined) => {
+      if (Object.hasOwn(env, name) && env[name] !== '') return env[name]!;
+      if (op === '-') return arg ?? '';
+      if (op === '?') throw new Error(`${name}: ${arg ?? ''}`);
+      return '';
+    });
+  }
+  return out;
+}
 
 describe('the dashboard files', () => {
   it('are the four of issue 11, as dashboards/grafana/build.ts writes them (no hand edits, no drift)', () => {
@@ -151,6 +167,25 @@ describe('the dashboard files', () => {
     expect(String(port)).toBe('9464');
     expect(prom.scrape_configs[0]!.static_configs![0]!.targets).toEqual([`ews:${port}`]);
     expect(prom.scrape_configs[1]!.dns_sd_configs![0]).toMatchObject({ names: ['processor'], port: Number(port) });
+  });
+
+  it("docker-compose.yml's ews and processor environments are configurations the pipeline accepts, with the metrics listener Prometheus scrapes", () => {
+    const compose = parseYaml(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment: Record<string, string | number> }>;
+    };
+    const given = { EWS_PSEUDONYM_KEY: 'compose-test-key-0123456789abcdef', GRAFANA_ADMIN_PASSWORD: 'x' };
+    for (const service of ['ews', 'processor']) {
+      const env = Object.fromEntries(
+        Object.entries(compose.services[service]!.environment).map(([k, v]) => [k, interpolate(String(v), given)]),
+      );
+      const config = readConfig({ ...env, EWS_DATA_DIR: '/data' });
+      expect(config.EWS_METRICS_PORT, service).toBe(9464);
+      expect(config.EWS_METRICS_HOST, service).toBe('0.0.0.0');
+      expect(config.DATABASE_URL, service).toBe('postgres://ews:ews@postgres:5432/ews');
+      expect(config.CLICKHOUSE_URL, service).toBe('http://clickhouse:8123');
+    }
+    expect(() => interpolate('${EWS_PSEUDONYM_KEY:?set the key}', {})).toThrow(/set the key/);
+    expect(interpolate('${A:-${B:-ews}}', { B: 'b' })).toBe('b');
   });
 });
 
