@@ -130,6 +130,16 @@ function customVariable(name: string, label: string, values: readonly string[]):
   };
 }
 
+/** A field override showing a unit's name beside its code (a Grafana value mapping; provinces too). */
+function unitNames(field: string, units: readonly Unit[]): Json {
+  const options: Record<string, { text: string; index: number }> = {};
+  let index = 0;
+  for (const u of units) options[u.code] = { text: `${u.name} (${u.code})`, index: index++ };
+  for (const [code, name] of new Map(units.map((u) => [u.provinceCode, u.provinceName])))
+    options[code] = { text: `${name} (${code})`, index: index++ };
+  return { matcher: { id: 'byName', options: field }, properties: [{ id: 'mappings', value: [{ type: 'value', options }] }] };
+}
+
 const IN_PROVINCE = "has(splitByChar('|', ${province:singlequote}), commune_code)";
 const SYNDROMES_ONLY = "NOT startsWith(syndrome, '_')"; // `_visits`, `_tests`: denominators
 
@@ -185,10 +195,14 @@ function provinceOverview(units: readonly Unit[]): Json {
           fieldConfig: { defaults: { color: { mode: 'fixed', fixedColor: 'orange' } }, overrides: [] },
         },
       ),
-      panel('table', 'Top communes (syndromic events in the time range)', { h: 10, w: 24, x: 0, y: 10 }, [
-        ch(
-          'A',
-          `
+      panel(
+        'table',
+        'Top communes (syndromic events in the time range)',
+        { h: 10, w: 24, x: 0, y: 10 },
+        [
+          ch(
+            'A',
+            `
             SELECT commune_code AS commune,
                    uniqExactMergeIf(events, ${SYNDROMES_ONLY}) AS syndromic_events,
                    uniqExactMergeIf(events, syndrome = '_visits') AS visits,
@@ -198,10 +212,12 @@ function provinceOverview(units: readonly Unit[]): Json {
             GROUP BY commune_code
             ORDER BY syndromic_events DESC, commune
             LIMIT 20`,
-          'table',
-          ['commune', 'syndromic_events', 'visits', 'percent_of_visits'],
-        ),
-      ]),
+            'table',
+            ['commune', 'syndromic_events', 'visits', 'percent_of_visits'],
+          ),
+        ],
+        { fieldConfig: { defaults: {}, overrides: [unitNames('commune', units)] } },
+      ),
     ],
   );
 }
@@ -388,6 +404,7 @@ function alertsDashboard(units: readonly Unit[]): Json {
           fieldConfig: {
             defaults: {},
             overrides: [
+              unitNames('area', units),
               {
                 matcher: { id: 'byName', options: 'level' },
                 properties: [
