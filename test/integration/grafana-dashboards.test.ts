@@ -11,8 +11,9 @@ import { readConfig } from '../../cli/config.ts';
 // pipeline's embedded store after real events (twelve quiet days, then a dengue spike that opens
 // an alert) and answers rows with the columns its panel declares (`ewsExpectedColumns`); the
 // PostgreSQL panel runs on the pipeline's operational store (PGlite); every metric a PromQL
-// expression names is in the pipeline's /metrics. Negative controls: a query naming a missing
-// column, one answering other columns, and a metric the pipeline does not expose all fail.
+// expression names is in the pipeline's /metrics, and every `by (…)` label one its samples
+// carry. Negative controls: a query naming a missing column, one answering other columns or no
+// rows, a metric the pipeline does not expose and a label it does not carry all fail.
 
 type Json = Record<string, unknown>;
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
@@ -201,6 +202,16 @@ beforeAll(async () => {
     quiet.flatMap((d, i) => dengue(d, i % 2)),
   );
   await postAndSettle(p, dengue('2026-11-20', 9));
+  // One of each refusal, so the ingest counters the health dashboard breaks down have samples:
+  // a duplicate, an event without its commune, a request without a key.
+  await postAndSettle(p, [...dengue('2026-11-20', 1), encounter({ event_id: 'no-commune', commune_code: undefined })]);
+  const anonymous = await p.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { 'content-type': 'application/json' },
+    payload: '[]',
+  });
+  expect(anonymous.statusCode).toBe(401);
 }, 120_000);
 afterAll(async () => {
   await p?.cleanup();
@@ -297,6 +308,55 @@ describe('every PromQL expression names metrics the pipeline exposes', () => {
     expect(res.statusCode).toBe(200);
     exposed = exposedSeriesNames(res.body);
   });
+  let labels: Map<string, Set<string>>;
+  beforeAll(async () => {
+    const res = await p.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    labels = sampleLabels(res.body);
+  });
+  // Labels Prometheus adds (the scrape target's, prometheus.yml) and a histogram's buckets.
+  const TARGET_LABELS = new Set(['instance', 'job', 'role', 'le']);
+  /** `by (…)` labels the metrics of an expression do not carry; metrics without samples are returned apart. */
+  const labelCheck = (expr: string) => {
+    const grouped = [...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((l) => l.trim()));
+    const metrics = [...new Set([...expr.matchAll(/\bews_\w+/g)].map((m) => m[0]))];
+    const missing: string[] = [];
+    const unsampled: string[] = [];
+    for (const metric of metrics) {
+      const seen = labels.get(metric);
+      if (seen === undefined) unsampled.push(metric);
+      else for (const l of grouped) if (!TARGET_LABELS.has(l) && !seen.has(l)) missing.push(`${metric} has no label ${l}`);
+    }
+    return { missing, unsampled };
+  };
+  const promExprs = dashboards.flatMap(([, d]) =>
+    targetsOf(d)
+      .filter(({ target }) => uidOf(target) === PROMETHEUS.uid)
+      .map(({ target }) => target['expr'] as string),
+  );
+
+  it('every `by (…)` label is one the metric carries (where the scrape has samples of it)', () => {
+    const unsampled = new Set<string>();
+    for (const expr of promExprs) {
+      const { missing, unsampled: u } = labelCheck(expr);
+      expect(missing, expr).toEqual([]);
+      for (const m of u) unsampled.add(m);
+    }
+    // Only the labelled counters of what did not happen here: deliveries (no officer has a
+    // channel), processor failures and dead letters (the refused event stopped at ingest).
+    expect([...unsampled].sort()).toEqual([
+      'ews_alerts_notification_retries_total',
+      'ews_alerts_notifications_failed_total',
+      'ews_alerts_notifications_sent_total',
+      'ews_processors_batch_failures_total',
+      'ews_processors_events_deadlettered_total',
+      'ews_processors_store_refused_total',
+    ]);
+    // Negative control.
+    expect(labelCheck('sum by (province) (rate(ews_ingest_events_accepted_total[5m]))').missing).toEqual([
+      'ews_ingest_events_accepted_total has no label province',
+    ]);
+  });
+
   const unknownMetrics = (expr: string) => [...expr.matchAll(/\bews_\w+/g)].map((m) => m[0]).filter((name) => !exposed.has(name));
 
   it('the pipeline-health dashboard covers ingest, processors, detection and notifications', () => {
@@ -341,6 +401,19 @@ describe('every PromQL expression names metrics the pipeline exposes', () => {
     ]);
   });
 });
+
+/** The label names of each series name that has samples in a scrape. */
+function sampleLabels(text: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)(?:\{([^}]*)\})? /.exec(line);
+    if (!m) continue;
+    const set = out.get(m[1]!) ?? new Set<string>();
+    for (const [, name] of (m[2] ?? '').matchAll(/(\w+)="/g)) set.add(name!);
+    out.set(m[1]!, set);
+  }
+  return out;
+}
 
 /** Series names a scrape offers: those with samples, and for a histogram or summary declared by # TYPE, its _bucket/_sum/_count. */
 function exposedSeriesNames(text: string): Set<string> {
