@@ -11,6 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { BUNDLED_UNITS_CSV, parseUnitsCsv, type Unit } from '../../schemas/units/registry.ts';
+import { ALERT_STATUSES } from '../../schemas/alerts.ts';
+import { LIFECYCLE_STATUSES } from '../../schemas/alert-lifecycle.ts';
 
 export const CLICKHOUSE = { type: 'grafana-clickhouse-datasource', uid: 'ews-clickhouse' } as const;
 export const PROMETHEUS = { type: 'prometheus', uid: 'ews-prometheus' } as const;
@@ -346,7 +348,8 @@ function alertsDashboard(units: readonly Unit[]): Json {
     [
       provinceVariable(units),
       customVariable('level', 'Level', ['red', 'yellow']),
-      customVariable('status', 'Status', ['open', 'verified', 'discarded', 'closed']),
+      // The detector alerts' statuses, then the lifecycle's others (one variable filters both tables).
+      customVariable('status', 'Status', [...new Set<string>([...ALERT_STATUSES, ...LIFECYCLE_STATUSES])]),
     ],
     [
       panel('table', 'Alerts by level and status (detector alerts, ClickHouse)', { h: 6, w: 24, x: 0, y: 0 }, [

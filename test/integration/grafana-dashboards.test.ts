@@ -286,6 +286,25 @@ describe('every ClickHouse query of the dashboards, on the real store', () => {
   });
 });
 
+describe('the alerts dashboard level and status filters', () => {
+  it.each([
+    ['red', 'open', true],
+    ['all', 'open', true],
+    ['yellow', 'all', false],
+    ['red', 'closed', false],
+  ] as const)('level %s, status %s: the spike’s red open alert is %s in both tables', async (level, status, shown) => {
+    const d = dashboards.find(([f]) => f === 'alerts.json')![1];
+    const values = { ...(await resolveVariables(d)), level, status };
+    const [detector, lifecycle] = targetsOf(d)
+      .filter(({ panel }) => /^(Detector|Lifecycle) alerts/.test(String(panel['title'])))
+      .map(({ target }) => target);
+    const ch = await runClickHouse(expandGrafanaQuery(detector!['rawSql'] as string, baseContext(values), 'clickhouse'));
+    const pgRows = (await p.operational.query(expandGrafanaQuery(lifecycle!['rawSql'] as string, baseContext(values), 'postgres'))).rows;
+    expect(ch.rows > 0).toBe(shown);
+    expect(pgRows.length > 0).toBe(shown);
+  });
+});
+
 describe('the PostgreSQL panel (lifecycle_alerts), on the operational store', () => {
   it('runs and answers the declared columns for the spike’s lifecycle alert', async () => {
     const d = dashboards.find(([f]) => f === 'alerts.json')![1];
