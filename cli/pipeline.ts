@@ -42,6 +42,7 @@ import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
+import { createDataQualityReader } from '../storage/data-quality.ts';
 import type { OperationalStore } from '../platform/operational-store.ts';
 import { openMigratedOperationalStore } from './operational-store.ts';
 import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
@@ -457,6 +458,12 @@ export async function startPipeline(
         today: () => dayString(localDayNumber(clock.now())),
       },
       deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list(), audit: access.audit },
+      dataQuality: {
+        reader: createDataQualityReader(store),
+        hospitals: () => hospitals.list(),
+        units: { provinceOf, provinceName: (code) => units.all().find((u) => u.provinceCode === code)?.provinceName },
+        clock,
+      },
     });
     registerAdminRoutes(app, {
       hospitals,
