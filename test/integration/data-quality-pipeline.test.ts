@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, encounter, ingestHeaders, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
+import { isInformative, NON_INFORMATIVE_COMPLAINTS } from '../../schemas/data-quality.ts';
 import type { HospitalQuality } from '../../dashboards/data-quality-routes.ts';
 import type { Jurisdiction, Role } from '../../schemas/access.ts';
 
@@ -41,6 +42,20 @@ async function post(hospital: string, events: Record<string, unknown>[], extraLi
   expect(res.statusCode, res.body).toBe(200);
 }
 
+/** Every listed term in a raw spelling (upper case, decomposed, padded, punctuated), and informative complaints. */
+const COMPLAINTS = [
+  ...NON_INFORMATIVE_COMPLAINTS.map((t, i) => (i % 3 === 0 ? ` ${t.toUpperCase()}. ` : i % 3 === 1 ? t.normalize('NFD') : `${t}!`)),
+  'Follow-up',
+  'N/A',
+  'sốt cao 3 ngày',
+  'ho, khó thở',
+  'ill with fever',
+  'khám vì đau bụng',
+  'testicular pain',
+  '',
+  '   ',
+];
+
 const tokens = new Map<string, string>();
 async function caller(role: Role, jurisdiction: Jurisdiction, username: string): Promise<void> {
   await p.access.users.add({ username, role, jurisdiction });
@@ -63,6 +78,7 @@ beforeAll(async () => {
   await addHospital('BV-HY', '33'); // Hưng Yên
   await addHospital('BV-NONE'); // no province: national only
   await addHospital('BV-REV', '24'); // revoked: not listed
+  await addHospital('BV-CLS', '01'); // Hà Nội: the classifier's complaints, one encounter each
   await caller('officer', { level: 'province', province: '24' }, 'officer-24');
   await caller('data_manager', { level: 'province', province: '24' }, 'dm-24');
   await caller('epidemiologist', { level: 'communes', communes: ['09187'] }, 'epi-communes');
@@ -119,6 +135,11 @@ beforeAll(async () => {
   await post('BV-BN', [lab({ event_id: 'bn-20-lab' }), encounter({ event_id: 'bn-20-1', diagnoses: [], chief_complaint: 'N/A' })]);
   at('2026-11-20T11:00:00');
   await post('BV-HY', [encounter({ event_id: 'hy-1', commune_code: '11953' })]);
+  at('2026-11-20T11:30:00');
+  await post(
+    'BV-CLS',
+    COMPLAINTS.map((chief_complaint, i) => encounter({ event_id: `cls-${i}`, diagnoses: [], chief_complaint })),
+  );
   await p.hospitals.revoke('BV-REV');
   await p.settle();
   at('2026-11-20T12:00:00');
@@ -223,9 +244,17 @@ describe('GET /v1/data-quality', () => {
     expect(bn.rejected).toMatchObject({ accepted: 12, rejected: 4 });
   });
 
+  it('the store classifies complaints as schemas/data-quality.ts does (its SQL normalisation agrees)', async () => {
+    const cls = byId(await answer('?days=3')).get('BV-CLS')!;
+    const want = COMPLAINTS.filter((chief_complaint) => isInformative({ diagnoses: [], chief_complaint })).length;
+    // Negative control: the table is not trivially all one class.
+    expect(want).toBe(5);
+    expect(cls.informative).toEqual({ encounters: COMPLAINTS.length, informative: want, share: expect.any(Number) });
+  });
+
   it('lists the registered, unrevoked hospitals of the jurisdiction only', async () => {
     const ids = async (q: string, h?: Record<string, string>) => (await answer(q, h)).hospitals.map((x) => x.hospital_id);
-    expect(await ids('')).toEqual(['BV-BN', 'BV-BN2', 'BV-HY', 'BV-NONE']);
+    expect(await ids('')).toEqual(['BV-BN', 'BV-BN2', 'BV-CLS', 'BV-HY', 'BV-NONE']);
     expect(await ids('?province=24')).toEqual(['BV-BN', 'BV-BN2']);
     expect(await ids('?province=33')).toEqual(['BV-HY']);
     expect(await ids('', as('officer-24'))).toEqual(['BV-BN', 'BV-BN2']);
