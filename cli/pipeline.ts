@@ -58,6 +58,7 @@ import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
 import { createEscalator, type Escalator } from '../alerts/escalator.ts';
+import { createSilentHospitalChecker, SILENT_CHECK_INTERVAL_MS } from '../alerts/silent-hospitals.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
@@ -268,6 +269,18 @@ export async function startPipeline(
       const escalation = setInterval(() => void escalator.runOnce().catch(onEscalationError), 30_000);
       escalation.unref();
       closers.push(() => Promise.resolve(clearInterval(escalation)));
+      // Issue 11: hospitals that fell silent, as ews_hospital_silent{hospital} and a warning.
+      const silentHospitals = createSilentHospitalChecker({
+        reader: createDataQualityReader(store),
+        hospitals: () => hospitals.list(),
+        clock,
+        metrics,
+        log: log.child({ module: 'silent-hospitals' }),
+      });
+      const onSilentError = (err: unknown) => log.error({ err }, 'silent-hospital check failed');
+      const silentCheck = setInterval(() => void silentHospitals.runOnce().catch(onSilentError), SILENT_CHECK_INTERVAL_MS);
+      silentCheck.unref();
+      closers.push(() => Promise.resolve(clearInterval(silentCheck)));
       sender.start();
       // ews_alerts{level,status}, counted on each scrape (where alerts are made: not in an ingest-only process).
       registerAlertMetrics(metrics, operational);

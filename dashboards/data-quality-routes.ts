@@ -3,7 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { coversNation, type Jurisdiction } from '../schemas/access.ts';
-import { dayNumberString, isSilent, median, QUALITY_DAYS, qualityWindows, SILENCE_RULE, usualGapMs } from '../schemas/data-quality.ts';
+import {
+  dayNumberString,
+  isSilent,
+  median,
+  QUALITY_DAYS,
+  qualityWindows,
+  SILENCE_RULE,
+  usualGapMs,
+  vnDayStartMs,
+} from '../schemas/data-quality.ts';
 import type { DataQualityReader, HospitalDeliveries } from '../storage/data-quality.ts';
 import { principalOf } from './read-guard.ts';
 import { hospitalVisible, requireArea, requirePermission, type UnitIndex } from './scope.ts';
@@ -150,11 +159,10 @@ export function registerDataQualityRoutes(app: FastifyInstance, deps: DataQualit
       const hospitals = qualityHospitals(principal.jurisdiction, await deps.hospitals(), q.province);
       const nowMs = deps.clock.now();
       const windows = qualityWindows(nowMs, q.days);
-      const dayStart = (day: number) => day * 86_400_000 - 7 * HOUR_MS;
       const read = await deps.reader.read({
         hospitals: hospitals.map((h) => h.id),
-        since: dayStart(windows.baseline[0]!),
-        windowStart: dayStart(windows.window[0]!),
+        since: vnDayStartMs(windows.baseline[0]!),
+        windowStart: vnDayStartMs(windows.window[0]!),
       });
       return {
         generated_at: new Date(nowMs).toISOString(),

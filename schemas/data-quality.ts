@@ -137,6 +137,8 @@ const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of the Vietnamese calendar day containing the instant. */
 export const vnDayNumber = (ms: number): number => Math.floor((ms + VN_OFFSET_MS) / DAY_MS);
+/** Epoch ms of the start (00:00 UTC+07:00) of a Vietnamese day number. */
+export const vnDayStartMs = (day: number): number => day * DAY_MS - VN_OFFSET_MS;
 export const dayNumberString = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** The local days of the window (the last `days`, today included) and of the baseline (the `days` before it). */

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, encounter, ingestHeaders, lab, ndjson, startTestPipeline } from '../helpers/pipeline.ts';
+import { Registry } from 'prom-client';
+import { createSilentHospitalChecker } from '../../alerts/silent-hospitals.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createDataQualityReader } from '../../storage/data-quality.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 import { isInformative, NON_INFORMATIVE_COMPLAINTS } from '../../schemas/data-quality.ts';
 import type { HospitalQuality } from '../../dashboards/data-quality-routes.ts';
@@ -301,5 +305,44 @@ describe('GET /v1/data-quality', () => {
 
   it('401 without credentials', async () => {
     expect((await p.app.inject({ url: '/v1/data-quality' })).statusCode).toBe(401);
+  });
+});
+
+describe('the silent-hospital check', () => {
+  it('sets ews_hospital_silent{hospital} for every unrevoked hospital and warns once when one falls silent', async () => {
+    // The pipeline runs its own checker (every 10 minutes) on its registry.
+    expect(p.metrics.getSingleMetric('ews_hospital_silent')).toBeDefined();
+    const lines: { level: number; hospital_id?: string; msg: string }[] = [];
+    const log = createLogger({
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(JSON.parse(l) as (typeof lines)[number]) },
+    });
+    const metrics = new Registry();
+    const checker = createSilentHospitalChecker({
+      reader: createDataQualityReader(p.store),
+      hospitals: () => p.hospitals.list(),
+      clock: { now: () => now },
+      metrics,
+      log,
+    });
+    at('2026-11-20T12:00:00');
+    expect(await checker.runOnce()).toEqual(['BV-BN2']);
+    const gauge = async (): Promise<Record<string, number>> =>
+      Object.fromEntries((await metrics.getSingleMetric('ews_hospital_silent')!.get()).values.map((v) => [v.labels['hospital'], v.value]));
+    expect(await gauge()).toEqual({ 'BV-BN': 0, 'BV-BN2': 1, 'BV-CLS': 0, 'BV-HY': 0, 'BV-NONE': 0 });
+    const warnings = () => lines.filter((l) => l.level === 40);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ hospital_id: 'BV-BN2', msg: expect.stringMatching(/fell silent \/ .*ngừng gửi/) }),
+    ]);
+    // Negative control: still silent on the next run, no second warning.
+    expect(await checker.runOnce()).toEqual(['BV-BN2']);
+    expect(warnings()).toHaveLength(1);
+    // BV-BN2 is heard again: the gauge drops to 0 and an info line says so.
+    at('2026-11-20T12:05:00');
+    await post('BV-BN2', [encounter({ event_id: 'bn2-back' })]);
+    await p.settle();
+    expect(await checker.runOnce()).toEqual([]);
+    expect((await gauge())['BV-BN2']).toBe(0);
+    expect(lines.some((l) => l.level === 30 && l.hospital_id === 'BV-BN2' && /heard again/.test(l.msg))).toBe(true);
   });
 });
