@@ -42,6 +42,7 @@ import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
+import { createDataQualityReader } from '../storage/data-quality.ts';
 import type { OperationalStore } from '../platform/operational-store.ts';
 import { openMigratedOperationalStore } from './operational-store.ts';
 import { createHospitalStore, type HospitalStore } from '../storage/hospitals.ts';
@@ -57,6 +58,7 @@ import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
 import { createEscalator, type Escalator } from '../alerts/escalator.ts';
+import { createSilentHospitalChecker, SILENT_CHECK_INTERVAL_MS } from '../alerts/silent-hospitals.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
@@ -267,6 +269,18 @@ export async function startPipeline(
       const escalation = setInterval(() => void escalator.runOnce().catch(onEscalationError), 30_000);
       escalation.unref();
       closers.push(() => Promise.resolve(clearInterval(escalation)));
+      // Issue 11: hospitals that fell silent, as ews_hospital_silent{hospital} and a warning.
+      const silentHospitals = createSilentHospitalChecker({
+        reader: createDataQualityReader(store),
+        hospitals: () => hospitals.list(),
+        clock,
+        metrics,
+        log: log.child({ module: 'silent-hospitals' }),
+      });
+      const onSilentError = (err: unknown) => log.error({ err }, 'silent-hospital check failed');
+      const silentCheck = setInterval(() => void silentHospitals.runOnce().catch(onSilentError), SILENT_CHECK_INTERVAL_MS);
+      silentCheck.unref();
+      closers.push(() => Promise.resolve(clearInterval(silentCheck)));
       sender.start();
       // ews_alerts{level,status}, counted on each scrape (where alerts are made: not in an ingest-only process).
       registerAlertMetrics(metrics, operational);
@@ -457,6 +471,12 @@ export async function startPipeline(
         today: () => dayString(localDayNumber(clock.now())),
       },
       deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list(), audit: access.audit },
+      dataQuality: {
+        reader: createDataQualityReader(store),
+        hospitals: () => hospitals.list(),
+        units: { provinceOf, provinceName: (code) => units.all().find((u) => u.provinceCode === code)?.provinceName },
+        clock,
+      },
     });
     registerAdminRoutes(app, {
       hospitals,

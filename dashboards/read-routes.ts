@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerDashboardRoutes, type DashboardDeps } from './api-routes.ts';
+import { registerDataQualityRoutes, type DataQualityRouteDeps } from './data-quality-routes.ts';
 import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-letter-routes.ts';
 import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
 
@@ -7,6 +8,8 @@ export interface ReadRouteDeps {
   guard: ReadGuardOptions;
   dashboard: DashboardDeps;
   deadLetters: DeadLetterRouteDeps;
+  /** GET /v1/data-quality (issue 11). */
+  dataQuality: DataQualityRouteDeps;
 }
 
 /**
@@ -19,5 +22,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     await registerReadGuard(scope, deps.guard);
     registerDashboardRoutes(scope, deps.dashboard);
     registerDeadLetterRoutes(scope, deps.deadLetters);
+    registerDataQualityRoutes(scope, deps.dataQuality);
   });
 }

@@ -73,6 +73,13 @@ const DEAD_LETTERS_OF: Record<JKey, string[]> = {
   communesA: [],
 };
 
+// Registered hospitals (BV-TEST is every test pipeline's, without a province).
+const QUALITY_HOSPITALS_OF: Record<JKey, string[]> = {
+  national: ['BV-24', 'BV-33', 'BV-NONE', 'BV-TEST'],
+  province24: ['BV-24'],
+  communesA: [],
+};
+
 interface Case {
   url: string;
   /** The status for a caller (never called for 'nobody': that is 401 for every guarded route). */
@@ -173,6 +180,21 @@ const TABLE: Record<string, Case[]> = {
       url: `/v1/alerts?commune=${prov}`,
       status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
       check: (b: unknown) => expect((b as { alerts: { alert_id: string }[] }).alerts.map((a) => a.alert_id)).toEqual([`a-P${prov}`]),
+    })),
+  ],
+  // Data quality per hospital (issue 11): counts only, every role; hospitals by the registry's province.
+  '/v1/data-quality': [
+    {
+      url: '/v1/data-quality',
+      status: aggregates(),
+      check: (b, who) =>
+        expect((b as { hospitals: { hospital_id: string }[] }).hospitals.map((h) => h.hospital_id)).toEqual(QUALITY_HOSPITALS_OF[who.j]),
+    },
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/data-quality?province=${prov}`,
+      status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+      check: (b: unknown) =>
+        expect((b as { hospitals: { hospital_id: string }[] }).hospitals.map((h) => h.hospital_id)).toEqual([`BV-${prov}`]),
     })),
   ],
   '/v1/dead-letters': [
@@ -318,7 +340,13 @@ describe('read access: route × role × jurisdiction', () => {
   });
 
   it('negative control: the checks catch an answer that is not scoped (the national one shown to province 24)', async () => {
-    const lists = ['/v1/units', '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20', '/v1/alerts', '/v1/dead-letters'];
+    const lists = [
+      '/v1/units',
+      '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20',
+      '/v1/alerts',
+      '/v1/dead-letters',
+      '/v1/data-quality',
+    ];
     for (const url of lists) {
       const c = Object.values(TABLE)
         .flat()
