@@ -64,6 +64,8 @@ import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
+import { createTrendStore } from '../storage/trends.ts';
+import { registerOpenApi } from '../dashboards/openapi.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -429,6 +431,8 @@ export async function startPipeline(
           ? { tokens: [config.EWS_METRICS_TOKEN, config.EWS_ADMIN_TOKEN].filter((t) => t !== undefined) }
           : 'elsewhere',
     });
+    // OpenAPI 3 at /openapi.json and Swagger UI at /docs (issue 11): before the routes it documents.
+    await registerOpenApi(app, { version: '0.1.0' });
     if (role !== 'processor')
       registerIngestRoutes(app, ingest, {
         auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
@@ -457,6 +461,7 @@ export async function startPipeline(
         today: () => dayString(localDayNumber(clock.now())),
       },
       deadLetters: { deadLetters: createDeadLetterReader(store), hospitals: () => hospitals.list(), audit: access.audit },
+      trends: { trends: createTrendStore(store) },
     });
     registerAdminRoutes(app, {
       hospitals,

@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { registerDashboardRoutes, type DashboardDeps } from './api-routes.ts';
 import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-letter-routes.ts';
 import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
+import { registerTrendRoutes, type TrendRouteDeps } from './trends-routes.ts';
 
 export interface ReadRouteDeps {
   guard: ReadGuardOptions;
   dashboard: DashboardDeps;
   deadLetters: DeadLetterRouteDeps;
+  /** GET /v1/trends (issue 11); its units and series are the dashboard's. */
+  trends: Pick<TrendRouteDeps, 'trends'>;
 }
 
 /**
@@ -19,5 +22,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     await registerReadGuard(scope, deps.guard);
     registerDashboardRoutes(scope, deps.dashboard);
     registerDeadLetterRoutes(scope, deps.deadLetters);
+    registerTrendRoutes(scope, { ...deps.trends, units: deps.dashboard.units, seriesIds: deps.dashboard.seriesIds });
   });
 }
