@@ -66,6 +66,8 @@ import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
+import { createTrendStore } from '../storage/trends.ts';
+import { registerOpenApi } from '../dashboards/openapi.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -443,6 +445,8 @@ export async function startPipeline(
           ? { tokens: [config.EWS_METRICS_TOKEN, config.EWS_ADMIN_TOKEN].filter((t) => t !== undefined) }
           : 'elsewhere',
     });
+    // OpenAPI 3 at /openapi.json and Swagger UI at /docs (issue 11): before the routes it documents.
+    await registerOpenApi(app, { version: '0.1.0' });
     if (role !== 'processor')
       registerIngestRoutes(app, ingest, {
         auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
@@ -477,6 +481,7 @@ export async function startPipeline(
         units: { provinceOf, provinceName: (code) => units.all().find((u) => u.provinceCode === code)?.provinceName },
         clock,
       },
+      trends: { trends: createTrendStore(store) },
     });
     registerAdminRoutes(app, {
       hospitals,

@@ -3,6 +3,7 @@ import { registerDashboardRoutes, type DashboardDeps } from './api-routes.ts';
 import { registerDataQualityRoutes, type DataQualityRouteDeps } from './data-quality-routes.ts';
 import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-letter-routes.ts';
 import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
+import { registerTrendRoutes, type TrendRouteDeps } from './trends-routes.ts';
 
 export interface ReadRouteDeps {
   guard: ReadGuardOptions;
@@ -10,6 +11,8 @@ export interface ReadRouteDeps {
   deadLetters: DeadLetterRouteDeps;
   /** GET /v1/data-quality (issue 11). */
   dataQuality: DataQualityRouteDeps;
+  /** GET /v1/trends (issue 11); its units and series are the dashboard's. */
+  trends: Pick<TrendRouteDeps, 'trends'>;
 }
 
 /**
@@ -23,5 +26,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     registerDashboardRoutes(scope, deps.dashboard);
     registerDeadLetterRoutes(scope, deps.deadLetters);
     registerDataQualityRoutes(scope, deps.dataQuality);
+    registerTrendRoutes(scope, { ...deps.trends, units: deps.dashboard.units, seriesIds: deps.dashboard.seriesIds });
   });
 }

@@ -87,6 +87,8 @@ interface Case {
   check?: (body: unknown, who: Exclude<Who, 'nobody'>) => void;
   /** Open to everyone (no credentials needed). */
   open?: boolean;
+  /** The status an open route answers (default 200). */
+  openStatus?: number;
 }
 
 const aggregates = (inside?: (who: Exclude<Who, 'nobody'>) => boolean) => (who: Exclude<Who, 'nobody'>) =>
@@ -109,6 +111,16 @@ const TABLE: Record<string, Case[]> = {
   '/assets/lifecycle-terms.js': [{ ...open, url: '/assets/lifecycle-terms.js' }],
   '/alerts/:id': [{ ...open, url: '/alerts/00000000-0000-4000-8000-000000000000' }],
   '/v1/session/options': [{ ...open, url: '/v1/session/options', check: (b) => expect(b).toEqual({ oidc: false }) }],
+  // The documented API (issue 11): the OpenAPI document and Swagger UI describe routes, they carry no data.
+  '/openapi.json': [{ ...open, url: '/openapi.json', check: (b) => expect(JSON.parse(b as string)).toMatchObject({ openapi: '3.1.0' }) }],
+  '/docs': [{ ...open, url: '/docs' }],
+  '/docs/': [{ ...open, url: '/docs/' }],
+  // Swagger UI redirects its static index to /docs/.
+  '/docs/static/index.html': [{ ...open, url: '/docs/static/index.html', openStatus: 302 }],
+  '/docs/static/swagger-initializer.js': [{ ...open, url: '/docs/static/swagger-initializer.js' }],
+  '/docs/static/*': [{ ...open, url: '/docs/static/swagger-ui-bundle.js' }],
+  '/docs/json': [{ ...open, url: '/docs/json' }],
+  '/docs/yaml': [{ ...open, url: '/docs/yaml' }],
   // Users are never scrapers: the metrics token or the admin token (tested in metrics-access.test.ts).
   '/metrics': [{ url: '/metrics', status: () => 401 }],
   '/v1/admin/hospitals': [{ url: '/v1/admin/hospitals', status: (who) => (permits(who.role, 'admin:hospitals') ? 200 : 403) }],
@@ -197,6 +209,25 @@ const TABLE: Record<string, Case[]> = {
         expect((b as { hospitals: { hospital_id: string }[] }).hospitals.map((h) => h.hospital_id)).toEqual([`BV-${prov}`]),
     })),
   ],
+  // Trends (issue 11): `national` sums the caller's communes (each of A, B, C has one dengue event on 2026-11-20).
+  '/v1/trends': [
+    {
+      url: '/v1/trends?syndrome=dengue&area=national&from=2026-11-20&to=2026-11-20',
+      status: aggregates(),
+      check: (b, who) =>
+        expect((b as { points: { count: number }[] }).points[0]?.count).toBe([A, B, C].filter((c) => covers[who.j](c)).length),
+    },
+    ...[A, B, C].map((c) => ({
+      url: `/v1/trends?syndrome=dengue&area=${c}&from=2026-11-20&to=2026-11-20`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) => expect((b as { points: { count: number }[] }).points[0]?.count).toBe(1),
+    })),
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/trends?syndrome=dengue&area=${prov}&interval=week&from=2026-11-20&to=2026-11-20`,
+      status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+      check: (b: unknown) => expect((b as { points: { count: number }[] }).points[0]?.count).toBe(prov === '24' ? 2 : 1),
+    })),
+  ],
   '/v1/dead-letters': [
     {
       url: '/v1/dead-letters',
@@ -215,9 +246,13 @@ const TABLE: Record<string, Case[]> = {
   ],
 };
 
-/** The GET routes of the app, from fastify's route tree (each checked with hasRoute, so a misparse fails). */
+/**
+ * The GET routes of the app, from fastify's route tree (each checked with hasRoute, so a misparse fails).
+ * The radix tree with its shared prefixes: without them a wildcard under a prefix (Swagger UI's
+ * `/docs/static/*`) prints as `/docs/*`.
+ */
 function getRoutes(): string[] {
-  const tree = p.app.printRoutes({ method: 'GET', commonPrefix: false });
+  const tree = p.app.printRoutes({ method: 'GET' });
   const stack: string[] = [];
   const routes: string[] = [];
   for (const line of tree.split('\n')) {
@@ -309,7 +344,7 @@ describe('read access: route × role × jurisdiction', () => {
     const problems: string[] = [];
     for (const who of WHO) {
       const res = await p.app.inject({ url: c.url, headers: headersOf(who) });
-      const want = c.open ? 200 : who === 'nobody' ? 401 : c.status(who);
+      const want = c.open ? (c.openStatus ?? 200) : who === 'nobody' ? 401 : c.status(who);
       if (res.statusCode !== want) {
         problems.push(`${label(who)}: ${res.statusCode}, expected ${want}: ${res.body.slice(0, 200)}`);
         continue;

@@ -1,0 +1,95 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { $ZodType } from 'zod/v4/core';
+
+/**
+ * The documented API (issue 11): OpenAPI 3 generated from the routes' schemas (zod ones
+ * through fastify-type-provider-zod, JSON ones as they are) at GET /openapi.json, and the
+ * interactive docs (Swagger UI, served from its npm package: no network) at /docs. Both are
+ * open: they describe the API and carry no data. Register before the routes (it collects
+ * them as they are added).
+ */
+
+/**
+ * Summaries of routes whose modules declare no schema yet (the lifecycle alert routes of
+ * alerts/, the older read routes): added to their route options as they are registered, so
+ * the document names every route it lists. A route's own summary wins.
+ */
+export const ROUTE_DOCS: Record<string, { summary: string; description?: string; tags: string[] }> = {
+  'GET /v1/alert-inbox': {
+    summary: 'Lifecycle alerts in your jurisdiction, red before yellow',
+    description: 'Filtered by status (active ones by default), level and syndrome. Needs read:aggregates.',
+    tags: ['alerts'],
+  },
+  'GET /v1/alerts/:id': {
+    summary: 'One lifecycle alert: summary, evidence, series, line list (when allowed), steps and allowed actions',
+    description: 'The line list needs read:line_list and is audited. 403 outside the jurisdiction, 404 unknown.',
+    tags: ['alerts'],
+  },
+  'POST /v1/alerts/:id/actions': {
+    summary: "An action on a lifecycle alert (verify, assess risk, respond, close, …) with the alert's version",
+    description:
+      'Needs work:alerts and the CSRF header for a session. 409 CONFLICT on a stale version, TRANSITION_FORBIDDEN on a step the lifecycle does not allow.',
+    tags: ['alerts'],
+  },
+  'GET /v1/alerts': { summary: 'Detection alerts (signals grouped) in your jurisdiction', tags: ['alerts'] },
+  'GET /v1/counts': { summary: 'Daily counts per commune of one series, zero-filled', tags: ['counts'] },
+  'GET /v1/series': { summary: "One commune's daily series with expected value and threshold", tags: ['counts'] },
+  'GET /v1/units': { summary: 'The communes of your jurisdiction (unit registry)', tags: ['units'] },
+  'GET /v1/syndromes': { summary: 'The series that can be asked for', tags: ['units'] },
+  'GET /v1/dead-letters': { summary: 'Refused input, filtered and keyset-paged (data managers)', tags: ['data quality'] },
+  'POST /v1/events': { summary: 'Hospital events (JSON or NDJSON), with the hospital key or a client certificate', tags: ['ingest'] },
+};
+
+const isZod = (s: unknown): boolean => s instanceof $ZodType;
+
+export async function registerOpenApi(app: FastifyInstance, info: { version: string }): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const doc = methods.map((m) => ROUTE_DOCS[`${m} ${route.url}`]).find((d) => d !== undefined);
+    if (!doc) return;
+    route.schema = { ...doc, ...(route.schema ?? {}) };
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'syndromic-ews API',
+        description:
+          'Syndromic early warning (Bắc Ninh, Hưng Yên). Reads need a signed-in session or an API token (Authorization: Bearer ews_ut_…) and answer only inside your jurisdiction.',
+        version: info.version,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Zod schemas become JSON Schema; a route with JSON schemas (or none) is documented as it is.
+    transform: (doc) => {
+      const s = doc.schema as Record<string, unknown> | undefined;
+      const hasZod = s !== undefined && ['querystring', 'body', 'params', 'headers'].some((k) => isZod(s[k]));
+      const responses = s?.['response'] as Record<string, unknown> | undefined;
+      const zodResponse = responses !== undefined && Object.values(responses).some(isZod);
+      if (hasZod || zodResponse) return jsonSchemaTransform(doc);
+      return { schema: doc.schema, url: doc.url };
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // No call to an online validator: the page works offline.
+    uiConfig: { validatorUrl: null, deepLinking: true },
+    uiHooks: {
+      // Swagger UI sets inline style attributes: allowed on /docs only, everything else as the base CSP.
+      onRequest: (_req, reply, done) => {
+        void reply.header(
+          'content-security-policy',
+          "default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'self';form-action 'self';frame-ancestors 'none'",
+        );
+        done();
+      },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'no-cache').send(app.swagger()),
+  );
+}
