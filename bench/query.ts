@@ -26,6 +26,7 @@ const HELP = `npm run bench:query [-- options] — trends queries on the embedde
   --keep          keep the data directory; if it already holds a loaded history, reuse it
                   (no load) and only run the queries
   --runs N        timed runs per query after one warm-up (default 20)
+  --no-candidates skip the candidate-fix tables (bench_daily_counts, bench_strata_weekly)
   --no-write      print the figures only, leave BENCHMARKS.md alone
   -h, --help      this text
 
@@ -41,7 +42,9 @@ const { values } = parseArgs({
     keep: { type: 'boolean' },
     runs: { type: 'string', default: '20' },
     'no-write': { type: 'boolean' },
+    candidates: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 if (values.help) {
   process.stdout.write(`${HELP}\n`);
@@ -195,7 +198,7 @@ async function load(client: ClickHouseClient): Promise<{ seconds: number; months
   const t0 = performance.now();
   let done = 0;
   let months = 0;
-  for (let d = FIRST_DAY; d <= LAST_DAY; ) {
+  for (let d = FIRST_DAY; d <= LAST_DAY;) {
     const month = dayString(d).slice(0, 7);
     const days: string[] = [];
     const n: number[] = [];
@@ -223,12 +226,14 @@ async function load(client: ClickHouseClient): Promise<{ seconds: number; months
         syn: Object.keys(ICD),
         icd: Object.values(ICD),
       },
-      clickhouse_settings: { max_partitions_per_insert_block: 10, max_insert_threads: 2 },
+      clickhouse_settings: { max_partitions_per_insert_block: '10', max_insert_threads: '2' },
     });
     done += monthEvents;
     months++;
     const s = (performance.now() - t0) / 1000;
-    say(`${month}: ${done.toLocaleString('en')} / ${EVENTS.toLocaleString('en')} events, ${s.toFixed(1)} s, ${Math.round(done / s).toLocaleString('en')} events/s`);
+    say(
+      `${month}: ${done.toLocaleString('en')} / ${EVENTS.toLocaleString('en')} events, ${s.toFixed(1)} s, ${Math.round(done / s).toLocaleString('en')} events/s`,
+    );
   }
   return { seconds: (performance.now() - t0) / 1000, months };
 }
@@ -241,7 +246,7 @@ async function rows<T>(client: ClickHouseClient, query: string, params: Record<s
 async function waitForMerges(client: ClickHouseClient, maxSeconds: number): Promise<number> {
   const t0 = performance.now();
   for (;;) {
-    const [m] = await rows<{ n: string }>(client, "SELECT count() AS n FROM system.merges WHERE database = currentDatabase()");
+    const [m] = await rows<{ n: string }>(client, 'SELECT count() AS n FROM system.merges WHERE database = currentDatabase()');
     if (Number(m?.n ?? 0) === 0 || (performance.now() - t0) / 1000 > maxSeconds) return (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -280,7 +285,8 @@ interface Timing {
   max: number;
   resultRows: number;
   readRows: number;
-  readBytes: number;
+  marks: number;
+  parts: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -288,7 +294,12 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
-async function time(name: string, table: string, run: () => Promise<number>, stats: () => Promise<{ readRows: number; readBytes: number }>): Promise<Timing> {
+async function time(
+  name: string,
+  table: string,
+  run: () => Promise<number>,
+  stats: () => Promise<{ readRows: number; marks: number; parts: number }>,
+): Promise<Timing> {
   const resultRows = await run(); // warm-up
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -298,26 +309,28 @@ async function time(name: string, table: string, run: () => Promise<number>, sta
   }
   ms.sort((a, b) => a - b);
   const s = await stats();
-  const t: Timing = { name, table, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), min: ms[0]!, max: ms[ms.length - 1]!, resultRows, ...s };
-  say(`${name}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms (${resultRows} result rows; read ${s.readRows.toLocaleString('en')} rows)`);
+  const t: Timing = {
+    name,
+    table,
+    p50: quantile(ms, 0.5),
+    p95: quantile(ms, 0.95),
+    min: ms[0]!,
+    max: ms[ms.length - 1]!,
+    resultRows,
+    ...s,
+  };
+  say(
+    `${name}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms (${resultRows} result rows; plans to read ${s.readRows.toLocaleString('en')} rows, ${s.parts} parts)`,
+  );
   return t;
 }
 
-/** Rows and bytes the engine read for the last run of a query tagged by `log_comment`. */
-async function readStats(client: ClickHouseClient, tag: string): Promise<{ readRows: number; readBytes: number }> {
-  await client.command({ query: 'SYSTEM FLUSH LOGS' }).catch(() => undefined);
-  const r = await rows<{ read_rows: string; read_bytes: string }>(
-    client,
-    `SELECT read_rows, read_bytes FROM system.query_log WHERE type = 'QueryFinish' AND log_comment = {tag:String} ORDER BY event_time_microseconds DESC LIMIT 1`,
-    { tag },
-  ).catch(() => []);
-  return { readRows: Number(r[0]?.read_rows ?? -1), readBytes: Number(r[0]?.read_bytes ?? -1) };
-}
+const AGE_BAND = `multiIf(age_years IS NULL, 'unknown', age_years < 5, '0-4', age_years < 15, '5-14', age_years < 25, '15-24',
+               age_years < 45, '25-44', age_years < 65, '45-64', '65+')`;
 
 const STRATIFIED = `
 SELECT syndrome,
-       multiIf(age_years IS NULL, 'unknown', age_years < 5, '0-4', age_years < 15, '5-14', age_years < 25, '15-24',
-               age_years < 45, '25-44', age_years < 65, '45-64', '65+') AS age_band,
+       ${AGE_BAND} AS age_band,
        sex,
        uniqExact(hospital_id, event_id) AS n
 FROM events
@@ -325,12 +338,59 @@ ARRAY JOIN syndromes AS syndrome
 WHERE day BETWEEN {from:Date} AND {to:Date} AND commune_code IN {communes:Array(String)}
 GROUP BY syndrome, age_band, sex`;
 
+const WEEKLY_FROM_DAILY = `
+SELECT syndrome, transform(commune_code, {codes:Array(String)}, {provs:Array(String)}, '') AS area,
+       intDiv(toUInt32(day) + 3, 7) AS period, sum(n) AS n
+FROM bench_daily_counts
+WHERE syndrome IN {syndromes:Array(String)} AND day BETWEEN {from:Date} AND {to:Date}
+GROUP BY syndrome, area, period`;
+
+const STRATA_FROM_WEEKLY = `
+SELECT syndrome, age_band, sex, sum(n) AS n
+FROM bench_strata_weekly
+WHERE commune_code IN {communes:Array(String)} AND week BETWEEN {from:UInt32} AND {to:UInt32}
+GROUP BY syndrome, age_band, sex`;
+
+/** Builds the candidate tables from the loaded data (what a finalization job would write for closed days). */
+async function buildCandidates(client: ClickHouseClient): Promise<{ daily: number; strata: number }> {
+  for (const t of ['bench_daily_counts', 'bench_strata_weekly']) await client.command({ query: `DROP TABLE IF EXISTS ${t}` });
+  await client.command({
+    query: `CREATE TABLE bench_daily_counts (syndrome LowCardinality(String), commune_code LowCardinality(String), day Date, n UInt32)
+            ENGINE = ReplacingMergeTree ORDER BY (syndrome, day, commune_code)`,
+  });
+  await client.command({
+    query: `CREATE TABLE bench_strata_weekly (commune_code LowCardinality(String), week UInt32, syndrome LowCardinality(String),
+              age_band LowCardinality(String), sex LowCardinality(String), n UInt32)
+            ENGINE = ReplacingMergeTree ORDER BY (commune_code, week, syndrome, age_band, sex)`,
+  });
+  let t = performance.now();
+  await client.command({
+    query: `INSERT INTO bench_daily_counts SELECT syndrome, commune_code, day, uniqExactMerge(events) FROM syndrome_counts GROUP BY syndrome, commune_code, day`,
+  });
+  const daily = (performance.now() - t) / 1000;
+  t = performance.now();
+  await client.command({
+    query: `INSERT INTO bench_strata_weekly
+            SELECT commune_code, intDiv(toUInt32(day) + 3, 7) AS week, syndrome, ${AGE_BAND} AS age_band, sex, uniqExact(hospital_id, event_id)
+            FROM events ARRAY JOIN syndromes AS syndrome GROUP BY commune_code, week, syndrome, age_band, sex`,
+  });
+  const strata = (performance.now() - t) / 1000;
+  await client.command({ query: 'OPTIMIZE TABLE bench_daily_counts FINAL' });
+  await client.command({ query: 'OPTIMIZE TABLE bench_strata_weekly FINAL' });
+  say(`candidate tables built: bench_daily_counts ${daily.toFixed(1)} s, bench_strata_weekly ${strata.toFixed(1)} s`);
+  return { daily, strata };
+}
+
 async function main(): Promise<number> {
   const reuse = KEEP && existsSync(join(DIR, 'metadata'));
   say(`data directory ${DIR}${reuse ? ' (reused)' : ''}`);
   const client = await createStore({ database: 'ews', dataDir: DIR });
   try {
-    await migrate(client, readMigrations(fileURLToPath(new URL('../schemas/migrations/', import.meta.url))), createLogger({ level: 'silent' }));
+    await migrate(
+      client,
+      readMigrations(fileURLToPath(new URL('../schemas/migrations/', import.meta.url))),
+      createLogger({ level: 'silent' }),
+    );
     let loaded: { seconds: number; months: number } | undefined;
     const [existing] = await rows<{ n: string }>(client, 'SELECT count() AS n FROM events');
     const have = Number(existing?.n ?? 0);
@@ -344,16 +404,18 @@ async function main(): Promise<number> {
     const mergeWait = await waitForMerges(client, 120);
     const sizes = await tableSizes(client);
     const events = sizes.find((s) => s.table === 'events')?.rows ?? 0;
-    for (const s of sizes) say(`${s.table}: ${s.rows.toLocaleString('en')} rows in ${s.parts} parts, ${(s.bytes / 2 ** 20).toFixed(1)} MiB on disk`);
+    for (const s of sizes)
+      say(`${s.table}: ${s.rows.toLocaleString('en')} rows in ${s.parts} parts, ${(s.bytes / 2 ** 20).toFixed(1)} MiB on disk`);
 
-    const counts = createCountStore(client);
+    const rec = recording(client);
+    const counts = createCountStore(rec);
     const allPairs = (areas: string[]) => SYNDROMES.flatMap((syndrome) => areas.map((area) => ({ syndrome, area })));
     const week = (day: string) => Math.floor((parseDay(day) + 3) / 7);
     const communeB = [...units].sort((a, b) => b.population - a.population)[0]!.code;
     const province = '24';
+    const codes = units.map((u) => u.code);
+    const provs = units.map((u) => u.provinceCode);
     const provinceCommunes = units.filter((u) => u.provinceCode === province).map((u) => u.code);
-    const tagged = (tag: string) => ({ log_comment: tag });
-    void tagged;
 
     const timings: Timing[] = [];
     // (a) the dashboard's weekly province trends: every syndrome × both provinces, 2024–2025.
@@ -369,7 +431,7 @@ async function main(): Promise<number> {
           });
           return m.size;
         },
-        () => lastStats(client, 'syndrome_counts', 'uniqExactMerge'),
+        () => lastStats(client),
       ),
     );
     // (b) one commune (the most populous), every syndrome, per day over 2025: both reads the app has.
@@ -378,8 +440,9 @@ async function main(): Promise<number> {
         '(b) one commune × day, 1 year (readCounts, commune filter)',
         'syndrome_counts',
         async () =>
-          (await counts.readCounts({ syndromes: SYNDROMES, communes: [communeB], from: '2025-01-01', to: '2025-12-31' }, [communeB])).length,
-        () => lastStats(client, 'syndrome_counts', 'commune_code IN'),
+          (await counts.readCounts({ syndromes: SYNDROMES, communes: [communeB], from: '2025-01-01', to: '2025-12-31' }, [communeB]))
+            .length,
+        () => lastStats(client),
       ),
     );
     timings.push(
@@ -387,7 +450,7 @@ async function main(): Promise<number> {
         '(b′) one commune × day, 1 year (readSeries)',
         'syndrome_counts',
         async () => (await counts.readSeries(allPairs([communeB]), parseDay('2025-01-01'), parseDay('2025-12-31'))).size,
-        () => lastStats(client, 'syndrome_counts', 'has(arrayZip'),
+        () => lastStats(client),
       ),
     );
     // (c) stratified: syndrome × age band × sex for province 24 over 2025, from `events`.
@@ -395,10 +458,50 @@ async function main(): Promise<number> {
       await time(
         '(c) syndrome × age band × sex, one province, 1 year',
         'events',
-        async () => (await rows(client, STRATIFIED, { from: '2025-01-01', to: '2025-12-31', communes: provinceCommunes })).length,
-        () => lastStats(client, 'events', 'age_band'),
+        async () => (await rows(rec, STRATIFIED, { from: '2025-01-01', to: '2025-12-31', communes: provinceCommunes })).length,
+        () => lastStats(client),
       ),
     );
+    // Candidate fixes, measured on bench-only tables (not migrations): plain counts finalized
+    // from syndrome_counts for closed days, and weekly strata counts from events.
+    const candidates: Timing[] = [];
+    let buildSeconds: { daily: number; strata: number } | undefined;
+    if (values.candidates !== false) {
+      buildSeconds = await buildCandidates(client);
+      candidates.push(
+        await time(
+          '(a) over `bench_daily_counts` (plain counts per syndrome × commune × day)',
+          'bench_daily_counts',
+          async () =>
+            (await rows(rec, WEEKLY_FROM_DAILY, { syndromes: [...SYNDROMES], codes, provs, from: '2024-01-01', to: '2025-12-31' })).length,
+          () => lastStats(client),
+        ),
+      );
+      candidates.push(
+        await time(
+          '(c) over `bench_strata_weekly` (plain counts per syndrome × commune × ISO week × age band × sex)',
+          'bench_strata_weekly',
+          async () =>
+            (await rows(rec, STRATA_FROM_WEEKLY, { communes: provinceCommunes, from: week('2025-01-01'), to: week('2025-12-31') })).length,
+          () => lastStats(client),
+        ),
+      );
+      candidates.push(
+        await time(
+          '(c) on `events` with count() instead of uniqExact (duplicates not removed)',
+          'events',
+          async () =>
+            (
+              await rows(rec, STRATIFIED.replace('uniqExact(hospital_id, event_id)', 'count()'), {
+                from: '2025-01-01',
+                to: '2025-12-31',
+                communes: provinceCommunes,
+              })
+            ).length,
+          () => lastStats(client),
+        ),
+      );
+    }
     const figures = {
       events,
       requested: EVENTS,
@@ -406,6 +509,8 @@ async function main(): Promise<number> {
       mergeWait,
       sizes,
       timings,
+      candidates,
+      buildSeconds,
       load: loadavg(),
       du: du(DIR),
     };
@@ -418,20 +523,34 @@ async function main(): Promise<number> {
   }
 }
 
-/** Read rows / bytes of the latest finished query on `table` whose text contains `marker`. */
-async function lastStats(client: ClickHouseClient, table: string, marker: string): Promise<{ readRows: number; readBytes: number }> {
-  await client.command({ query: 'SYSTEM FLUSH LOGS' }).catch(() => undefined);
-  const r = await rows<{ read_rows: string; read_bytes: string }>(
-    client,
-    `SELECT read_rows, read_bytes FROM system.query_log
-     WHERE type = 'QueryFinish' AND has(tables, concat(currentDatabase(), '.', {table:String})) AND position(query, {marker:String}) > 0
-       AND position(query, 'system.query_log') = 0
-     ORDER BY event_time_microseconds DESC LIMIT 1`,
-    { table, marker },
-  ).catch(() => []);
-  return { readRows: Number(r[0]?.read_rows ?? -1), readBytes: Number(r[0]?.read_bytes ?? -1) };
+/** The last query sent through `recording(client)`, with its parameters. */
+let lastQuery: { query: string; query_params?: Record<string, unknown> } | undefined;
+
+/** The client, recording each query it sends (the app's own SQL from storage/counts.ts is then explained as sent). */
+function recording(client: ClickHouseClient): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'query') {
+        return (args: Parameters<ClickHouseClient['query']>[0]) => {
+          lastQuery = { query: args.query, query_params: args.query_params as Record<string, unknown> };
+          return target.query(args);
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
 }
-void readStats;
+
+/** Rows, marks and parts the engine plans to read for the last recorded query (EXPLAIN ESTIMATE; chDB keeps no query_log). */
+async function lastStats(client: ClickHouseClient): Promise<{ readRows: number; marks: number; parts: number }> {
+  const q = lastQuery!;
+  const r = await rows<{ rows: string; marks: string; parts: string }>(client, `EXPLAIN ESTIMATE ${q.query}`, q.query_params ?? {});
+  return {
+    readRows: r.reduce((a, x) => a + Number(x.rows), 0),
+    marks: r.reduce((a, x) => a + Number(x.marks), 0),
+    parts: r.reduce((a, x) => a + Number(x.parts), 0),
+  };
+}
 
 function du(dir: string): number {
   try {
@@ -447,6 +566,8 @@ function render(f: {
   mergeWait: number;
   sizes: TableSize[];
   timings: Timing[];
+  candidates: Timing[];
+  buildSeconds: { daily: number; strata: number } | undefined;
   load: number[];
   du: number;
 }): string {
@@ -465,16 +586,32 @@ function render(f: {
     '',
     '| table | rows | parts | on disk | per million events | uncompressed |',
     '|---|---|---|---|---|---|',
-    ...f.sizes.map((s) => `| \`${s.table}\` | ${s.rows.toLocaleString('en')} | ${s.parts} | ${mib(s.bytes)} MiB | ${perM(s.bytes)} MiB | ${mib(s.uncompressed)} MiB |`),
+    ...f.sizes.map(
+      (s) =>
+        `| \`${s.table}\` | ${s.rows.toLocaleString('en')} | ${s.parts} | ${mib(s.bytes)} MiB | ${perM(s.bytes)} MiB | ${mib(s.uncompressed)} MiB |`,
+    ),
     `| data directory (du) | | | ${mib(f.du)} MiB | ${perM(f.du)} MiB | |`,
     '',
-    '| query | reads | p50 | p95 | rows read | result rows | target |',
+    '| query | reads | p50 | p95 | rows to read (EXPLAIN ESTIMATE), parts | result rows | target |',
     '|---|---|---|---|---|---|---|',
     ...f.timings.map(
       (t) =>
-        `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows >= 0 ? t.readRows.toLocaleString('en') : '?'} (${mib(t.readBytes)} MiB) | ${t.resultRows} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`,
+        `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`,
     ),
     '',
+    ...(f.candidates.length > 0
+      ? [
+          `Candidate fixes, on bench-only tables built from the loaded data (finalizing all 5 years: \`bench_daily_counts\` ${f.buildSeconds?.daily.toFixed(1)} s, \`bench_strata_weekly\` ${f.buildSeconds?.strata.toFixed(1)} s):`,
+          '',
+          '| query | reads | p50 | p95 | rows to read, parts | result rows |',
+          '|---|---|---|---|---|---|',
+          ...f.candidates.map(
+            (t) =>
+              `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} |`,
+          ),
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
