@@ -41,7 +41,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     keep: { type: 'boolean' },
     runs: { type: 'string', default: '20' },
-    'no-write': { type: 'boolean' },
+    write: { type: 'boolean', default: true },
     candidates: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -515,7 +515,7 @@ async function main(): Promise<number> {
       du: du(DIR),
     };
     process.stdout.write(JSON.stringify(figures) + '\n');
-    if (!values['no-write']) writeSection('query', render(figures));
+    if (values.write !== false) writeSection('query', render(figures));
     return 0;
   } finally {
     await client.close();
