@@ -446,7 +446,9 @@ export async function startPipeline(
           : 'elsewhere',
     });
     // OpenAPI 3 at /openapi.json and Swagger UI at /docs (issue 11): before the routes it documents.
-    await registerOpenApi(app, { version: '0.1.0' });
+    // The document's version is the package's (as `ews --version` prints it).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    await registerOpenApi(app, { version });
     if (role !== 'processor')
       registerIngestRoutes(app, ingest, {
         auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
