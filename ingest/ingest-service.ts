@@ -13,8 +13,18 @@ import { identityKey, type DedupIndex } from './dedup-index.ts';
 import { scrubText } from './scrub.ts';
 import { privateBytes, privatePayload } from './private-payload.ts';
 
-/** One item of a request body: its decoded value, or why it could not be decoded. */
-export type BodyItem = { raw: string; value: unknown } | { raw: string; decodeError: string };
+/**
+ * One item of a request body: its decoded value, or why it could not be decoded, or (for a
+ * message in another standard, FHIR or HL7 v2, that was parsed but could not be mapped to an
+ * event) the mapping's field errors, whose paths name the element of that standard
+ * (`Encounter.subject`, `PID-7`). Such an item's `raw` is the message with its identifying
+ * elements (names, identifiers, telecom, address lines) already removed by the mapper: it is
+ * stored in the dead letter after free-text scrubbing only.
+ */
+export type BodyItem =
+  | { raw: string; value: unknown }
+  | { raw: string; decodeError: string }
+  | { raw: string; mappingErrors: readonly FieldError[]; format: string; event_id?: string | undefined; hospital_id?: string | undefined };
 
 export interface Rejection {
   index: number;
@@ -101,6 +111,24 @@ export function createIngestService(deps: IngestDeps) {
           rejections.push({ index, event_id: null, errors: [{ path: '', message }] });
           letters.push({ source, reason_code: 'BODY_UNPARSEABLE', reason: message, raw: bytesOf(item.raw) });
           rejected.inc({ schema: 'unknown', reason: 'unparseable' });
+          return;
+        }
+        if ('mappingErrors' in item) {
+          const eventId = item.event_id === undefined ? null : capText(item.event_id, MAX_ECHO);
+          const errors = scrub
+            ? item.mappingErrors.map((e) => ({ path: scrubText(e.path), message: scrubText(e.message) }))
+            : [...item.mappingErrors];
+          rejections.push({ index, event_id: eventId, errors });
+          letters.push({
+            source,
+            reason_code: 'MAPPING_FAILED',
+            reason: errors.map((e) => `${e.path || '(message)'}: ${e.message}`).join('; '),
+            event_id: eventId ?? undefined,
+            hospital_id: item.hospital_id === undefined ? undefined : capText(item.hospital_id, MAX_ECHO),
+            details: { format: item.format, errors },
+            raw: text(item.raw),
+          });
+          rejected.inc({ schema: item.format.slice(0, 40), reason: 'mapping_failed' });
           return;
         }
         const v = validateEvent(item.value, deps.units, { receivedAt, window });

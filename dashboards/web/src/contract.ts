@@ -1,0 +1,74 @@
+// The contract between the web application's shell (main.ts: sign-in, router, language
+// switch, live updates) and its pages (pages/*.ts). A page is a module that mounts itself
+// into the element the shell hands it and returns how to unmount; everything it needs from
+// the outside comes through PageContext, so a page never reaches for globals or another page.
+
+import type { Catalogue, MessageKey } from './i18n.ts';
+
+export type Lang = 'vi' | 'en';
+
+/** The signed-in person, as GET /v1/session answers. */
+export interface SessionUser {
+  username: string;
+  role: 'officer' | 'epidemiologist' | 'data_manager' | 'admin';
+  /** What the role may do (schemas/access.ts permissions), e.g. 'read:counts'. */
+  permissions: readonly string[];
+  jurisdiction: { level: 'national' } | { level: 'province'; province: string } | { level: 'communes'; communes: readonly string[] };
+}
+
+/** One commune of the unit registry (GET /v1/units), scoped to the caller. */
+export interface Unit {
+  code: string;
+  name: string;
+  type: string;
+  province_code: string;
+  province_name: string;
+  lat: number;
+  lon: number;
+  population: number;
+}
+
+/** A server-sent event the shell relays from GET /v1/events/stream. */
+export interface LiveEvent {
+  /** 'alert' (an alert opened, changed or closed), 'counts' (a day's counts moved), 'hello'. */
+  type: string;
+  data: unknown;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PageContext {
+  /** GET (or, with init, another method) a same-origin API path; JSON in and out; throws HttpError. */
+  api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  /** The message of `key` in the current language, `{name}` placeholders filled from params. */
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  readonly lang: Lang;
+  readonly user: SessionUser;
+  /** The communes the caller may see. */
+  readonly units: readonly Unit[];
+  /** Go to another page of the application (history.pushState; no reload). */
+  navigate(path: string): void;
+  /** Subscribe to live updates; returns the unsubscribe function. */
+  onLive(type: string, fn: (data: unknown) => void): () => void;
+}
+
+/** What a page module exports as `page`. */
+export interface Page {
+  /** First path segment this page answers ('' is the overview, 'series', 'alerts', …). */
+  route: string;
+  /** Message key of its title in the navigation. */
+  title: MessageKey;
+  /** Its messages, in both languages (checked to have the same keys by test/unit/web-i18n.test.ts). */
+  messages: Catalogue;
+  /** Whether the signed-in user sees this page in the navigation (e.g. a permission it needs). */
+  visible?(user: SessionUser): boolean;
+  /** Mount into root; params are the rest of the path and the query string. Returns its unmount. */
+  mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; query: URLSearchParams }): () => void;
+}
