@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../platform/errors.ts';
+import { webBundle } from './web-bundle.ts';
 import {
   ACTION_TYPES,
   ACTIVE_STATUSES,
@@ -42,32 +42,35 @@ export function lifecycleTermsScript(): string {
 }
 
 /**
- * Serves the dashboard page and its assets (Chart.js from its npm package), open to
- * everyone: they carry no data (the page signs in, then reads the API). So is
- * GET /v1/session/options, which tells the sign-in page which ways to sign in exist.
- * `/alerts/<id>` (the link in notifications, alerts/messages.ts `alertLink`) is the same
- * page: it opens the inbox on that alert once signed in.
+ * The web application's paths (the first segment of each page's route, dashboards/web/src/pages):
+ * each answers the same page, whose router shows the page. `/alerts/<id>` is the link in
+ * notifications (alerts/messages.ts `alertLink`).
+ */
+export const APP_ROUTES = ['', 'alerts'] as const;
+
+/**
+ * Serves the web application (built in memory by web-bundle.ts on the first request) and the
+ * lifecycle's vocabulary, open to everyone: they carry no data (the application signs in, then
+ * reads the API). So is GET /v1/session/options, which tells the sign-in page which ways to
+ * sign in exist.
  */
 export function registerWebRoutes(app: FastifyInstance, options: WebRouteOptions): void {
-  const require = createRequire(import.meta.url);
-  // chart.js exports no subpath for its UMD build; find it beside the package's main file.
-  const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
-  const js = 'text/javascript; charset=utf-8';
-  const page = { body: read('./web/index.html'), type: 'text/html; charset=utf-8' };
-  const assets: Record<string, { body: Buffer; type: string }> = {
-    '/': page,
-    '/alerts/:id': page,
-    '/assets/app.js': { body: read('./web/app.js'), type: js },
-    '/assets/dom.js': { body: read('./web/dom.js'), type: js },
-    '/assets/alert-chart.js': { body: read('./web/alert-chart.js'), type: js },
-    '/assets/alert-detail.js': { body: read('./web/alert-detail.js'), type: js },
-    '/assets/inbox.js': { body: read('./web/inbox.js'), type: js },
-    '/assets/lifecycle-terms.js': { body: Buffer.from(lifecycleTermsScript()), type: js },
-    '/assets/style.css': { body: read('./web/style.css'), type: 'text/css; charset=utf-8' },
-    '/assets/chart.umd.min.js': { body: chartJs, type: js },
-  };
-  for (const [path, a] of Object.entries(assets)) {
-    app.get(path, async (_req, reply) => reply.type(a.type).header('cache-control', 'no-cache').send(a.body));
+  const html = read('./web/app.html');
+  const sendPage = async (_req: unknown, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  for (const r of APP_ROUTES) {
+    app.get(`/${r}`, sendPage);
+    if (r !== '') app.get(`/${r}/*`, sendPage);
   }
+  app.get('/assets/lifecycle-terms.js', async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(lifecycleTermsScript()),
+  );
+  app.get('/assets/*', async (req, reply) => {
+    const assets = await webBundle();
+    const path = req.url.split('?')[0];
+    const a = assets.find((x) => x.path === path);
+    if (!a) throw new AppError('NOT_FOUND', `no asset ${path} / không có tệp ${path}`);
+    return reply.type(a.type).header('cache-control', 'no-cache').send(Buffer.from(a.body));
+  });
   app.get('/v1/session/options', async (_req, reply) => reply.header('cache-control', 'no-store').send({ oidc: options.oidc }));
 }

@@ -3,17 +3,17 @@
 // into the element the shell hands it and returns how to unmount; everything it needs from
 // the outside comes through PageContext, so a page never reaches for globals or another page.
 
+import type { Jurisdiction, Lang, Permission, Role } from '../../../schemas/access.ts';
 import type { Catalogue, MessageKey } from './i18n.ts';
 
-export type Lang = 'vi' | 'en';
+export type { Jurisdiction, Lang, Permission, Role };
 
 /** The signed-in person, as GET /v1/session answers. */
 export interface SessionUser {
   username: string;
-  role: 'officer' | 'epidemiologist' | 'data_manager' | 'admin';
-  /** What the role may do (schemas/access.ts permissions), e.g. 'read:counts'. */
-  permissions: readonly string[];
-  jurisdiction: { level: 'national' } | { level: 'province'; province: string } | { level: 'communes'; communes: readonly string[] };
+  role: Role;
+  jurisdiction: Jurisdiction;
+  lang: Lang;
 }
 
 /** One commune of the unit registry (GET /v1/units), scoped to the caller. */
@@ -51,6 +51,8 @@ export interface PageContext {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   readonly lang: Lang;
   readonly user: SessionUser;
+  /** Whether the signed-in user's role has a permission (schemas/access.ts PERMISSIONS). */
+  can(permission: Permission): boolean;
   /** The communes the caller may see. */
   readonly units: readonly Unit[];
   /** Go to another page of the application (history.pushState; no reload). */
@@ -67,8 +69,8 @@ export interface Page {
   title: MessageKey;
   /** Its messages, in both languages (checked to have the same keys by test/unit/web-i18n.test.ts). */
   messages: Catalogue;
-  /** Whether the signed-in user sees this page in the navigation (e.g. a permission it needs). */
-  visible?(user: SessionUser): boolean;
+  /** A permission the page needs: without it the page is left out of the navigation and refused. */
+  permission?: Permission;
   /** Mount into root; params are the rest of the path and the query string. Returns its unmount. */
   mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; query: URLSearchParams }): () => void;
 }

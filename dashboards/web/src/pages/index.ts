@@ -1,0 +1,4 @@
+import type { Page } from '../contract.ts';
+
+/** Every page of the application, in navigation order. Each helper adds its page here. */
+export const pages: Page[] = [];

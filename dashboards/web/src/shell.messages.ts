@@ -1,0 +1,41 @@
+import type { Catalogue } from './i18n.ts';
+
+/** The shell's own words: sign-in, navigation, language switch, errors. */
+export const shellMessages: Catalogue = {
+  vi: {
+    'app.title': 'Cảnh báo sớm dịch bệnh theo hội chứng',
+    'app.region': 'Bắc Ninh & Hưng Yên',
+    'signin.title': 'Đăng nhập',
+    'signin.username': 'Tên đăng nhập',
+    'signin.password': 'Mật khẩu',
+    'signin.submit': 'Đăng nhập',
+    'signin.oidc': 'Đăng nhập bằng tài khoản của tỉnh',
+    signout: 'Đăng xuất',
+    'lang.switch': 'English',
+    'role.officer': 'Cán bộ',
+    'role.epidemiologist': 'Dịch tễ',
+    'role.data_manager': 'Quản lý dữ liệu',
+    'role.admin': 'Quản trị',
+    'error.load': 'Không tải được: {message}',
+    'error.notfound': 'Không có trang này',
+    'error.forbidden': 'Bạn không có quyền xem trang này',
+  },
+  en: {
+    'app.title': 'Syndromic disease early warning',
+    'app.region': 'Bắc Ninh & Hưng Yên',
+    'signin.title': 'Sign in',
+    'signin.username': 'Username',
+    'signin.password': 'Password',
+    'signin.submit': 'Sign in',
+    'signin.oidc': "Sign in with the province's account",
+    signout: 'Sign out',
+    'lang.switch': 'Tiếng Việt',
+    'role.officer': 'Officer',
+    'role.epidemiologist': 'Epidemiologist',
+    'role.data_manager': 'Data manager',
+    'role.admin': 'Administrator',
+    'error.load': 'Could not load: {message}',
+    'error.notfound': 'No such page',
+    'error.forbidden': 'You may not see this page',
+  },
+};
