@@ -28,6 +28,20 @@ export interface Unit {
   population: number;
 }
 
+/**
+ * One series' definition as GET /v1/syndromes answers it in `definitions` (beside `series`,
+ * the ids): names and description in both languages, and what classifies an event into it.
+ */
+export interface SyndromeDefinition {
+  id: string;
+  kind: 'syndrome' | 'lab' | 'denominator';
+  name: { vi: string; en: string };
+  description: { vi: string; en: string };
+  icd10: readonly string[];
+  loinc: readonly string[];
+  keywords: readonly string[];
+}
+
 /** A server-sent event the shell relays from GET /v1/events/stream. */
 export interface LiveEvent {
   /** 'alert' (an alert opened, changed or closed), 'counts' (a day's counts moved), 'hello'. */
@@ -55,6 +69,10 @@ export interface PageContext {
   can(permission: Permission): boolean;
   /** The communes the caller may see. */
   readonly units: readonly Unit[];
+  /** A series id (`lab_dengue`, `ili`) by its name in the current language, from GET /v1/syndromes `definitions`; the id when unnamed. */
+  syndromeName(id: string): string;
+  /** A commune (5 digits) or province (2 digits) code by its name, from the unit registry; the code when unknown. */
+  areaName(code: string): string;
   /** Go to another page of the application (history.pushState; no reload). */
   navigate(path: string): void;
   /** Subscribe to live updates; returns the unsubscribe function. */

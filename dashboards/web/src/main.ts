@@ -1,7 +1,16 @@
 // The web application's entry: the shell (sign-in, navigation, language switch, live
 // updates) and the pages it routes to (pages/index.ts). Built by dashboards/web-bundle.ts.
 import { permits } from '../../../schemas/access.ts';
-import { HttpError, type Lang, type LiveEvent, type Page, type PageContext, type SessionUser, type Unit } from './contract.ts';
+import {
+  HttpError,
+  type Lang,
+  type LiveEvent,
+  type Page,
+  type PageContext,
+  type SessionUser,
+  type SyndromeDefinition,
+  type Unit,
+} from './contract.ts';
 import { el } from './dom.ts';
 import { LANGS, register, translate } from './i18n.ts';
 import { pages } from './pages/index.ts';
@@ -50,6 +59,7 @@ async function api<T>(path: string, init?: { method?: string; body?: unknown }):
 const root = document.getElementById('app') ?? document.body.appendChild(el('div', { id: 'app' }));
 let user: SessionUser | null = null;
 let units: Unit[] = [];
+let definitions: SyndromeDefinition[] = [];
 let unmount: (() => void) | null = null;
 const listeners = new Map<string, Set<(data: unknown) => void>>();
 let live: EventSource | null = null;
@@ -76,6 +86,11 @@ function context(u: SessionUser): PageContext {
     user: u,
     units,
     can: (permission) => permits(u.role, permission),
+    syndromeName: (id) => definitions.find((d) => d.id === id)?.name[lang] ?? id,
+    areaName: (code) => {
+      if (code.length === 2) return units.find((x) => x.province_code === code)?.province_name ?? code;
+      return units.find((x) => x.code === code)?.name ?? code;
+    },
     navigate,
     onLive(type, fn) {
       let set = listeners.get(type);
@@ -214,7 +229,12 @@ async function start(): Promise<void> {
     showSignIn();
     return;
   }
-  units = (await api<{ units: Unit[] }>('/v1/units')).units;
+  const [u, s] = await Promise.all([
+    api<{ units: Unit[] }>('/v1/units'),
+    api<{ series: string[]; definitions?: SyndromeDefinition[] }>('/v1/syndromes'),
+  ]);
+  units = u.units;
+  definitions = s.definitions ?? [];
   startLive();
   render();
 }
