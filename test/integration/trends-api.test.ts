@@ -84,7 +84,8 @@ describe('GET /v1/trends', () => {
     expect(b.points[2]!.per_100k).toBeCloseTo((2 / pop) * 100_000, 2);
     expect(b.points[0]!.per_100k).toBe(0);
     expect(b.trend.window_to).toBe('2026-11-18');
-    expect(b.trend.window_from).toBe('2026-10-22');
+    // Rnssp's B = 12 days, ending on the last day asked for.
+    expect(b.trend.window_from).toBe('2026-11-07');
     expect(b.compare_years).toEqual([]);
   });
 
