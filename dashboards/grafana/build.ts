@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { BUNDLED_UNITS_CSV, parseUnitsCsv, type Unit } from '../../schemas/units/registry.ts';
 import { ALERT_STATUSES } from '../../schemas/alerts.ts';
-import { LIFECYCLE_STATUSES } from '../../schemas/alert-lifecycle.ts';
+import { ACTIVE_STATUSES, LIFECYCLE_STATUSES } from '../../schemas/alert-lifecycle.ts';
 
 export const CLICKHOUSE = { type: 'grafana-clickhouse-datasource', uid: 'ews-clickhouse' } as const;
 export const PROMETHEUS = { type: 'prometheus', uid: 'ews-prometheus' } as const;
@@ -176,15 +176,15 @@ function provinceOverview(units: readonly Unit[]): Json {
         'Open alerts by level',
         { h: 10, w: 8, x: 16, y: 0 },
         [
-          ch(
+          pg(
             'A',
             `
-            SELECT level, count() AS alerts
-            FROM alerts FINAL
-            WHERE status = 'open' AND (${IN_PROVINCE} OR hasAny(cluster_communes, splitByChar('|', \${province:singlequote})))
+            SELECT level, count(*) AS alerts
+            FROM lifecycle_alerts
+            WHERE provinces && string_to_array(\${province:singlequote}, '|')
+              AND status IN (${ACTIVE_STATUSES.map((x) => `'${x}'`).join(', ')})
             GROUP BY level
             ORDER BY level = 'red' DESC`,
-            'table',
             ['level', 'alerts'],
           ),
         ],
