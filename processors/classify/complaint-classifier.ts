@@ -4,7 +4,7 @@ import type { ComplaintConcept, ComplaintCues, ComplaintTerm } from '../../schem
 import { scanConcepts } from './complaint-scanner.ts';
 import { compileRules } from './complaint-rules.ts';
 import type { SyndromeBits } from './syndrome-bits.ts';
-import { CONCEPT, IGNORE, NEGATE_POST, NEGATE_PRE, PSEUDO, TERMINATOR, TermIndex } from './term-index.ts';
+import { CONCEPT, IGNORE, NEGATE_BOTH, NEGATE_POST, NEGATE_PRE, PSEUDO, TERMINATOR, TermIndex } from './term-index.ts';
 import { tokenize } from './text-tokens.ts';
 import type { EncounterContext } from './types.ts';
 
@@ -52,6 +52,7 @@ export function compileComplaintClassifier(tables: ComplaintTables, bits: Syndro
   addAll(cues.negationPre, NEGATE_PRE, 'cues.negationPre');
   addAll(cues.contextPre, NEGATE_PRE, 'cues.contextPre');
   addAll(cues.negationPost, NEGATE_POST, 'cues.negationPost');
+  addAll(cues.negationBoth, NEGATE_BOTH, 'cues.negationBoth');
   addAll(cues.pseudoNegation, PSEUDO, 'cues.pseudoNegation');
   addAll(cues.scopeTerminators, TERMINATOR, 'cues.scopeTerminators');
   addAll(cues.ignore, IGNORE, 'cues.ignore');

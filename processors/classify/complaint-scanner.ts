@@ -1,4 +1,4 @@
-import { CONCEPT, IGNORE, NEGATE_POST, NEGATE_PRE, TERMINATOR, type TermIndex } from './term-index.ts';
+import { CONCEPT, IGNORE, NEGATE_BOTH, NEGATE_POST, NEGATE_PRE, TERMINATOR, type TermIndex } from './term-index.ts';
 import { NO_BREAK, type Token } from './text-tokens.ts';
 
 /** Scope lengths, in words, of pre- and post-cues. */
@@ -45,9 +45,11 @@ export function scanConcepts(tokens: readonly Token[], index: TermIndex, scope: 
         negatedUntil = end - 1 + scope.preScopeWords;
         break;
       case NEGATE_POST:
+      case NEGATE_BOTH:
         for (let h = 0; h < clauseHits; h++) {
           if ((hitEnds[h] ?? -1) >= i - scope.postScopeWords) hitBits[h] = 0;
         }
+        if (phrase.kind === NEGATE_BOTH) negatedUntil = end - 1 + scope.preScopeWords;
         break;
       case TERMINATOR:
         negatedUntil = -1;

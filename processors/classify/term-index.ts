@@ -6,6 +6,8 @@ import { NO_BREAK, SOFT_BREAK, tokenize, type Token } from './text-tokens.ts';
 export const CONCEPT = 0;
 export const NEGATE_PRE = 1;
 export const NEGATE_POST = 2;
+/** A cue that negates both what precedes and what follows it ("đã hết sốt", "sốt đã hết"). */
+export const NEGATE_BOTH = 6;
 export const PSEUDO = 3;
 export const TERMINATOR = 4;
 export const IGNORE = 5;

@@ -35,7 +35,17 @@ export interface ComplaintConcept {
 export const COMPLAINT_CONCEPTS = {
   fever: {
     label: 'Fever (sốt)',
-    terms: ['sốt', 'sốt rét run', 'fever', 'fevers', 'feverish', 'febrile', 'pyrexia', 'high temperature'],
+    terms: [
+      'sốt',
+      'sốt rét run',
+      { text: 'st', note: 'Clinicians\' abbreviation of sốt ("st cao 39 độ"); "đoạn ST" / "ST chênh" of ECGs are ignored' },
+      'fever',
+      'fevers',
+      'feverish',
+      'febrile',
+      'pyrexia',
+      'high temperature',
+    ],
   },
   malaria: {
     // Kept apart so "sốt rét" (malaria) is neither fever_unspecified nor missed as "sốt";
@@ -43,7 +53,7 @@ export const COMPLAINT_CONCEPTS = {
     label: 'Malaria (sốt rét)',
     terms: ['sốt rét', 'malaria'],
   },
-  cough: { label: 'Cough (ho)', terms: ['ho', 'ho khan', 'ho đờm', 'cough', 'coughs', 'coughing'] },
+  cough: { label: 'Cough (ho)', terms: ['ho', 'ho khan', 'ho đờm', 'ho có đờm', 'ho đàm', 'ho có đàm', 'cough', 'coughs', 'coughing'] },
   sore_throat: {
     label: 'Sore throat (đau họng)',
     terms: ['đau họng', 'viêm họng', 'rát họng', 'sore throat', 'throat pain', 'pharyngitis'],
@@ -66,6 +76,8 @@ export const COMPLAINT_CONCEPTS = {
       'đi ngoài lỏng',
       'đi ngoài phân lỏng',
       'đi ngoài ra nước',
+      'đi ngoài toàn nước',
+      'ỉa nhiều lần',
       'đi ngoài nhiều lần',
       'đi cầu lỏng',
       'đi cầu nhiều lần',
@@ -91,7 +103,16 @@ export const COMPLAINT_CONCEPTS = {
   },
   dengue: {
     label: 'Dengue named (sốt xuất huyết)',
-    terms: ['sốt xuất huyết', 'sxh', 'sốt dengue', 'xuất huyết dengue', 'dengue', 'dhf'],
+    terms: [
+      'sốt xuất huyết',
+      'sxh',
+      { text: 'sxhd', note: 'sốt xuất huyết Dengue' },
+      { text: 'sốt xh', note: 'xh: xuất huyết' },
+      'sốt dengue',
+      'xuất huyết dengue',
+      'dengue',
+      'dhf',
+    ],
   },
   hfmd: {
     label: 'Hand, foot and mouth disease named (tay chân miệng)',
@@ -115,7 +136,18 @@ export const COMPLAINT_CONCEPTS = {
   },
   rash: {
     label: 'Rash (phát ban)',
-    terms: ['phát ban', 'nổi ban', 'ban đỏ', 'ban dát sẩn', 'rash', 'maculopapular rash', 'exanthem'],
+    terms: [
+      'phát ban',
+      'nổi ban',
+      'ban đỏ',
+      'ban dát sẩn',
+      'nổi mẩn',
+      'nổi mẩn đỏ',
+      { text: 'ban dạng sởi', note: 'Morbilliform rash: a rash, not measles named' },
+      'rash',
+      'maculopapular rash',
+      'exanthem',
+    ],
   },
   coryza: {
     label: 'Runny nose (sổ mũi)',
@@ -132,6 +164,8 @@ export const COMPLAINT_CONCEPTS = {
       'viêm não',
       'viêm não màng não',
       'viêm não nhật bản',
+      { text: 'vnnb', note: 'viêm não Nhật Bản' },
+      { text: 'vmn', note: 'viêm màng não' },
       'não mô cầu',
       'meningitis',
       'encephalitis',
@@ -158,6 +192,7 @@ export const COMPLAINT_CONCEPTS = {
       'lơ mơ',
       'hôn mê',
       'li bì',
+      'lừ đừ',
       'rối loạn ý thức',
       'giảm ý thức',
       'lú lẫn',
@@ -224,6 +259,8 @@ export interface ComplaintCues {
   readonly contextPre: readonly ComplaintTerm[];
   /** "cúm âm tính", "fever resolved". */
   readonly negationPost: readonly ComplaintTerm[];
+  /** Either side: "đã hết sốt" and "sốt đã hết" (fever gone). */
+  readonly negationBoth: readonly ComplaintTerm[];
   /** Look like a cue but are not: "sốt không hạ" (fever not going down). */
   readonly pseudoNegation: readonly ComplaintTerm[];
   /** Conjunctions that end a negation scope: "không sốt và ho" → cough counts. */
@@ -271,7 +308,8 @@ export const COMPLAINT_CUES: ComplaintCues = {
     'vaccine',
     'vaccination',
   ],
-  negationPost: ['âm tính', 'đã hết', 'đã khỏi', 'negative', 'neg', 'resolved', 'ruled out'],
+  negationPost: ['âm tính', 'negative', 'neg', 'resolved', 'ruled out'],
+  negationBoth: ['đã hết', 'đã khỏi', 'hết hẳn', 'khỏi hẳn'],
   pseudoNegation: [
     'không rõ',
     'không thể',
@@ -343,6 +381,9 @@ export const COMPLAINT_CUES: ComplaintCues = {
     'physiological jaundice',
     // Stroke wording contains "tay chân miệng": "tê tay chân miệng méo".
     'tê tay chân',
+    // ECG wording: "đoạn ST chênh lên" is no fever.
+    'đoạn st',
+    'st chênh',
     'tê bì tay chân',
     'yếu tay chân',
     'liệt tay chân',
