@@ -33,6 +33,7 @@ import { createCountProcessor } from '../processors/count/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect/detect-service.ts';
 import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
 import { createScanner } from '../processors/detect/scan-service.ts';
+import { DENOMINATOR_SERIES } from '../schemas/code-tables/syndrome-names.ts';
 import { classifyEvent, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
@@ -472,7 +473,7 @@ export async function startPipeline(
           lon: u.lon,
           population: u.population,
         })),
-        seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
+        seriesIds: [...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)],
         thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
         today: () => dayString(localDayNumber(clock.now())),
       },
