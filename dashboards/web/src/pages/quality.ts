@@ -72,7 +72,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 /** Bars of events per day, today last (lighter: the day is not over), and the usual volume as a dashed line. */
 function sparkline(ctx: PageContext, h: HospitalRow, days: number): SVGSVGElement {
-  const w = 140;
+  const w = 168;
   const ht = 30;
   const n = h.events_per_day.length;
   const max = Math.max(1, h.usual_per_day, ...h.events_per_day.map((d) => d.events));
@@ -81,6 +81,8 @@ function sparkline(ctx: PageContext, h: HospitalRow, days: number): SVGSVGElemen
   const title = svg('title', {});
   title.textContent = label;
   s.append(title);
+  // The window's frame, so a hospital with a few days of data still shows where they fall.
+  s.append(svg('rect', { x: 0, y: 0, width: w, height: ht, class: 'frame' }));
   const bw = w / Math.max(1, n);
   h.events_per_day.forEach((d, i) => {
     const bh = (d.events / max) * (ht - 2);
