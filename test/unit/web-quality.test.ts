@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemsOf, worstFirst, type HospitalRow } from '../../dashboards/web/src/pages/quality.ts';
+import { problemsOf, worstFirst, type HospitalRow } from '../../dashboards/web/src/pages/quality-rank.ts';
 
 const row = (over: Partial<HospitalRow> & { name: string }): HospitalRow => ({
   hospital_id: over.name,
@@ -28,7 +28,7 @@ describe('the Data quality page: what it flags and its order', () => {
     ['6 % rejected', { rejected: { accepted: 94, rejected: 6, share: 0.06, top_reasons: [] } }, ['rejected']],
     ['60 % informative', { informative: { encounters: 10, informative: 6, share: 0.6 } }, ['informative']],
     ['silent and rejected', { silent: true, rejected: { accepted: 9, rejected: 1, share: 0.1, top_reasons: [] } }, ['silent', 'rejected']],
-  ] as const)('%s', (_, over, problems) => {
+  ] satisfies [string, Partial<HospitalRow>, string[]][])('%s', (_, over, problems) => {
     expect(problemsOf(row({ name: 'X', ...over }))).toEqual(problems);
   });
 
