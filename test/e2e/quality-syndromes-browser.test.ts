@@ -106,7 +106,7 @@ describe.runIf(browserAvailable)('Data quality and Syndromes pages in a real bro
     expect(await ok.locator('.badge').textContent()).not.toBe('Im lặng');
     // The rejected event's reason, the sparkline drawn as SVG bars, the informative share.
     expect(await ok.locator('ul.reasons').textContent()).toMatch(/[A-Z_]+ 1/);
-    expect(await ok.locator('svg.sparkline rect').count()).toBe(28);
+    expect(await ok.locator('svg.sparkline rect.bar').count()).toBe(28);
     expect(await ok.textContent()).toMatch(/\d+(,\d)?% của 32/);
     expect(await page.locator('nav a[data-route="quality"]').textContent()).toBe('Chất lượng dữ liệu');
     await page.screenshot({ path: `${SHOTS}/quality.png`, fullPage: true });
