@@ -4,6 +4,7 @@
  */
 import { LAB_SERIES } from '../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROMES } from '../schemas/code-tables/syndromes.ts';
+import { DATA_QUALITY_NAME, DATA_QUALITY_SERIES } from '../schemas/code-tables/syndrome-names.ts';
 
 export type Language = 'vi' | 'en';
 export type MessageLevel = 'red' | 'yellow';
@@ -11,6 +12,7 @@ export type MessageLevel = 'red' | 'yellow';
 const NAMES = new Map<string, { vi: string; en: string }>([
   ...SYNDROMES.map((s) => [s.id, { vi: s.vi, en: s.en }] as const),
   ...LAB_SERIES.map((s) => [s.id, { vi: s.vi, en: s.en }] as const),
+  [DATA_QUALITY_SERIES, DATA_QUALITY_NAME],
 ]);
 
 /** Short names for SMS, used only when the full name does not fit (see sms-text.ts). */

@@ -33,6 +33,7 @@ import { createCountProcessor } from '../processors/count/count-processor.ts';
 import { createDetectService, type DetectService } from '../processors/detect/detect-service.ts';
 import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
 import { createScanner } from '../processors/detect/scan-service.ts';
+import { DENOMINATOR_SERIES } from '../schemas/code-tables/syndrome-names.ts';
 import { classifyEvent, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
@@ -54,11 +55,12 @@ import { registerOidcRoutes } from '../access/oidc-routes.ts';
 import { createOidcSignIn } from '../access/oidc-sign-in.ts';
 import { createAlertLifecycleStore, type AlertLifecycleStore } from '../storage/alert-lifecycle.ts';
 import { transition } from '../alerts/lifecycle.ts';
-import { createLifecycleFeed } from '../alerts/lifecycle-feed.ts';
+import { createLifecycleFeed, type LifecycleFeedDeps } from '../alerts/lifecycle-feed.ts';
+import { createDataQualityAlerts } from '../alerts/data-quality-alerts.ts';
 import { registerAlertLifecycleRoutes } from '../alerts/lifecycle-routes.ts';
 import { escalationNotices, noticesOf } from '../alerts/alert-notices.ts';
 import { createEscalator, type Escalator } from '../alerts/escalator.ts';
-import { createSilentHospitalChecker, SILENT_CHECK_INTERVAL_MS } from '../alerts/silent-hospitals.ts';
+import { createSilentHospitalChecker, SILENT_CHECK_INTERVAL_MS, type SilentHospitalChecker } from '../alerts/silent-hospitals.ts';
 import { mergeSubscribers, parseOfficersFile, subscriberFromUser, userSubscriptionOf, type Subscriber } from '../alerts/officers-file.ts';
 import { channelsFromConfig, senderConfigFrom } from '../alerts/notification-setup.ts';
 import { createOutboxSender } from '../alerts/outbox-sender.ts';
@@ -88,6 +90,8 @@ export interface Pipeline {
   lifecycle: AlertLifecycleStore;
   /** Re-notifies unacknowledged red alerts to the province heads (every 30 s; `runOnce` for tests and tools). */
   escalator: Escalator;
+  /** The silent-hospital check and its data-quality alerts (every 10 min; `runOnce` for tests and tools). */
+  silentHospitals: SilentHospitalChecker;
   units: UnitRegistry;
   ingest: IngestService;
   detect: DetectService;
@@ -227,6 +231,21 @@ export async function startPipeline(
       baseUrl: config.EWS_PUBLIC_URL,
       config: senderConfigFrom(config),
     });
+    const notify: NonNullable<LifecycleFeedDeps['notify']> = {
+      notices: async (changes) => {
+        const ctx = await noticeContext();
+        const rows = noticesOf(changes, ctx);
+        // Who would hear of it on a channel this process has not configured (e.g. the demo without SMTP): told, never queued.
+        const unsent = noticesOf(changes, { ...ctx, channels: CHANNELS, globalWebhookUrl: undefined }).filter(
+          (r) => !ctx.channels.includes(r.channel),
+        );
+        reportRouted(log, rows, unsent);
+        deps.onRouted?.(rows, unsent);
+        return rows;
+      },
+      enqueue,
+      wake: () => sender.wake(),
+    };
     const lifecycleFeed = createLifecycleFeed({
       log,
       metrics,
@@ -234,21 +253,7 @@ export async function startPipeline(
       store: lifecycle,
       rules: { minLevel: config.EWS_ALERT_MIN_LEVEL, minObserved: config.EWS_ALERT_MIN_COUNT },
       provinceOf,
-      notify: {
-        notices: async (changes) => {
-          const ctx = await noticeContext();
-          const rows = noticesOf(changes, ctx);
-          // Who would hear of it on a channel this process has not configured (e.g. the demo without SMTP): told, never queued.
-          const unsent = noticesOf(changes, { ...ctx, channels: CHANNELS, globalWebhookUrl: undefined }).filter(
-            (r) => !ctx.channels.includes(r.channel),
-          );
-          reportRouted(log, rows, unsent);
-          deps.onRouted?.(rows, unsent);
-          return rows;
-        },
-        enqueue,
-        wake: () => sender.wake(),
-      },
+      notify,
     });
     const noticeContext = async () => ({
       subscribers: await storeSubscribers(access, officersFromFile),
@@ -266,19 +271,22 @@ export async function startPipeline(
       log: log.child({ module: 'escalation' }),
       wake: () => sender.wake(),
     });
+    // Issue 11: hospitals that fell silent, as ews_hospital_silent{hospital}, a warning and a
+    // data-quality alert routed to the hospital's province (alerts/data-quality-alerts.ts).
+    const dataQualityAlerts = createDataQualityAlerts({ store: lifecycle, clock, log, notify });
+    const silentHospitals = createSilentHospitalChecker({
+      reader: createDataQualityReader(store),
+      hospitals: () => hospitals.list(),
+      clock,
+      metrics,
+      log: log.child({ module: 'silent-hospitals' }),
+      onChecked: (check) => dataQualityAlerts.onCheck(check),
+    });
     if (role !== 'ingest') {
       const onEscalationError = (err: unknown) => log.error({ err }, 'escalation check failed');
       const escalation = setInterval(() => void escalator.runOnce().catch(onEscalationError), 30_000);
       escalation.unref();
       closers.push(() => Promise.resolve(clearInterval(escalation)));
-      // Issue 11: hospitals that fell silent, as ews_hospital_silent{hospital} and a warning.
-      const silentHospitals = createSilentHospitalChecker({
-        reader: createDataQualityReader(store),
-        hospitals: () => hospitals.list(),
-        clock,
-        metrics,
-        log: log.child({ module: 'silent-hospitals' }),
-      });
       const onSilentError = (err: unknown) => log.error({ err }, 'silent-hospital check failed');
       const silentCheck = setInterval(() => void silentHospitals.runOnce().catch(onSilentError), SILENT_CHECK_INTERVAL_MS);
       silentCheck.unref();
@@ -472,7 +480,7 @@ export async function startPipeline(
           lon: u.lon,
           population: u.population,
         })),
-        seriesIds: [...DETECTED_SERIES, '_visits', '_tests'],
+        seriesIds: [...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)],
         thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
         today: () => dayString(localDayNumber(clock.now())),
       },
@@ -553,6 +561,7 @@ export async function startPipeline(
       access,
       lifecycle,
       escalator,
+      silentHospitals,
       units,
       ingest,
       detect,

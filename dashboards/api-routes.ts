@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors.ts';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { parseDay, dayString } from '../platform/days.ts';
+import { syndromeDefinitions } from '../schemas/code-tables/syndrome-names.ts';
 import { principalOf } from './read-guard.ts';
 import { alertAreaCodes, alertVisible, requireArea, requirePermission, visibleCommunes, type UnitIndex } from './scope.ts';
 
@@ -153,8 +154,10 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return Promise.resolve({ units: deps.units.filter((u) => visible.has(u.code)) });
   });
 
+  // The ids, and for each its names and definition in both languages (the web's ctx.syndromeName).
+  const definitions = syndromeDefinitions(deps.seriesIds);
   app.get('/v1/syndromes', (req) => {
     reader(req);
-    return Promise.resolve({ series: deps.seriesIds });
+    return Promise.resolve({ series: deps.seriesIds, definitions });
   });
 }

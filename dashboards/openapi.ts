@@ -38,7 +38,7 @@ export const ROUTE_DOCS: Record<string, { summary: string; description?: string;
   'GET /v1/counts': { summary: 'Daily counts per commune of one series, zero-filled', tags: ['counts'] },
   'GET /v1/series': { summary: "One commune's daily series with expected value and threshold", tags: ['counts'] },
   'GET /v1/units': { summary: 'The communes of your jurisdiction (unit registry)', tags: ['units'] },
-  'GET /v1/syndromes': { summary: 'The series that can be asked for', tags: ['units'] },
+  'GET /v1/syndromes': { summary: 'The series that can be asked for, with their names and definitions in both languages', tags: ['units'] },
   'GET /v1/dead-letters': { summary: 'Refused input, filtered and keyset-paged (data managers)', tags: ['data quality'] },
   'POST /v1/events': { summary: 'Hospital events (JSON or NDJSON), with the hospital key or a client certificate', tags: ['ingest'] },
 };
