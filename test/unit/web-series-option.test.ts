@@ -139,7 +139,7 @@ describe('tooltipText', () => {
       data: single,
       lang: 'en' as const,
       index: 2,
-      text: ['20 Nov 2026', 'Kinh Bắc: 9', 'Expected: 0.5', 'Threshold: 3', '⚠ Alarm — Detector: ears_c2', 'p-value: < 0.001'],
+      text: ['20 Nov 2026', 'Kinh Bắc: 9', 'Expected: 0.5', 'Threshold: 3', '⚠ Alarm — Detector: ears_c2', 'p-value: < 0.001', 'Alert'],
     },
     {
       name: 'a quiet day, in Vietnamese',

@@ -112,6 +112,7 @@ export function tooltipText(data: SeriesChartData, labels: SeriesChartLabels, in
     rows.push(`⚠ ${labels.alarm} — ${labels.detector}: ${a.algorithm}`);
     if (a.p_value !== null) rows.push(`${labels.pValue}: ${formatPValue(a.p_value, labels.lang)}`);
   }
+  if (data.highlight && period >= data.highlight.from && period <= data.highlight.to) rows.push(labels.alertPeriod);
   return rows.join('\n');
 }
 
@@ -134,7 +135,8 @@ export function seriesOption(data: SeriesChartData, labels: SeriesChartLabels): 
       ? {
           silent: true,
           itemStyle: { color: 'rgba(192, 57, 43, 0.08)' },
-          label: { show: true, position: 'insideTop', color: ALARM_COLOR, fontSize: 11 },
+          // Named in the alert panel; a label on a narrow area at the right edge would be clipped.
+          label: { show: false },
           data: [[{ name: labels.alertPeriod, xAxis: from }, { xAxis: to }]],
         }
       : undefined;
