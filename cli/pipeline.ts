@@ -18,6 +18,7 @@ import { createDeadLetterStore } from '../storage/dead-letters.ts';
 import { forEachEventIdentity } from '../storage/event-identities.ts';
 import { createCountStore } from '../storage/counts.ts';
 import { createSignalStore } from '../storage/signals.ts';
+import { createSeriesSignalReader } from '../storage/series-signals.ts';
 import { createAlertStore } from '../storage/alerts.ts';
 import { startKafkaBackbone, type KafkaBackbone } from './kafka-backbone.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -469,6 +470,7 @@ export async function startPipeline(
       },
       dashboard: {
         counts,
+        signals: createSeriesSignalReader(store),
         alerts: alertStore,
         units: units.all().map((u) => ({
           code: u.code,

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { parseDay, dayString } from '../platform/days.ts';
 import { syndromeDefinitions } from '../schemas/code-tables/syndrome-names.ts';
+import { checkRange, day, parseQuery } from './query.ts';
+import { registerSeriesRoutes } from './series-routes.ts';
+import type { SeriesSignalReader } from '../storage/series-signals.ts';
 import { principalOf } from './read-guard.ts';
 import { alertAreaCodes, alertVisible, requireArea, requirePermission, visibleCommunes, type UnitIndex } from './scope.ts';
 
@@ -20,7 +22,9 @@ export interface UnitView {
 }
 
 export interface DashboardDeps {
-  counts: Pick<CountStore, 'readCounts'>;
+  counts: Pick<CountStore, 'readCounts' | 'readSeries'>;
+  /** The detectors' stored signals of a series: the series view's alarm markers. */
+  signals: SeriesSignalReader;
   alerts: Pick<AlertStore, 'list'>;
   units: readonly UnitView[];
   /** Every series id that can be queried (syndromes, lab series, denominators). */
@@ -31,25 +35,6 @@ export interface DashboardDeps {
     firstIndex: number,
   ) => { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
   today: () => string;
-}
-
-const MAX_RANGE_DAYS = 3 * 366;
-const day = z.string().refine((s) => !Number.isNaN(parseDay(s)), 'must be a date YYYY-MM-DD');
-
-function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const r = schema.safeParse(query);
-  if (!r.success) {
-    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new AppError('BAD_QUERY', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details });
-  }
-  return r.data;
-}
-
-function checkRange(from: string, to: string): void {
-  const span = parseDay(to) - parseDay(from);
-  if (span < 0)
-    throw new AppError('BAD_QUERY', 'to: must not be before from', { details: [{ path: 'to', message: 'must not be before from' }] });
-  if (span > MAX_RANGE_DAYS) throw new AppError('BAD_QUERY', `to: range is limited to ${MAX_RANGE_DAYS} days`);
 }
 
 /** The unit registry as the scope decisions ask it. */
@@ -92,36 +77,8 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return { rows };
   });
 
-  app.get('/v1/series', async (req) => {
-    const p = reader(req);
-    const q = parseQuery(
-      z.object({
-        syndrome: seriesEnum,
-        commune: commune,
-        from: day.optional(),
-        to: day.optional(),
-        days: z.coerce.number().int().min(1).max(MAX_RANGE_DAYS).default(90),
-      }),
-      req.query,
-    );
-    requireArea(p, { level: 'commune', code: q.commune }, index);
-    const to = q.to ?? deps.today();
-    const from = q.from ?? dayString(parseDay(to) - q.days + 1);
-    checkRange(from, to);
-    // Read extra history so the first days shown have a full baseline.
-    const readFrom = dayString(parseDay(from) - 30);
-    const rows = await deps.counts.readCounts({ syndromes: [q.syndrome], communes: [q.commune], from: readFrom, to }, communeCodes);
-    const counts = rows.map((r) => r.count);
-    const t = deps.thresholds(counts, 30);
-    return {
-      syndrome: q.syndrome,
-      commune_code: q.commune,
-      algorithm: t.algorithm,
-      points: rows
-        .slice(30)
-        .map((r, i) => ({ date: r.date, count: r.count, expected: t.expected[i] ?? null, threshold: t.upperbound[i] ?? null })),
-    };
-  });
+  // GET /v1/series and GET /v1/multiples (the series view and small multiples).
+  registerSeriesRoutes(app, deps, { reader, index });
 
   app.get('/v1/alerts', async (req) => {
     const p = reader(req);

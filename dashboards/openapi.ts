@@ -36,7 +36,17 @@ export const ROUTE_DOCS: Record<string, { summary: string; description?: string;
   },
   'GET /v1/alerts': { summary: 'Detection alerts (signals grouped) in your jurisdiction', tags: ['alerts'] },
   'GET /v1/counts': { summary: 'Daily counts per commune of one series, zero-filled', tags: ['counts'] },
-  'GET /v1/series': { summary: "One commune's daily series with expected value and threshold", tags: ['counts'] },
+  'GET /v1/series': {
+    summary: "One area's series (commune, province or national; day or ISO week) with expected value, threshold and alarms",
+    description:
+      'area=CODE|national (commune= still accepted), interval=day|week; alarms from the stored detector signals, else count above threshold.',
+    tags: ['counts'],
+  },
+  'GET /v1/multiples': {
+    summary:
+      'Many compact series in one call for small multiples: by=commune (of a province) or by=syndrome (of an area), most recent excess first',
+    tags: ['counts'],
+  },
   'GET /v1/units': { summary: 'The communes of your jurisdiction (unit registry)', tags: ['units'] },
   'GET /v1/syndromes': { summary: 'The series that can be asked for, with their names and definitions in both languages', tags: ['units'] },
   'GET /v1/dead-letters': { summary: 'Refused input, filtered and keyset-paged (data managers)', tags: ['data quality'] },

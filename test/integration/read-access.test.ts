@@ -171,11 +171,41 @@ const TABLE: Record<string, Case[]> = {
         expect((b as { rows: { count: number }[] }).rows).toEqual([expect.objectContaining({ commune_code: c, count: 1 })]),
     })),
   ],
-  '/v1/series': [A, B, C].map((c) => ({
-    url: `/v1/series?syndrome=dengue&commune=${c}&days=7`,
-    status: aggregates((who) => covers[who.j](c)),
-    check: (b: unknown) => expect((b as { points: { count: number }[] }).points.at(-1)?.count).toBe(1),
-  })),
+  '/v1/series': [
+    ...[A, B, C].map((c) => ({
+      url: `/v1/series?syndrome=dengue&commune=${c}&days=7`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) => expect((b as { points: { count: number }[] }).points.at(-1)?.count).toBe(1),
+    })),
+    // A province's weekly series needs the province, the nation's the nation.
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/series?syndrome=dengue&area=${prov}&interval=week&days=7`,
+      status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+      check: (b: unknown) => expect((b as { points: { count: number }[] }).points.at(-1)?.count).toBe(prov === '24' ? 2 : 1),
+    })),
+    {
+      url: '/v1/series?syndrome=dengue&area=national&days=7',
+      status: aggregates((who) => who.j === 'national'),
+      check: (b: unknown) => expect((b as { points: { count: number }[] }).points.at(-1)?.count).toBe(3),
+    },
+  ],
+  // Small multiples: the communes of the province the caller covers (none covered → 403).
+  '/v1/multiples': [
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/multiples?province=${prov}&syndrome=dengue&by=commune&days=7`,
+      status: aggregates((who) => who.j === 'national' || prov === '24'),
+      check: (b: unknown, who: Exclude<Who, 'nobody'>) =>
+        expect((b as { multiples: { key: string }[] }).multiples.map((m) => m.key).sort()).toEqual(
+          COMMUNES_OF[who.j](p.units.all().filter((u) => u.provinceCode === prov)).sort(),
+        ),
+    })),
+    ...[A, C].map((c) => ({
+      url: `/v1/multiples?by=syndrome&area=${c}&days=7`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) =>
+        expect((b as { multiples: { key: string; counts: number[] }[] }).multiples.find((m) => m.key === 'dengue')?.counts.at(-1)).toBe(1),
+    })),
+  ],
   '/v1/alerts': [
     {
       url: '/v1/alerts',

@@ -1,6 +1,8 @@
 import type { Page } from '../contract.ts';
+import { page as multiples } from './multiples.ts';
 import { page as quality } from './quality.ts';
+import { page as series } from './series.ts';
 import { page as syndromes } from './syndromes.ts';
 
-/** Every page of the application, in navigation order. Each helper adds its page here. */
-export const pages: Page[] = [syndromes, quality];
+/** Every page of the application, in navigation order. */
+export const pages: Page[] = [series, multiples, quality, syndromes];
