@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
-import { parseDay, dayString } from '../platform/days.ts';
 import { syndromeDefinitions } from '../schemas/code-tables/syndrome-names.ts';
 import { checkRange, day, parseQuery } from './query.ts';
 import { registerSeriesRoutes } from './series-routes.ts';
