@@ -86,7 +86,7 @@ export function mapHl7(text: string, options: Readonly<Hl7MapOptions> = DEFAULT_
     return { kind: 'unparseable', message: `the HL7 library could not parse the message: ${(err as Error).message}` };
   }
   const d = delimitersOf(segments[0]);
-  const v = (f: Hl7Field | undefined, component = 1, sub = 1, rep = 0) => unescapeHl7(f?.getComponent(component, sub, rep) ?? '', d).trim();
+  const v = (f: Hl7Field | undefined, component = 1, sub = 0, rep = 0) => unescapeHl7(f?.getComponent(component, sub, rep) ?? '', d).trim();
   const msh = msg.header;
   const header: Hl7Header = {
     sendingApplication: v(msh.getField(3)),
@@ -156,7 +156,7 @@ function patientFields(
   const out: Record<string, unknown> = {};
   // PID-3: the first identifier of type MR (medical record number), else the first one.
   const ids = pid.getField(3).components;
-  const reps = ids.map((_, i) => ({ id: v(pid.getField(3), 1, 1, i), type: v(pid.getField(3), 5, 1, i) })).filter((r) => r.id !== '');
+  const reps = ids.map((_, i) => ({ id: v(pid.getField(3), 1, 0, i), type: v(pid.getField(3), 5, 0, i) })).filter((r) => r.id !== '');
   const patient = reps.find((r) => r.type === 'MR') ?? reps[0];
   if (patient) out['patient_id'] = patient.id;
   else errors.push(err('PID', 3, 101, 'PID-3 (patient identifier list) is required / cần PID-3 (mã người bệnh)'));
@@ -290,8 +290,8 @@ function mapAdt(ctx: Ctx, header: Hl7Header, hospitalId: string): Hl7Mapping {
   msg.getAllSegments('DG1').forEach((dg1, i) => {
     const field = dg1.getField(3);
     for (let rep = 0; rep < field.components.length; rep++) {
-      const code = v(field, 1, 1, rep);
-      const system = v(field, 3, 1, rep).toUpperCase();
+      const code = v(field, 1, 0, rep);
+      const system = v(field, 3, 0, rep).toUpperCase();
       if (code === '') continue;
       if (system !== '' && !ICD10_SYSTEMS.has(system)) continue;
       if (!/^[A-Za-z][0-9]{2}(\.?[0-9A-Za-z]{1,4})?$/.test(code))
@@ -338,7 +338,7 @@ function obxTexts(ctx: Ctx, obx: Hl7Segment): string[] {
   const value = obx.getField(5);
   const out: string[] = [];
   for (let rep = 0; rep < value.components.length; rep++) {
-    const text = type === 'CWE' || type === 'CE' ? ctx.v(value, 2, 1, rep) || ctx.v(value, 1, 1, rep) : rawField(ctx, value, rep);
+    const text = type === 'CWE' || type === 'CE' ? ctx.v(value, 2, 0, rep) || ctx.v(value, 1, 0, rep) : rawField(ctx, value, rep);
     if (text !== '') out.push(text);
   }
   return out;
