@@ -70,8 +70,19 @@ export const TEMPERATURE_LOINC = '8310-5';
 /** The segments of a message text: CR is the HL7 separator; LF and CRLF are accepted as senders use them. */
 export const segmentsOf = (text: string) => text.split(/\r\n|\r|\n/).filter((s) => s.length > 0);
 
-/** Maps one message (its text, without MLLP framing). */
+/** The repetitions of a field; none when the segment is shorter (the library then has no field). */
+const components = (seg: Hl7Segment, n: number): string[][] => (seg.getField(n) as Hl7Field | undefined)?.components ?? [];
+
+/** Maps one message (its text, without MLLP framing); never throws (a message the library trips on is unparseable). */
 export function mapHl7(text: string, options: Readonly<Hl7MapOptions> = DEFAULT_MAP_OPTIONS): Hl7Mapping {
+  try {
+    return mapUnsafe(text, options);
+  } catch (err) {
+    return { kind: 'unparseable', message: `the message could not be read: ${(err as Error).message.slice(0, 200)}` };
+  }
+}
+
+function mapUnsafe(text: string, options: Readonly<Hl7MapOptions>): Hl7Mapping {
   const segments = segmentsOf(text.replace(/^\uFEFF/, ''));
   if (!segments[0]?.startsWith('MSH') || segments[0].length < 9)
     return {
@@ -155,7 +166,7 @@ function patientFields(
   const errors: Hl7Error[] = [];
   const out: Record<string, unknown> = {};
   // PID-3: the first identifier of type MR (medical record number), else the first one.
-  const ids = pid.getField(3).components;
+  const ids = components(pid, 3);
   const reps = ids.map((_, i) => ({ id: v(pid.getField(3), 1, 0, i), type: v(pid.getField(3), 5, 0, i) })).filter((r) => r.id !== '');
   const patient = reps.find((r) => r.type === 'MR') ?? reps[0];
   if (patient) out['patient_id'] = patient.id;
@@ -289,7 +300,7 @@ function mapAdt(ctx: Ctx, header: Hl7Header, hospitalId: string): Hl7Mapping {
   const diagnoses: string[] = [];
   msg.getAllSegments('DG1').forEach((dg1, i) => {
     const field = dg1.getField(3);
-    for (let rep = 0; rep < field.components.length; rep++) {
+    for (let rep = 0; rep < components(dg1, 3).length; rep++) {
       const code = v(field, 1, 0, rep);
       const system = v(field, 3, 0, rep).toUpperCase();
       if (code === '') continue;
@@ -337,7 +348,7 @@ function obxTexts(ctx: Ctx, obx: Hl7Segment): string[] {
   const type = ctx.v(obx.getField(2)).toUpperCase();
   const value = obx.getField(5);
   const out: string[] = [];
-  for (let rep = 0; rep < value.components.length; rep++) {
+  for (let rep = 0; rep < components(obx, 5).length; rep++) {
     const text = type === 'CWE' || type === 'CE' ? ctx.v(value, 2, 0, rep) || ctx.v(value, 1, 0, rep) : rawField(ctx, value, rep);
     if (text !== '') out.push(text);
   }
@@ -346,7 +357,7 @@ function obxTexts(ctx: Ctx, obx: Hl7Segment): string[] {
 
 /** A whole repetition of a text field (components rejoined: free text may hold a ^ sent unescaped). */
 function rawField(ctx: Ctx, f: Hl7Field, rep: number): string {
-  const comps = f.components[rep] ?? [];
+  const comps = (f as Hl7Field | undefined)?.components[rep] ?? [];
   return comps
     .map((c) => unescapeHl7(c, ctx.d))
     .join(' ')

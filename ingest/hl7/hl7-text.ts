@@ -19,17 +19,19 @@ export const DEFAULT_DELIMITERS: Readonly<Delimiters> = Object.freeze({
   subcomponent: '&',
 });
 
-/** The delimiters an MSH segment declares (MSH-1, MSH-2); the defaults where it declares none. */
+/**
+ * The delimiters an MSH segment declares (MSH-1, MSH-2); the defaults where it declares none or
+ * declares unusable ones (letters, digits, space, line breaks, a repeated character).
+ */
 export function delimitersOf(text: string): Delimiters {
   if (!text.startsWith('MSH') || text.length < 8) return { ...DEFAULT_DELIMITERS };
-  const enc = text.slice(4, 8);
-  return {
-    field: text[3] ?? '|',
-    component: enc[0] ?? '^',
-    repetition: enc[1] ?? '~',
-    escape: enc[2] ?? '\\',
-    subcomponent: enc[3] ?? '&',
-  };
+  const field = text[3]!;
+  const end = text.indexOf(field, 4);
+  const enc = text.slice(4, end === -1 ? 8 : end);
+  const chars = [field, ...enc];
+  const usable = enc.length === 4 && chars.every((c) => /^[!-/:-@[-`{-~]$/.test(c)) && new Set(chars).size === 5;
+  if (!usable) return { ...DEFAULT_DELIMITERS };
+  return { field, component: enc[0]!, repetition: enc[1]!, escape: enc[2]!, subcomponent: enc[3]! };
 }
 
 /**
