@@ -29,6 +29,7 @@ afterAll(async () => {
 });
 
 /** Text without the MLLP frame bytes (a 0x1C 0x0D inside would end the frame: another test's matter). */
+// eslint-disable-next-line no-control-regex -- the MLLP frame bytes are what is removed
 const noFrameBytes = (s: string) => s.replace(/[\x0b\x1c]/g, ' ');
 const fieldText = fc.oneof(
   fc.string({ maxLength: 30 }),
