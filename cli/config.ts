@@ -91,6 +91,8 @@ function compiledSchema(options: CompileOptions) {
     .superRefine((c, ctx) => {
       checkOidcConfig(c, ctx);
       for (const p of tlsProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
+      if (c.EWS_MLLP_TLS && !c.EWS_TLS_CERT)
+        ctx.addIssue({ code: 'custom', path: ['EWS_MLLP_TLS'], message: 'MLLP over TLS needs EWS_TLS_CERT and EWS_TLS_KEY' });
       if (c.EWS_PSEUDONYM_KEY && c.EWS_PSEUDONYM_KEYS)
         ctx.addIssue({
           code: 'custom',

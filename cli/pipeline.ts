@@ -27,6 +27,7 @@ import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
+import { startHl7Ingest } from '../ingest/hl7/hl7-setup.ts';
 import { tlsSettings } from '../platform/tls-config.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
@@ -79,6 +80,8 @@ export interface Pipeline {
   metricsApp: FastifyInstance | undefined;
   /** Its address once listening, else ''. */
   metricsUrl: string;
+  /** The port of the HL7 MLLP listener once listening (EWS_MLLP_PORT), else undefined. */
+  mllpPort: number | undefined;
   store: ClickHouseClient;
   /** The operational store (PGlite in EWS_DATA_DIR/pg, or DATABASE_URL). */
   operational: OperationalStore;
@@ -458,11 +461,14 @@ export async function startPipeline(
     // The document's version is the package's (as `ews --version` prints it).
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     await registerOpenApi(app, { version });
+    const ingestAuth = createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) });
     if (role !== 'processor')
       registerIngestRoutes(app, ingest, {
-        auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
+        auth: ingestAuth,
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
       });
+    // HL7 v2 (issue 12): POST /hl7v2, and the MLLP listener with EWS_MLLP_PORT (closed before the HTTP API).
+    const hl7 = role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock });
     registerReadRoutes(app, {
       guard: {
         authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
@@ -530,10 +536,13 @@ export async function startPipeline(
     });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());
+    if (hl7?.mllp) closers.push(() => hl7.mllp!.close());
     const metricsApp = config.EWS_METRICS_PORT === undefined ? undefined : createMetricsServer({ logger: log, metrics });
     if (metricsApp) closers.push(() => metricsApp.close());
     let url = '';
     let metricsUrl = '';
+    // Set EWS_MLLP_PORT means listen, also for a pipeline whose HTTP API is driven by inject() (tests).
+    const mllpPort = hl7?.mllp ? await hl7.mllp.listen() : undefined;
     if (deps.listen ?? true) {
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       url = address.replace('://127.0.0.1', '://localhost');
@@ -556,6 +565,7 @@ export async function startPipeline(
       url,
       metricsApp,
       metricsUrl,
+      mllpPort,
       store,
       operational,
       hospitals,

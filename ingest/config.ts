@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt } from '../platform/config.ts';
+import { envBool, envInt } from '../platform/config.ts';
 import { parseKeyRing } from './pseudonymise.ts';
 
 /** Settings of the hospital edge (composed into the root schema in cli/config.ts). */
@@ -43,4 +43,35 @@ export const ingestConfigSchema = z.object({
   EWS_INGEST_RATE_LIMIT_PER_MINUTE: envInt(6000, 0, 10_000_000),
   /** The hospital API key `ews produce` sends as (instead of --key, which shows in the process list). */
   EWS_HOSPITAL_KEY: z.string().min(1).optional(),
+  /**
+   * TCP port of the HL7 v2 MLLP listener (ADT^A01/A03/A04/A08, ORU^R01); unset: no listener
+   * (POST /hl7v2 still answers). 0 picks a free port.
+   */
+  EWS_MLLP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the MLLP listener. Default 127.0.0.1. */
+  EWS_MLLP_HOST: z.string().default('127.0.0.1'),
+  /**
+   * MLLP over TLS with EWS_TLS_CERT/KEY (and hospital client certificates with EWS_TLS_CLIENT_CA).
+   * Default false: plain MLLP, the hospital key in MSH-8, for a private network or VPN only.
+   */
+  EWS_MLLP_TLS: envBool(false),
+  /** An MLLP connection with nothing received for this many ms is closed. Default 300000 (5 min). */
+  EWS_MLLP_IDLE_TIMEOUT_MS: envInt(300_000, 100, 86_400_000),
+  /** Largest HL7 message over MLLP in bytes; a longer frame is answered AR. Default 1 MiB. */
+  EWS_MLLP_MAX_MESSAGE_BYTES: envInt(1024 * 1024, 1024, 64 * 1024 * 1024),
+  /**
+   * PID-11 (address) components that hold the commune code, tried in order, comma-separated.
+   * Default `9,5`: county/parish code, else zip or postal code.
+   */
+  EWS_HL7_COMMUNE_COMPONENTS: z
+    .string()
+    .default('9,5')
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((x) => Number(x.trim()));
+      if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 14)) {
+        ctx.addIssue({ code: 'custom', message: 'must be XAD component numbers 1–14, comma-separated, e.g. 9,5' });
+        return z.NEVER;
+      }
+      return parts;
+    }),
 });
