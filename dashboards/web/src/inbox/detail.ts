@@ -169,8 +169,10 @@ const LINE_LIST_COLUMNS = [
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(String).join(', ');
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (Array.isArray(v)) return v.map((x) => cell(x)).join(', ');
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
 }
 
 /** The pseudonymised line list, or why it is withheld; columns in a fixed order, unknown ones after them. */
