@@ -1,5 +1,6 @@
 // The web application's entry: the shell (sign-in, navigation, language switch, live
 // updates) and the pages it routes to (pages/index.ts). Built by dashboards/web-bundle.ts.
+import './zod-jitless.ts';
 import { permits } from '../../../schemas/access.ts';
 import {
   HttpError,

@@ -156,7 +156,15 @@ function mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; qu
     if (detail.querySelector('#action-form')) {
       const changed = detail.querySelector<HTMLElement>('#detail-changed');
       if (changed) changed.hidden = false;
-    } else void loadDetail(id);
+    } else {
+      // The message of the officer's own step (its answer may come before or after this event) stays.
+      const shown = detail.querySelector<HTMLElement>('#action-message');
+      const message: Message | undefined =
+        shown && !shown.hidden && shown.textContent
+          ? { text: shown.textContent, kind: shown.classList.contains('error') ? 'error' : 'ok' }
+          : undefined;
+      void loadDetail(id, message);
+    }
   });
 
   root.replaceChildren(
