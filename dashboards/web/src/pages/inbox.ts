@@ -26,6 +26,10 @@ function mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; qu
   let disposed = false;
   let alerts: LifecycleAlert[] = [];
   let selected: string | null = params.rest[0] ?? null;
+  /** The answer to the officer's last step on the open alert: kept when a live update reads it again. */
+  let lastMessage: Message | undefined;
+  /** Only the newest read of the detail is shown (a live update and a step's answer may cross). */
+  let reads = 0;
   const q = params.query;
 
   const [statusLabel, status] = select(
@@ -93,16 +97,24 @@ function mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; qu
   };
 
   const loadDetail = async (id: string, message?: Message) => {
+    const read = ++reads;
     detail.hidden = false;
     detail.setAttribute('aria-busy', 'true');
     try {
       const body = await ctx.api<AlertDetailAnswer>(`/v1/alerts/${encodeURIComponent(id)}`);
-      if (disposed || selected !== id) return;
+      if (disposed || selected !== id || read !== reads) return;
       detail.replaceChildren(
         ...renderDetail(
           ctx,
           body,
-          { reload: (m) => void loadDetail(id, m), changed: () => void refreshList(), close: () => void open(null, true) },
+          {
+            reload: (m) => {
+              lastMessage = m;
+              void loadDetail(id, m);
+            },
+            changed: () => void refreshList(),
+            close: () => void open(null, true),
+          },
           message,
         ),
       );
@@ -129,6 +141,7 @@ function mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; qu
 
   /** Opens an alert (or none), the address following it. */
   const open = async (id: string | null, push: boolean) => {
+    if (id !== selected) lastMessage = undefined;
     selected = id;
     for (const tr of listBox.querySelectorAll<HTMLElement>('#inbox tbody tr')) tr.classList.toggle('selected', tr.dataset['id'] === id);
     if (push) history.pushState(null, '', address());
@@ -156,15 +169,7 @@ function mount(root: HTMLElement, ctx: PageContext, params: { rest: string[]; qu
     if (detail.querySelector('#action-form')) {
       const changed = detail.querySelector<HTMLElement>('#detail-changed');
       if (changed) changed.hidden = false;
-    } else {
-      // The message of the officer's own step (its answer may come before or after this event) stays.
-      const shown = detail.querySelector<HTMLElement>('#action-message');
-      const message: Message | undefined =
-        shown && !shown.hidden && shown.textContent
-          ? { text: shown.textContent, kind: shown.classList.contains('error') ? 'error' : 'ok' }
-          : undefined;
-      void loadDetail(id, message);
-    }
+    } else void loadDetail(id, lastMessage);
   });
 
   root.replaceChildren(
