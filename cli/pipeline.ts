@@ -43,6 +43,9 @@ import { createRulePass } from '../alerts/rule-service.ts';
 import { populationsFrom } from '../alerts/count-rules.ts';
 import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
+import { registerLiveRoutes } from '../dashboards/live-routes.ts';
+import { createAlertChangePoller } from '../dashboards/live-feed.ts';
+import { createAlertChangeReader } from '../storage/alert-changes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
 import { createDeadLetterReader } from '../storage/dead-letter-reads.ts';
 import { createDataQualityReader } from '../storage/data-quality.ts';
@@ -533,6 +536,11 @@ export async function startPipeline(
         communesOfProvince: (p) => units.byProvince(p).map((u) => u.code),
       },
       notify: { context: noticeContext, enqueue, wake: () => sender.wake() },
+    });
+    // Live updates for the web application (GET /v1/live): one poll of alert changes for all its clients.
+    registerLiveRoutes(app, {
+      authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
+      poller: createAlertChangePoller({ changes: createAlertChangeReader(operational), log, now: () => clock.now() }),
     });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());

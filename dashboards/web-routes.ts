@@ -2,43 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { webBundle } from './web-bundle.ts';
-import {
-  ACTION_TYPES,
-  ACTIVE_STATUSES,
-  ALERT_LEVELS,
-  CONSEQUENCES,
-  LIFECYCLE_STATUSES,
-  LIKELIHOODS,
-  OUTCOMES,
-  RISK_LEVELS,
-  RISK_MATRIX,
-} from '../schemas/alert-lifecycle.ts';
 
 const read = (rel: string) => readFileSync(new URL(rel, import.meta.url));
 
 export interface WebRouteOptions {
   /** Whether OpenID Connect sign-in is configured (GET /v1/session/oidc answers): the page then offers it. */
   oidc: boolean;
-}
-
-/**
- * The lifecycle's vocabulary for the page's forms, from the one contract (schemas/alert-lifecycle.ts):
- * the page shows the WHO risk level of a likelihood × consequence pair as the server will
- * compute it, without a second copy of the matrix to drift.
- */
-export function lifecycleTermsScript(): string {
-  const terms = {
-    statuses: LIFECYCLE_STATUSES,
-    active_statuses: ACTIVE_STATUSES,
-    actions: ACTION_TYPES,
-    levels: ALERT_LEVELS,
-    likelihoods: LIKELIHOODS,
-    consequences: CONSEQUENCES,
-    risk_levels: RISK_LEVELS,
-    risk_matrix: RISK_MATRIX,
-    outcomes: OUTCOMES,
-  };
-  return `window.EWS_LIFECYCLE = Object.freeze(${JSON.stringify(terms)});\n`;
 }
 
 /**
@@ -49,10 +18,10 @@ export function lifecycleTermsScript(): string {
 export const APP_ROUTES = ['', 'alerts', 'series', 'multiples', 'quality', 'syndromes'] as const;
 
 /**
- * Serves the web application (built in memory by web-bundle.ts on the first request) and the
- * lifecycle's vocabulary, open to everyone: they carry no data (the application signs in, then
- * reads the API). So is GET /v1/session/options, which tells the sign-in page which ways to
- * sign in exist.
+ * Serves the web application (built in memory by web-bundle.ts on the first request), open to
+ * everyone: it carries no data (the application signs in, then reads the API). The pages take
+ * the lifecycle's vocabulary from schemas/alert-lifecycle.ts itself, bundled in. So is
+ * GET /v1/session/options, which tells the sign-in page which ways to sign in exist.
  */
 export function registerWebRoutes(app: FastifyInstance, options: WebRouteOptions): void {
   const html = read('./web/app.html');
@@ -62,9 +31,6 @@ export function registerWebRoutes(app: FastifyInstance, options: WebRouteOptions
     app.get(`/${r}`, sendPage);
     if (r !== '') app.get(`/${r}/*`, sendPage);
   }
-  app.get('/assets/lifecycle-terms.js', async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(lifecycleTermsScript()),
-  );
   app.get('/assets/*', async (req, reply) => {
     const assets = await webBundle();
     const path = req.url.split('?')[0];

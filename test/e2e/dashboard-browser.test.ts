@@ -1,34 +1,31 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
-import { adminHeaders, encounter, startTestPipeline, ingestHeaders } from '../helpers/pipeline.ts';
+import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline.ts';
 import { hashPassword } from '../../access/passwords.ts';
 import { browserAvailable, CHROMIUM, launchBrowser, openWatchedPage, submitSignIn, type WatchedPage } from '../helpers/browser.ts';
-import type { Jurisdiction, Role } from '../../schemas/access.ts';
+import type { Jurisdiction, Lang, Role } from '../../schemas/access.ts';
 
-/** Creates a user with a password in the pipeline's operational store (argon2id, as `ews users add`). */
-async function createUser(p: P, user: { username: string; password: string; role: Role; jurisdiction: Jurisdiction }): Promise<void> {
-  await p.access.users.add({
-    username: user.username,
-    role: user.role,
-    jurisdiction: user.jurisdiction,
-    passwordHash: await hashPassword(user.password),
-  });
-}
-
+// The web application's shell (dashboards/web/src/main.ts) in a real browser: the sign-in page,
+// a refused sign-in, the session cookie across a reload, signing out, the user's language as
+// the default and the switch over it, and a content-security policy nothing on the page breaks.
 type P = Awaited<ReturnType<typeof startTestPipeline>>;
 let p: P;
 let browser: Browser;
 let url: string;
 const now = Date.parse('2026-11-20T15:00:00+07:00');
+const PASSWORD = 'correct horse battery staple';
+
+async function createUser(username: string, role: Role, jurisdiction: Jurisdiction, lang: Lang): Promise<void> {
+  await p.access.users.add({ username, role, jurisdiction, lang, passwordHash: await hashPassword(PASSWORD) });
+}
 
 if (!browserAvailable) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
-describe.runIf(browserAvailable)('dashboard in a real browser', () => {
+describe.runIf(browserAvailable)('the web application shell in a real browser', () => {
   beforeAll(async () => {
     p = await startTestPipeline({ clock: { now: () => now }, env: { PORT: '0' } });
-    const address = await p.app.listen({ port: 0, host: '127.0.0.1' });
-    url = address;
+    url = await p.app.listen({ port: 0, host: '127.0.0.1' });
     // Two quiet weeks, then a dengue spike in Kinh Bắc (09187) that opens an alert.
     const events = [];
     for (let d = 1; d <= 19; d++) {
@@ -36,14 +33,9 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
       if (d % 3 === 0) events.push(encounter({ event_id: `q${d}`, occurred_at: `${day}T08:00:00+07:00` }));
     }
     for (let i = 0; i < 9; i++) events.push(encounter({ event_id: `s${i}`, occurred_at: '2026-11-20T09:00:00+07:00' }));
-    await p.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: { ...ingestHeaders(p), 'content-type': 'application/json' },
-      payload: JSON.stringify(events),
-    });
-    await p.settle();
-    expect(p.alerts.openAlerts()).toHaveLength(1);
+    await postAndSettle(p, events);
+    await createUser('officer24', 'officer', { level: 'province', province: '24' }, 'vi');
+    await createUser('epi', 'epidemiologist', { level: 'national' }, 'en');
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -51,128 +43,48 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     await p?.cleanup();
   });
 
-  it('as the admin token: shows the commune with the open alert and charts its series with the threshold', async () => {
-    const { page, errors, violations } = await openPage({ extraHTTPHeaders: { ...adminHeaders } });
-    const answer = await page.goto(`${url}/`);
-    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
-    expect(answer?.headers()['x-content-type-options']).toBe('nosniff');
-    const row = page.locator('#alerts tbody tr').first();
-    await row.waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.locator('#alert-count').textContent()).toBe('1');
-    const text = await row.textContent();
-    expect(text).toContain('Kinh Bắc');
-    expect(text).toContain('dengue');
-    expect(text).toContain('red');
-    // The chart follows the selected alert: Chart.js has drawn the series and its threshold.
-    await expect.poll(() => page.locator('#chart-note').textContent(), { timeout: 10_000 }).toContain('dengue');
-    const datasets = await page.evaluate(() => {
-      const chart = (
-        globalThis as unknown as { Chart: { getChart(el: Element): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }
-      ).Chart.getChart(document.getElementById('chart')!);
-      return chart.data.datasets.map((d) => ({ label: d.label, max: Math.max(...d.data.filter((x): x is number => x !== null)) }));
-    });
-    expect(datasets.map((d) => d.label)).toEqual([
-      expect.stringContaining('count'),
-      expect.stringContaining('threshold'),
-      expect.stringContaining('expected'),
-    ]);
-    expect(datasets[0]!.max).toBe(9);
-    expect(datasets[1]!.max).toBeGreaterThan(0);
-    await page.screenshot({ path: 'test-results/dashboard.png' });
-    expect(errors).toEqual([]);
-    expect(violations).toEqual([]);
-  }, 60_000);
-
-  it('without credentials: the sign-in page in Vietnamese and English, no data, no OIDC link when OIDC is off', async () => {
+  it('without credentials: the sign-in page in Vietnamese, English after the switch, no data read, no OIDC link when OIDC is off', async () => {
     const { page, errors, violations } = await openPage();
     const reads: number[] = [];
     page.on('response', (r) => {
-      if (/\/v1\/(alerts|series|units|counts)/.test(r.url())) reads.push(r.status());
+      if (/\/v1\/(alert|series|units|counts|live)/.test(r.url())) reads.push(r.status());
     });
-    await page.goto(`${url}/`);
+    const answer = await page.goto(`${url}/`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(answer?.headers()['x-content-type-options']).toBe('nosniff');
     await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
-    const text = await page.locator('#signin').textContent();
-    for (const words of ['Đăng nhập', 'Sign in', 'Tên đăng nhập', 'Username', 'Mật khẩu', 'Password']) expect(text).toContain(words);
-    expect(await page.locator('#dashboard').isVisible()).toBe(false);
-    expect(await page.locator('#who').isVisible()).toBe(false);
+    const vi = (await page.locator('#signin').textContent()) ?? '';
+    for (const words of ['Đăng nhập', 'Tên đăng nhập', 'Mật khẩu']) expect(vi).toContain(words);
+    expect(vi).not.toContain('Username');
+    await page.click('#lang-switch');
+    await expect.poll(() => page.locator('#signin').textContent()).toContain('Username');
+    const en = (await page.locator('#signin').textContent()) ?? '';
+    for (const words of ['Sign in', 'Password']) expect(en).toContain(words);
+    expect(en).not.toContain('Mật khẩu');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('#who').count()).toBe(0);
     expect(await page.locator('#oidc-link').isVisible()).toBe(false);
     expect(reads.every((s) => s === 401)).toBe(true);
-    await page.screenshot({ path: 'test-results/dashboard-signin.png' });
+    await page.screenshot({ path: 'test-results/signin.png' });
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
   }, 60_000);
 
   it('offers the province account link when the server says OIDC is configured', async () => {
     const { page, errors, violations } = await openPage();
-    // This build has no OIDC (GET /v1/session/options answers {"oidc":false}): the answer is
-    // rewritten to what a configured server says, to see the page follow it.
+    // This build has no OIDC ({"oidc":false}): the answer is rewritten to what a configured server says.
     await page.route('**/v1/session/options', (route) => route.fulfill({ json: { oidc: true } }));
     await page.goto(`${url}/`);
     const link = page.locator('#oidc-link');
     await link.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await link.getAttribute('href')).toBe('/v1/session/oidc');
-    expect(await link.textContent()).toMatch(/Đăng nhập bằng tài khoản của tỉnh.*Sign in with the province's account/);
+    expect(await link.textContent()).toBe('Đăng nhập bằng tài khoản của tỉnh');
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
   }, 60_000);
 
-  it("a failed sign-in shows the server's message and stays on the sign-in page", async () => {
+  it("a wrong password shows the server's message and stays on the sign-in page", async () => {
     const { page, errors, violations } = await openPage();
-    await page.goto(`${url}/`);
-    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
-    await page.fill('#signin-username', 'nobody');
-    await page.fill('#signin-password', 'not-the-password');
-    const [answer] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'POST'),
-      page.click('#signin-submit'),
-    ]);
-    expect(answer.status()).toBeGreaterThanOrEqual(400);
-    const message = ((await answer.json()) as { error: { message: string } }).error.message;
-    expect(message.length).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('#signin-error').textContent()).toBe(message);
-    expect(await page.locator('#signin-error').isVisible()).toBe(true);
-    expect(await page.locator('#dashboard').isVisible()).toBe(false);
-    expect(errors).toEqual([]);
-    expect(violations).toEqual([]);
-  }, 60_000);
-
-  it('signs in through the form as a province officer, sees its alert, and signs out', async () => {
-    await createUser(p, {
-      username: 'officer24',
-      password: 'correct horse battery staple',
-      role: 'officer',
-      jurisdiction: { level: 'province', province: '24' },
-    });
-    const { page, errors, violations } = await openPage();
-    await page.goto(`${url}/`);
-    await submitSignIn(page, 'officer24', 'correct horse battery staple');
-    await page.locator('#alerts tbody tr').first().waitFor({ timeout: 15_000 });
-    expect(await page.locator('#who-name').textContent()).toBe('officer24');
-    expect(await page.locator('#who-role').textContent()).toContain('officer');
-    expect(await page.locator('#alerts tbody tr').first().textContent()).toContain('Kinh Bắc');
-    // The session cookie, not a header, carried the reads: the page reloads still signed in.
-    await page.reload();
-    await page.locator('#alerts tbody tr').first().waitFor({ timeout: 15_000 });
-    const [signOut] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'DELETE'),
-      page.click('#signout'),
-    ]);
-    expect(signOut.ok()).toBe(true);
-    expect(signOut.request().headers()['x-csrf-token']).toBeTruthy();
-    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
-    expect((await page.request.get(`${url}/v1/alerts`)).status()).toBe(401);
-    expect(errors).toEqual([]);
-    expect(violations).toEqual([]);
-  }, 60_000);
-
-  it('a wrong password shows the error the server gives', async () => {
-    await createUser(p, {
-      username: 'epi',
-      password: 'the right password here',
-      role: 'epidemiologist',
-      jurisdiction: { level: 'national' },
-    });
-    const { page } = await openPage();
     await page.goto(`${url}/`);
     await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
     await page.fill('#signin-username', 'epi');
@@ -183,8 +95,65 @@ describe.runIf(browserAvailable)('dashboard in a real browser', () => {
     ]);
     expect(answer.status()).toBe(401);
     const message = ((await answer.json()) as { error: { message: string } }).error.message;
+    expect(message.length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('#signin-error').textContent()).toBe(message);
-    expect(await page.locator('#dashboard').isVisible()).toBe(false);
+    expect(await page.locator('#signin-error').isVisible()).toBe(true);
+    expect(await page.locator('#page').count()).toBe(0);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('signs in as a province officer in their language, stays signed in across a reload, and signs out (closing the live stream)', async () => {
+    const { page, errors, violations } = await openPage();
+    const live: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/live')) live.push(r.url());
+    });
+    await page.goto(`${url}/`);
+    await submitSignIn(page, 'officer24', PASSWORD);
+    // `/` before the overview page exists: the first page of the navigation, the inbox.
+    await page.locator('#inbox tbody tr').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#who-name').textContent()).toBe('officer24');
+    expect(await page.locator('#who-role').textContent()).toBe('Cán bộ');
+    expect(await page.locator('#inbox tbody tr').first().textContent()).toContain('Kinh Bắc');
+    expect(live.length).toBeGreaterThan(0);
+    await page.reload();
+    await page.locator('#inbox tbody tr').first().waitFor({ timeout: 15_000 });
+    const [signOut] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/session') && r.request().method() === 'DELETE'),
+      page.click('#signout'),
+    ]);
+    expect(signOut.ok()).toBe(true);
+    expect(signOut.request().headers()['x-csrf-token']).toBeTruthy();
+    await page.locator('#signin').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await page.locator('#inbox').count()).toBe(0);
+    expect((await page.request.get(`${url}/v1/alert-inbox`)).status()).toBe(401);
+    // No live stream is opened again once signed out.
+    const opened = live.length;
+    await page.waitForTimeout(6_000);
+    expect(live.length).toBe(opened);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it("the user's own language is the default (English for this epidemiologist); the switch changes every word and is remembered", async () => {
+    const { page, errors, violations } = await openPage();
+    await page.goto(`${url}/alerts`);
+    await submitSignIn(page, 'epi', PASSWORD);
+    await page.locator('#inbox-panel').waitFor({ timeout: 15_000 });
+    const english = (await page.locator('#app').textContent()) ?? '';
+    for (const words of ['Alert inbox', 'Sign out', 'Epidemiologist', 'Status']) expect(english).toContain(words);
+    expect(await page.locator('nav a[data-route="alerts"]').textContent()).toBe('Alert inbox');
+    await page.click('#lang-switch');
+    await expect.poll(() => page.locator('nav a[data-route="alerts"]').textContent()).toBe('Hộp cảnh báo');
+    const vietnamese = (await page.locator('#app').textContent()) ?? '';
+    for (const words of ['Đăng xuất', 'Dịch tễ', 'Trạng thái']) expect(vietnamese).toContain(words);
+    for (const words of ['Alert inbox', 'Sign out', 'Epidemiologist']) expect(vietnamese).not.toContain(words);
+    // The choice is kept over the user's own language.
+    await page.reload();
+    await expect.poll(() => page.locator('nav a[data-route="alerts"]').textContent(), { timeout: 15_000 }).toBe('Hộp cảnh báo');
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   }, 60_000);
 });
 

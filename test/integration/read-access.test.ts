@@ -4,6 +4,7 @@ import { createAlertStore } from '../../storage/alerts.ts';
 import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 import { permits, ROLES, type Jurisdiction, type Role } from '../../schemas/access.ts';
 import type { Alert } from '../../schemas/alerts.ts';
+import { APP_ROUTES } from '../../dashboards/web-routes.ts';
 
 /**
  * Every read route × role × inside/outside the jurisdiction (issue 9). The routes are listed
@@ -99,17 +100,25 @@ const open: Case = { url: '', status: () => 200, open: true };
 /** Every GET route of the app; a new one must be added here. */
 const TABLE: Record<string, Case[]> = {
   '/healthz': [{ ...open, url: '/healthz' }],
-  '/': [{ ...open, url: '/' }],
-  '/assets/app.js': [{ ...open, url: '/assets/app.js' }],
-  '/assets/style.css': [{ ...open, url: '/assets/style.css' }],
-  '/assets/chart.umd.min.js': [{ ...open, url: '/assets/chart.umd.min.js' }],
-  // The alert inbox's scripts, and the page at an alert's link (the alert itself is read by the page, signed in).
-  '/assets/dom.js': [{ ...open, url: '/assets/dom.js' }],
-  '/assets/inbox.js': [{ ...open, url: '/assets/inbox.js' }],
-  '/assets/alert-detail.js': [{ ...open, url: '/assets/alert-detail.js' }],
-  '/assets/alert-chart.js': [{ ...open, url: '/assets/alert-chart.js' }],
-  '/assets/lifecycle-terms.js': [{ ...open, url: '/assets/lifecycle-terms.js' }],
-  '/alerts/:id': [{ ...open, url: '/alerts/00000000-0000-4000-8000-000000000000' }],
+  // The web application (dashboards/web-routes.ts): every page's path and what is below it
+  // (an alert's link /alerts/<id>), and the bundle's assets; the data is read by the page, signed in.
+  ...Object.fromEntries(
+    APP_ROUTES.flatMap((r): [string, Case[]][] =>
+      r === ''
+        ? [['/', [{ ...open, url: '/' }]]]
+        : [
+            [`/${r}`, [{ ...open, url: `/${r}` }]],
+            [`/${r}/*`, [{ ...open, url: `/${r}/00000000-0000-4000-8000-000000000000` }]],
+          ],
+    ),
+  ),
+  '/assets/*': [
+    { ...open, url: '/assets/app.js' },
+    { ...open, url: '/assets/app.css' },
+  ],
+  // Live updates (dashboards/live-routes.ts): asked without `Accept: text/event-stream` it answers
+  // the stream's description after the same checks; the stream is tested in live-updates.test.ts.
+  '/v1/live': [{ url: '/v1/live', status: aggregates(), check: (b) => expect(b).toMatchObject({ stream: 'text/event-stream' }) }],
   '/v1/session/options': [{ ...open, url: '/v1/session/options', check: (b) => expect(b).toEqual({ oidc: false }) }],
   // The documented API (issue 11): the OpenAPI document and Swagger UI describe routes, they carry no data.
   '/openapi.json': [{ ...open, url: '/openapi.json', check: (b) => expect(JSON.parse(b as string)).toMatchObject({ openapi: '3.1.0' }) }],

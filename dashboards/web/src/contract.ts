@@ -42,7 +42,7 @@ export interface SyndromeDefinition {
   keywords: readonly string[];
 }
 
-/** A server-sent event the shell relays from GET /v1/events/stream. */
+/** A server-sent event the shell relays from GET /v1/live. */
 export interface LiveEvent {
   /** 'alert' (an alert opened, changed or closed), 'counts' (a day's counts moved), 'hello'. */
   type: string;
@@ -53,6 +53,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's `error.code` (CONFLICT, TRANSITION_FORBIDDEN, …), when it had one. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -62,7 +64,7 @@ export interface PageContext {
   /** GET (or, with init, another method) a same-origin API path; JSON in and out; throws HttpError. */
   api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
   /** The message of `key` in the current language, `{name}` placeholders filled from params. */
-  t(key: MessageKey, params?: Record<string, string | number>): string;
+  t(this: void, key: MessageKey, params?: Record<string, string | number>): string;
   readonly lang: Lang;
   readonly user: SessionUser;
   /** Whether the signed-in user's role has a permission (schemas/access.ts PERMISSIONS). */

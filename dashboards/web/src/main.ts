@@ -1,5 +1,6 @@
 // The web application's entry: the shell (sign-in, navigation, language switch, live
 // updates) and the pages it routes to (pages/index.ts). Built by dashboards/web-bundle.ts.
+import './zod-jitless.ts';
 import { permits } from '../../../schemas/access.ts';
 import {
   HttpError,
@@ -20,21 +21,25 @@ import './app.css';
 register(shellMessages);
 for (const p of pages) register(p.messages);
 
+// The language the switch chose (kept in this browser); without one, the signed-in user's own
+// (the session's `lang`), and Vietnamese before anyone signed in.
 const LANG_KEY = 'ews_lang';
-let lang: Lang = (LANGS as readonly string[]).includes(localStorage.getItem(LANG_KEY) ?? '')
-  ? (localStorage.getItem(LANG_KEY) as Lang)
-  : 'vi';
+const chosenLang = (): Lang | null => {
+  const stored = localStorage.getItem(LANG_KEY) ?? '';
+  return (LANGS as readonly string[]).includes(stored) ? (stored as Lang) : null;
+};
+let lang: Lang = chosenLang() ?? 'vi';
 let csrfToken: string | null = sessionStorage.getItem('ews_csrf_token');
 const t = (key: string, params?: Record<string, string | number>) => translate(lang, key, params);
 
-async function errorMessage(res: Response): Promise<string> {
+async function httpError(res: Response): Promise<HttpError> {
   try {
-    const body = (await res.json()) as { error?: { message?: string } };
-    if (body.error?.message) return body.error.message;
+    const body = (await res.json()) as { error?: { message?: string; code?: string } };
+    if (body.error?.message) return new HttpError(res.status, body.error.message, body.error.code);
   } catch {
     // Not JSON: the status says it.
   }
-  return `${res.status} ${res.statusText}`;
+  return new HttpError(res.status, `${res.status} ${res.statusText}`);
 }
 
 async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
@@ -49,9 +54,9 @@ async function api<T>(path: string, init?: { method?: string; body?: unknown }):
   });
   if (res.status === 401 && !path.startsWith('/v1/session')) {
     showSignIn();
-    throw new HttpError(401, await errorMessage(res));
+    throw await httpError(res);
   }
-  if (!res.ok) throw new HttpError(res.status, await errorMessage(res));
+  if (!res.ok) throw await httpError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
@@ -101,12 +106,19 @@ function context(u: SessionUser): PageContext {
   };
 }
 
+/** The switch's choice: kept in this browser over the user's own language from now on. */
+function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem(LANG_KEY, lang);
+  document.documentElement.lang = lang;
+}
+
 function visiblePages(u: SessionUser): Page[] {
   return pages.filter((p) => !p.permission || permits(u.role, p.permission));
 }
 
 function header(u: SessionUser, current: string): HTMLElement {
-  const nav = el('nav', { class: 'nav', 'aria-label': 'pages' });
+  const nav = el('nav', { class: 'nav', id: 'nav', 'aria-label': t('nav.label') });
   for (const p of visiblePages(u)) {
     const a = el('a', { href: `/${p.route}`, text: t(p.title), 'data-route': p.route });
     if (p.route === current) a.setAttribute('aria-current', 'page');
@@ -118,12 +130,17 @@ function header(u: SessionUser, current: string): HTMLElement {
   }
   const langButton = el('button', { type: 'button', id: 'lang-switch', text: t('lang.switch') });
   langButton.addEventListener('click', () => {
-    lang = lang === 'vi' ? 'en' : 'vi';
-    localStorage.setItem(LANG_KEY, lang);
-    document.documentElement.lang = lang;
+    setLang(lang === 'vi' ? 'en' : 'vi');
     render();
   });
   const signOut = el('button', { type: 'button', id: 'signout', text: t('signout') });
+  // On a narrow screen the navigation folds behind this button (app.css); wide, it is hidden.
+  const menu = el('button', { type: 'button', id: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'nav', text: t('menu') });
+  menu.addEventListener('click', () => {
+    const open = menu.getAttribute('aria-expanded') !== 'true';
+    menu.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+  });
   signOut.addEventListener('click', () => {
     void api('/v1/session', { method: 'DELETE' }).finally(() => {
       csrfToken = null;
@@ -136,6 +153,7 @@ function header(u: SessionUser, current: string): HTMLElement {
     { class: 'top' },
     el('h1', {}, el('a', { href: '/', text: 'syndromic-ews' })),
     el('p', { class: 'sub', text: `${t('app.title')} — ${t('app.region')}` }),
+    menu,
     nav,
     el(
       'p',
@@ -157,9 +175,13 @@ function render(): void {
   if (!user) return;
   const segments = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const route = segments[0] ?? '';
-  const page = pages.find((p) => p.route === route);
+  // The address of no page (`/` before the overview exists): the first page this user may see.
+  const first = visiblePages(user)[0];
+  if (route === '' && !pages.some((p) => p.route === '') && first) history.replaceState(null, '', `/${first.route}`);
+  const shown = route === '' && !pages.some((p) => p.route === '') && first ? first.route : route;
+  const page = pages.find((p) => p.route === shown);
   const main = el('main', { id: 'page' });
-  root.replaceChildren(header(user, route), main);
+  root.replaceChildren(header(user, shown), main);
   if (!page) {
     main.append(el('p', { class: 'error', text: t('error.notfound') }));
     return;
@@ -169,7 +191,11 @@ function render(): void {
     return;
   }
   document.title = `${t(page.title)} · syndromic-ews`;
-  unmount = page.mount(main, context(user), { rest: segments.slice(1), query: new URLSearchParams(location.search) });
+  document.documentElement.lang = lang;
+  unmount = page.mount(main, context(user), {
+    rest: shown === route ? segments.slice(1) : [],
+    query: new URLSearchParams(location.search),
+  });
 }
 
 function navigate(path: string): void {
@@ -213,7 +239,28 @@ function showSignIn(): void {
         error.hidden = false;
       });
   });
-  root.replaceChildren(el('section', { id: 'signin', class: 'signin' }, el('h2', { text: t('signin.title') }), form, error));
+  const oidc = el('p', { id: 'oidc', hidden: true }, el('a', { id: 'oidc-link', href: '/v1/session/oidc', text: t('signin.oidc') }));
+  void fetch('/v1/session/options')
+    .then((r) => (r.ok ? (r.json() as Promise<{ oidc?: boolean }>) : { oidc: false }))
+    .then((o) => (oidc.hidden = o.oidc !== true))
+    .catch(() => undefined);
+  const switchLang = el('button', { type: 'button', id: 'lang-switch', class: 'link', text: t('lang.switch') });
+  switchLang.addEventListener('click', () => {
+    setLang(lang === 'vi' ? 'en' : 'vi');
+    showSignIn();
+  });
+  document.documentElement.lang = lang;
+  root.replaceChildren(
+    el(
+      'section',
+      { id: 'signin', class: 'signin' },
+      el('p', { class: 'lang' }, switchLang),
+      el('h2', { text: t('signin.title') }),
+      form,
+      error,
+      oidc,
+    ),
+  );
   username.focus();
 }
 
@@ -221,6 +268,7 @@ async function start(): Promise<void> {
   try {
     const s = await api<{ user: SessionUser; csrf_token: string | null }>('/v1/session');
     user = s.user;
+    lang = chosenLang() ?? (LANGS.includes(s.user.lang) ? s.user.lang : 'vi');
     if (s.csrf_token) {
       csrfToken = s.csrf_token;
       sessionStorage.setItem('ews_csrf_token', csrfToken);

@@ -19,6 +19,8 @@ export const shellMessages: Catalogue = {
     'error.load': 'Không tải được: {message}',
     'error.notfound': 'Không có trang này',
     'error.forbidden': 'Bạn không có quyền xem trang này',
+    menu: 'Trình đơn',
+    'nav.label': 'Các trang',
   },
   en: {
     'app.title': 'Syndromic disease early warning',
@@ -37,5 +39,7 @@ export const shellMessages: Catalogue = {
     'error.load': 'Could not load: {message}',
     'error.notfound': 'No such page',
     'error.forbidden': 'You may not see this page',
+    menu: 'Menu',
+    'nav.label': 'Pages',
   },
 };
