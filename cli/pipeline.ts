@@ -75,6 +75,10 @@ import { createOutboxStore, enqueue, type NewNotification } from '../storage/out
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
 import { createTrendStore } from '../storage/trends.ts';
 import { registerOpenApi } from '../dashboards/openapi.ts';
+import { registerMapRoutes } from '../dashboards/map-routes.ts';
+import { loadMapShapes } from './map-shapes.ts';
+import { SERIES_FAMILY } from '../alerts/series-family.ts';
+import { SYNDROME_IDS } from '../schemas/code-tables/syndromes.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -151,6 +155,8 @@ export async function startPipeline(
     throw new Error(`--role ${role} needs KAFKA_BROKERS: without Kafka every role shares the embedded log in one process`);
   const closers: (() => Promise<void>)[] = [];
   try {
+    // The overview map's commune shapes (EWS_BOUNDARIES_GEOJSON or approximate cells): a bad file stops start before anything opens.
+    const mapShapes = loadMapShapes(config, config.units, log.child({ module: 'map' }));
     const metrics = createMetricsRegistry();
     // The data directory holds health data: created readable by the owner only, before any store makes it.
     mkdirSync(config.EWS_DATA_DIR, { recursive: true, mode: 0o700 });
@@ -503,6 +509,30 @@ export async function startPipeline(
         clock,
       },
       trends: { trends: createTrendStore(store) },
+    });
+    // GET /v1/map (the overview page): communes coloured by their active lifecycle alerts.
+    registerMapRoutes(app, {
+      guard: {
+        authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
+        perMinute: config.EWS_READ_RATE_LIMIT_PER_MINUTE,
+      },
+      shapes: mapShapes,
+      units: units.all().map((u) => ({
+        code: u.code,
+        name: u.name,
+        type: u.type,
+        province_code: u.provinceCode,
+        province_name: u.provinceName,
+        lat: u.lat,
+        lon: u.lon,
+        population: u.population,
+      })),
+      counts,
+      alerts: lifecycle,
+      seriesIds: DETECTED_SERIES,
+      syndromeIds: SYNDROME_IDS,
+      familyOf: (s) => SERIES_FAMILY.get(s),
+      today: () => dayString(localDayNumber(clock.now())),
     });
     registerAdminRoutes(app, {
       hospitals,

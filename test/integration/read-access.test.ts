@@ -155,6 +155,15 @@ const TABLE: Record<string, Case[]> = {
   '/v1/alert-inbox': [{ url: '/v1/alert-inbox', status: aggregates(), check: (b) => expect(b).toMatchObject({ alerts: [] }) }],
   '/v1/alerts/:id': [{ url: '/v1/alerts/00000000-0000-4000-8000-000000000000', status: () => 404 }],
   '/v1/syndromes': [{ url: '/v1/syndromes', status: aggregates() }],
+  // The overview map: the caller's communes only.
+  '/v1/map': [
+    {
+      url: '/v1/map',
+      status: aggregates(),
+      check: (b, who) =>
+        expect((b as { features: { id: string }[] }).features.map((f) => f.id).sort()).toEqual(COMMUNES_OF[who.j](p.units.all()).sort()),
+    },
+  ],
   '/v1/units': [
     {
       url: '/v1/units',
@@ -416,6 +425,7 @@ describe('read access: route × role × jurisdiction', () => {
   it('negative control: the checks catch an answer that is not scoped (the national one shown to province 24)', async () => {
     const lists = [
       '/v1/units',
+      '/v1/map',
       '/v1/counts?syndrome=dengue&from=2026-11-20&to=2026-11-20',
       '/v1/alerts',
       '/v1/dead-letters',
