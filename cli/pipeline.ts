@@ -68,6 +68,8 @@ import { createOutboxStore, enqueue, type NewNotification } from '../storage/out
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
 import { createTrendStore } from '../storage/trends.ts';
 import { registerOpenApi } from '../dashboards/openapi.ts';
+import { createBulletinReads } from '../storage/bulletin-reads.ts';
+import { createPdfRenderer } from '../dashboards/bulletin/render-pdf.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -454,6 +456,16 @@ export async function startPipeline(
         auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
       });
+    const unitViews = units.all().map((u) => ({
+      code: u.code,
+      name: u.name,
+      type: u.type,
+      province_code: u.provinceCode,
+      province_name: u.provinceName,
+      lat: u.lat,
+      lon: u.lon,
+      population: u.population,
+    }));
     registerReadRoutes(app, {
       guard: {
         authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
@@ -484,6 +496,18 @@ export async function startPipeline(
         clock,
       },
       trends: { trends: createTrendStore(store) },
+      // The weekly bulletin (HTML, and PDF through Chromium at CHROMIUM_PATH).
+      bulletin: {
+        sources: {
+          trends: createTrendStore(store),
+          reads: createBulletinReads({ db: operational, store }),
+          alerts: lifecycle,
+          hospitals: () => hospitals.list(),
+          units: unitViews,
+          clock,
+        },
+        pdf: createPdfRenderer({ executablePath: config.CHROMIUM_PATH }),
+      },
     });
     registerAdminRoutes(app, {
       hospitals,

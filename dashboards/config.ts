@@ -5,4 +5,6 @@ import { envInt } from '../platform/config.ts';
 export const dashboardsConfigSchema = z.object({
   /** Reads (counts, series, alerts, units, dead letters) per user per minute; over it 429 with Retry-After. Default 600; 0: no limit. */
   EWS_READ_RATE_LIMIT_PER_MINUTE: envInt(600, 0, 1_000_000),
+  /** Chromium's executable, which renders the weekly bulletin's PDF (GET /v1/bulletin, ews bulletin). Default Debian's /usr/bin/chromium. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
 });
