@@ -46,7 +46,7 @@ export function lifecycleTermsScript(): string {
  * each answers the same page, whose router shows the page. `/alerts/<id>` is the link in
  * notifications (alerts/messages.ts `alertLink`).
  */
-export const APP_ROUTES = ['', 'alerts'] as const;
+export const APP_ROUTES = ['', 'alerts', 'bulletin'] as const;
 
 /**
  * Serves the web application (built in memory by web-bundle.ts on the first request) and the
