@@ -20,6 +20,8 @@ Usage / Cách dùng:
       hospitals and their API keys / bệnh viện và khóa API
   ews users add|list|token|disable|passwd [USERNAME] [--role R] [--province CODE|--communes C1,C2] [--data-dir DIR | --url URL]
       people, roles, jurisdictions, API tokens / người dùng, vai trò, địa bàn, mã API
+  ews bulletin --province CODE [--week YYYY-Www] [--lang vi|en] [--out DIR] [--data-dir DIR | --url URL]
+      the weekly bulletin of a province, PDF and HTML / bản tin giám sát hằng tuần của tỉnh
   ews detect FILE…
       detectors on R surveillance reference cases, JSON lines out / chạy thuật toán trên ca tham chiếu của R
   ews backtest [--quick] [--json]
@@ -52,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./hospitals.ts')).runHospitals(rest);
       case 'users':
         return await (await import('./users.ts')).runUsers(rest);
+      case 'bulletin':
+        return await (await import('./bulletin.ts')).runBulletin(rest);
       case 'detect':
         return (await import('./detect.ts')).runDetect(rest);
       case 'backtest':

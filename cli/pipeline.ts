@@ -79,6 +79,8 @@ import { registerMapRoutes } from '../dashboards/map-routes.ts';
 import { loadMapShapes } from './map-shapes.ts';
 import { SERIES_FAMILY } from '../alerts/series-family.ts';
 import { SYNDROME_IDS } from '../schemas/code-tables/syndromes.ts';
+import { createBulletinReads } from '../storage/bulletin-reads.ts';
+import { createPdfRenderer } from '../dashboards/bulletin/render-pdf.ts';
 
 export interface Pipeline {
   app: FastifyInstance;
@@ -478,6 +480,16 @@ export async function startPipeline(
       });
     // HL7 v2 (issue 12): POST /hl7v2, and the MLLP listener with EWS_MLLP_PORT (closed before the HTTP API).
     const hl7 = role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock });
+    const unitViews = units.all().map((u) => ({
+      code: u.code,
+      name: u.name,
+      type: u.type,
+      province_code: u.provinceCode,
+      province_name: u.provinceName,
+      lat: u.lat,
+      lon: u.lon,
+      population: u.population,
+    }));
     registerReadRoutes(app, {
       guard: {
         authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
@@ -509,6 +521,18 @@ export async function startPipeline(
         clock,
       },
       trends: { trends: createTrendStore(store) },
+      // The weekly bulletin (HTML, and PDF through Chromium at CHROMIUM_PATH).
+      bulletin: {
+        sources: {
+          trends: createTrendStore(store),
+          reads: createBulletinReads({ db: operational, store }),
+          alerts: lifecycle,
+          hospitals: () => hospitals.list(),
+          units: unitViews,
+          clock,
+        },
+        pdf: createPdfRenderer({ executablePath: config.CHROMIUM_PATH }),
+      },
     });
     // GET /v1/map (the overview page): communes coloured by their active lifecycle alerts.
     registerMapRoutes(app, {

@@ -9,4 +9,6 @@ export const dashboardsConfigSchema = z.object({
   EWS_BOUNDARIES_GEOJSON: z.string().min(1).optional(),
   /** The feature property of EWS_BOUNDARIES_GEOJSON holding the 5-digit commune code. Default `code`. */
   EWS_BOUNDARIES_CODE_PROPERTY: z.string().min(1).default('code'),
+  /** Chromium's executable, which renders the weekly bulletin's PDF (GET /v1/bulletin, ews bulletin). Default Debian's /usr/bin/chromium. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
 });

@@ -4,6 +4,7 @@ import { registerDataQualityRoutes, type DataQualityRouteDeps } from './data-qua
 import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-letter-routes.ts';
 import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
 import { registerTrendRoutes, type TrendRouteDeps } from './trends-routes.ts';
+import { registerBulletinRoutes, type BulletinRouteDeps } from './bulletin-routes.ts';
 
 export interface ReadRouteDeps {
   guard: ReadGuardOptions;
@@ -13,6 +14,8 @@ export interface ReadRouteDeps {
   dataQuality: DataQualityRouteDeps;
   /** GET /v1/trends (issue 11); its units and series are the dashboard's. */
   trends: Pick<TrendRouteDeps, 'trends'>;
+  /** GET /v1/bulletin: the weekly bulletin (HTML, PDF). */
+  bulletin?: BulletinRouteDeps;
 }
 
 /**
@@ -27,5 +30,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     registerDeadLetterRoutes(scope, deps.deadLetters);
     registerDataQualityRoutes(scope, deps.dataQuality);
     registerTrendRoutes(scope, { ...deps.trends, units: deps.dashboard.units, seriesIds: deps.dashboard.seriesIds });
+    if (deps.bulletin) registerBulletinRoutes(scope, deps.bulletin);
   });
 }

@@ -15,7 +15,7 @@ export interface WebRouteOptions {
  * each answers the same page, whose router shows the page. `/alerts/<id>` is the link in
  * notifications (alerts/messages.ts `alertLink`).
  */
-export const APP_ROUTES = ['', 'alerts', 'series', 'multiples', 'quality', 'syndromes'] as const;
+export const APP_ROUTES = ['', 'alerts', 'series', 'multiples', 'quality', 'syndromes', 'bulletin'] as const;
 
 /**
  * Serves the web application (built in memory by web-bundle.ts on the first request), open to

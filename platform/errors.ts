@@ -34,6 +34,8 @@ export const ERROR_CATALOGUE = {
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOG_UNAVAILABLE: { status: 503, retryable: true },
   DELIVERY_FAILED: { status: 502, retryable: true },
+  /** The headless browser that renders PDF documents (the weekly bulletin) cannot be started. */
+  PDF_RENDERER_UNAVAILABLE: { status: 503, retryable: true },
   INTERNAL: { status: 500, retryable: false },
 } as const;
 

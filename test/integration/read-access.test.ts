@@ -276,6 +276,15 @@ const TABLE: Record<string, Case[]> = {
       check: (b: unknown) => expect((b as { points: { count: number }[] }).points[0]?.count).toBe(prov === '24' ? 2 : 1),
     })),
   ],
+  // The weekly bulletin (a province's counts and alert summaries), every role; as HTML here: the PDF
+  // is the same document through Chromium (test/integration/cli/bulletin-cli.test.ts).
+  // The weekly bulletin page of the web application (it reads /v1/bulletin, signed in).
+  '/bulletin': [{ ...open, url: '/bulletin' }],
+  '/bulletin/*': [{ ...open, url: '/bulletin/x' }],
+  '/v1/bulletin': ['24', '33'].map((prov) => ({
+    url: `/v1/bulletin?province=${prov}&week=2026-W47&format=html`,
+    status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+  })),
   '/v1/dead-letters': [
     {
       url: '/v1/dead-letters',
