@@ -14,6 +14,9 @@ import { migrate, readMigrations } from '../platform/migrations.ts';
 import { createLogger } from '../platform/logger.ts';
 import { dayString, parseDay } from '../platform/days.ts';
 import { createCountStore } from '../storage/counts.ts';
+import { createTrendStore } from '../storage/trends.ts';
+import { createDailyCountStore } from '../storage/daily-counts.ts';
+import { runFinalizer } from '../processors/count/finalizer.ts';
 import { loadDemoUnits } from '../cli/units.ts';
 import { machineLine, writeSection } from './report.ts';
 
@@ -27,6 +30,7 @@ const HELP = `npm run bench:query [-- options] — trends queries on the embedde
                   (no load) and only run the queries
   --runs N        timed runs per query after one warm-up (default 20)
   --no-candidates skip the candidate-fix tables (bench_daily_counts, bench_strata_weekly)
+  --no-finalized  skip finalizing the history into daily_counts and the trends reads over it
   --no-write      print the figures only, leave BENCHMARKS.md alone
   -h, --help      this text
 
@@ -43,6 +47,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     write: { type: 'boolean', default: true },
     candidates: { type: 'boolean', default: true },
+    finalized: { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
@@ -264,7 +269,7 @@ async function tableSizes(client: ClickHouseClient): Promise<TableSize[]> {
   const r = await rows<Record<string, string>>(
     client,
     `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes, sum(data_uncompressed_bytes) AS uncompressed
-     FROM system.parts WHERE database = currentDatabase() AND active AND table IN ('events', 'syndrome_counts')
+     FROM system.parts WHERE database = currentDatabase() AND active AND table IN ('events', 'syndrome_counts', 'daily_counts')
      GROUP BY table ORDER BY table`,
   );
   return r.map((x) => ({
@@ -502,7 +507,87 @@ async function main(): Promise<number> {
         ),
       );
     }
+    // The finalized table (schemas/migrations/006): every day of the history closed, finalized
+    // by the app's finalizer, then the trends reads (storage/trends.ts) with and without it.
+    const finalized: Timing[] = [];
+    let finalizeSeconds: { first: number; again: number; days: number } | undefined;
+    if (values.finalized !== false) {
+      const dc = createDailyCountStore(client);
+      let t = performance.now();
+      const first = await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7 });
+      const firstS = (performance.now() - t) / 1000;
+      t = performance.now();
+      await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7 });
+      finalizeSeconds = { first: firstS, again: (performance.now() - t) / 1000, days: first.days };
+      say(`finalized ${first.days} days in ${firstS.toFixed(1)} s (a run with nothing new: ${finalizeSeconds.again.toFixed(2)} s)`);
+      await waitForMerges(client, 120);
+      const fin = createTrendStore(rec);
+      const live = createTrendStore(rec, { finalized: false });
+      const twoYears = [{ from: parseDay('2024-01-01'), to: parseDay('2025-12-31') }];
+      const oneYear = [{ from: parseDay('2025-01-01'), to: parseDay('2025-12-31') }];
+      const otherCommunes = units.filter((u) => u.provinceCode !== province).map((u) => u.code);
+      const series = [...SYNDROMES, '_visits'];
+      for (const [label, store, table] of [
+        ['live path', live, 'syndrome_counts'],
+        ['finalized', fin, 'daily_counts'],
+      ] as const) {
+        finalized.push(
+          await time(
+            `(a′) trends readDaily, 10 syndromes + _visits × each province, 2 years (${label})`,
+            table,
+            async () => {
+              const a = await store.readDaily(series, provinceCommunes, twoYears);
+              const b = await store.readDaily(series, otherCommunes, twoYears);
+              return a.size + b.size;
+            },
+            () => lastStats(client),
+          ),
+        );
+      }
+      for (const [label, store, table] of [
+        ['live path', live, 'events FINAL'],
+        ['finalized', fin, 'daily_counts'],
+      ] as const) {
+        finalized.push(
+          await time(
+            `(c′) trends readStrata age band × sex, 10 syndromes + _visits, one province, 1 year (${label})`,
+            table,
+            async () => {
+              const m = await store.readStrata(series, provinceCommunes, oneYear, ['age_band', 'sex']);
+              return [...m.values()].reduce((n, x) => n + x.size, 0);
+            },
+            () => lastStats(client),
+          ),
+        );
+      }
+      finalized.push(
+        await time(
+          '(b″) trends readDaily, one commune × day, 1 year (finalized)',
+          'daily_counts',
+          async () => (await fin.readDaily(series, [communeB], oneYear)).size,
+          () => lastStats(client),
+        ),
+      );
+      // FINAL against a plain read of the merged table (what a partition-replacing finalizer would read).
+      await client.command({ query: 'OPTIMIZE TABLE daily_counts FINAL' });
+      const plainRead = (final: boolean) => `SELECT series, toUInt32(day) AS d, sum(n) FROM daily_counts ${final ? 'FINAL' : ''}
+        WHERE grain = 'total' AND series IN {series:Array(String)} AND commune_code IN {communes:Array(String)}
+          AND day BETWEEN '2024-01-01' AND '2025-12-31' GROUP BY series, day`;
+      for (const final of [true, false])
+        finalized.push(
+          await time(
+            `(a′) one province, 2 years, on \`daily_counts\` merged, ${final ? 'FINAL' : 'without FINAL'}`,
+            'daily_counts',
+            async () => (await rows(rec, plainRead(final), { series, communes: provinceCommunes })).length,
+            () => lastStats(client),
+          ),
+        );
+    }
+    const finalSizes = await tableSizes(client);
     const figures = {
+      finalized,
+      finalizeSeconds,
+      finalSizes,
       events,
       requested: EVENTS,
       loaded,
@@ -561,6 +646,9 @@ function du(dir: string): number {
 }
 
 function render(f: {
+  finalized: Timing[];
+  finalizeSeconds: { first: number; again: number; days: number } | undefined;
+  finalSizes: TableSize[];
   events: number;
   loaded: { seconds: number; months: number } | undefined;
   mergeWait: number;
@@ -608,6 +696,27 @@ function render(f: {
           ...f.candidates.map(
             (t) =>
               `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} |`,
+          ),
+          '',
+        ]
+      : []),
+    ...(f.finalized.length > 0
+      ? [
+          `The finalized table \`daily_counts\` (migration 006), filled by the app's finalizer for every day of the history: ${f.finalizeSeconds?.days} days in ${f.finalizeSeconds?.first.toFixed(1)} s; a run with nothing new ${f.finalizeSeconds?.again.toFixed(2)} s. Sizes after it:`,
+          '',
+          '| table | rows | parts | on disk | uncompressed |',
+          '|---|---|---|---|---|',
+          ...f.finalSizes.map(
+            (s) => `| \`${s.table}\` | ${s.rows.toLocaleString('en')} | ${s.parts} | ${mib(s.bytes)} MiB | ${mib(s.uncompressed)} MiB |`,
+          ),
+          '',
+          'Trends reads (storage/trends.ts) as GET /v1/trends makes them, live path against finalized:',
+          '',
+          '| query | reads | p50 | p95 | rows to read, parts | result rows | target |',
+          '|---|---|---|---|---|---|---|',
+          ...f.finalized.map(
+            (t) =>
+              `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`,
           ),
           '',
         ]

@@ -74,6 +74,8 @@ import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
 import { createTrendStore } from '../storage/trends.ts';
+import { createDailyCountStore } from '../storage/daily-counts.ts';
+import { runFinalizer } from '../processors/count/finalizer.ts';
 import { registerOpenApi } from '../dashboards/openapi.ts';
 import { registerMapRoutes } from '../dashboards/map-routes.ts';
 import { loadMapShapes } from './map-shapes.ts';
@@ -439,6 +441,24 @@ export async function startPipeline(
       closers.push(async () => {
         await daily.stop();
         await weekly.stop();
+      });
+    }
+    if ((deps.cronSchedule ?? true) && role !== 'ingest' && config.EWS_FINALIZE_INTERVAL_SECONDS > 0) {
+      // Closed days into daily_counts (processors/count/finalizer.ts); a late event re-finalizes its day.
+      const finalizer = {
+        store: createDailyCountStore(store),
+        today: () => localDayNumber(clock.now()),
+        horizonDays: config.EWS_FINALIZE_HORIZON_DAYS ?? config.EWS_DETECT_HORIZON_DAYS,
+      };
+      let running: Promise<unknown> | undefined;
+      const finalize = setInterval(() => {
+        running ??= runFinalizer(finalizer)
+          .catch((err: unknown) => log.error({ err }, 'count finalizer run failed'))
+          .finally(() => (running = undefined));
+      }, config.EWS_FINALIZE_INTERVAL_SECONDS * 1000);
+      closers.push(async () => {
+        clearInterval(finalize);
+        await running;
       });
     }
 

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { dayString, parseDay } from '../platform/days.ts';
 import type { TrendStore } from '../storage/trends.ts';
+import { AGE_BANDS, SETTINGS, SEXES, STRATA, type Stratum } from '../storage/daily-counts.ts';
 import { principalOf } from './read-guard.ts';
+import { CONTENT_TYPE, contentDisposition, exportFilename, exportStream, trendColumns, trendRows } from './export.ts';
 import { requireArea, requirePermission, visibleCommunes, type Area } from './scope.ts';
 import { unitIndex, type UnitView } from './api-routes.ts';
 import { classifyTrend, TREND_WINDOW_DAYS, type TrendResult } from './trend-classify.ts';
@@ -34,7 +36,20 @@ const MESSAGES: Record<string, string> = {
   expected: 'must be true or false / phải là true hoặc false',
   per: 'must be visits or 100k / phải là visits hoặc 100k',
   compare_years: `must be an integer 0..${MAX_COMPARE_YEARS} / phải là số nguyên 0..${MAX_COMPARE_YEARS}`,
+  format: 'must be json, csv or ndjson / phải là json, csv hoặc ndjson',
+  strata: `must be one or more of ${STRATA.join(', ')}, comma-separated, each once / phải là một hoặc nhiều giá trị ${STRATA.join(', ')}, cách nhau bởi dấu phẩy, không lặp`,
 };
+
+/** The values each stratum is zero-filled over (hospitals: those with counts in the answer). */
+const STRATUM_VALUES: Record<Stratum, readonly string[]> = { age_band: AGE_BANDS, sex: SEXES, setting: SETTINGS, hospital: [] };
+
+/** `strata=` as a list of strata; null when malformed (unknown or repeated value). */
+export function parseStrata(raw: string | undefined): Stratum[] | null {
+  if (raw === undefined) return [];
+  const parts = raw.split(',').map((x) => x.trim());
+  if (parts.some((x) => !(STRATA as readonly string[]).includes(x)) || new Set(parts).size !== parts.length) return null;
+  return STRATA.filter((x) => parts.includes(x));
+}
 const UNKNOWN = 'unknown parameter / tham số không được hỗ trợ';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -66,6 +81,16 @@ export function trendQuerySchema(seriesIds: readonly string[]) {
       .max(MAX_COMPARE_YEARS)
       .default(0)
       .describe('Also answer the same days / ISO weeks / months of this many previous years.'),
+    strata: z
+      .string()
+      .optional()
+      .describe(
+        `Also split the range by ${STRATA.join(', ')} (one, or a comma list): one zero-filled series per stratum value (per combination for several).`,
+      ),
+    format: z
+      .enum(['json', 'csv', 'ndjson'])
+      .default('json')
+      .describe('json (default), or a streamed export: csv (RFC 4180) or ndjson, one row per period (and stratum).'),
   });
 }
 
@@ -89,6 +114,10 @@ const trend = z.object({
   window_to: z.string(),
   method: z.string(),
 });
+const stratumSeries = z.object({
+  values: z.record(z.string(), z.string()).describe('The stratum value of each asked stratum'),
+  points: z.array(point),
+});
 export const trendAnswerSchema = z.object({
   syndrome: z.string(),
   area: z.object({
@@ -106,6 +135,10 @@ export const trendAnswerSchema = z.object({
   points: z.array(point),
   trend,
   compare_years: z.array(z.object({ years_back: z.number().int(), from: z.string(), to: z.string(), points: z.array(point), trend })),
+  strata: z
+    .object({ by: z.array(z.enum(STRATA)), series: z.array(stratumSeries) })
+    .optional()
+    .describe('strata=…: one series per stratum value over [from, to] (per_100k null: no population by stratum)'),
 });
 export type TrendAnswer = z.infer<typeof trendAnswerSchema>;
 
@@ -133,6 +166,9 @@ function parseTrendQuery(schema: ReturnType<typeof trendQuerySchema>, query: unk
     else if (to - from > MAX_RANGE_DAYS)
       bad.set('to', `range is limited to ${MAX_RANGE_DAYS} days / khoảng thời gian tối đa ${MAX_RANGE_DAYS} ngày`);
   }
+  // strata is checked whatever else is wrong, so that a 400 names it too.
+  const rawStrata = (query as Record<string, unknown> | null)?.['strata'];
+  if (rawStrata !== undefined && (typeof rawStrata !== 'string' || parseStrata(rawStrata) === null)) bad.set('strata', MESSAGES['strata']!);
   if (bad.size > 0 || !r.success) throw badQuery([...bad].map(([path, message]) => ({ path, message })));
   return r.data;
 }
@@ -171,7 +207,7 @@ export function registerTrendRoutes(app: FastifyInstance, deps: TrendRouteDeps):
       // The answer is checked against its zod schema as it is sent (the route's schema mixes summary and zod parts, hence the cast).
       serializerCompiler: serializerCompiler as never,
     },
-    async (req): Promise<TrendAnswer> => {
+    async (req, reply) => {
       const p = principalOf(req);
       requirePermission(p, 'read:aggregates');
       const q = parseTrendQuery(querySchema, req.query);
@@ -260,7 +296,48 @@ export function registerTrendRoutes(app: FastifyInstance, deps: TrendRouteDeps):
             }
           : pt,
       );
-      return {
+      const strata = parseStrata(q.strata) ?? [];
+      let stratified: TrendAnswer['strata'];
+      if (strata.length > 0) {
+        const split = await deps.trends.readStrata([...new Set([q.syndrome, VISITS])], communes, [{ from, to }], strata);
+        const sc = split.get(q.syndrome) ?? new Map<string, Map<number, number>>();
+        const sv = split.get(VISITS) ?? new Map<string, Map<number, number>>();
+        const found = [...new Set([...sc.keys(), ...sv.keys()])].map((k) => k.split('\t'));
+        // Each stratum's values: its fixed list, then any other value found (hospitals: only found).
+        const domains = strata.map((st, i) => {
+          const fixed = STRATUM_VALUES[st];
+          const extra = [...new Set(found.map((f) => f[i]!))].filter((v) => !fixed.includes(v)).sort();
+          return [...fixed, ...extra];
+        });
+        const combos = domains.reduce<string[][]>((acc, dom) => acc.flatMap((c) => dom.map((v) => [...c, v])), [[]]);
+        const none = new Map<number, number>();
+        stratified = {
+          by: strata,
+          series: combos.map((combo) => {
+            const k = combo.join('\t');
+            const c = sumOver(sc.get(k) ?? none, buckets);
+            const v = sumOver(sv.get(k) ?? none, buckets);
+            return {
+              values: Object.fromEntries(strata.map((st, i) => [st, combo[i]!])),
+              points: buckets.map((b, i) => {
+                const percent = percentOf(c[i]!, v[i]!);
+                return {
+                  period: b.period,
+                  start: dayString(b.start),
+                  end: dayString(b.end),
+                  count: c[i]!,
+                  visits: v[i]!,
+                  percent_of_visits: percent,
+                  per_100k: null,
+                  value: per === 'visits' ? percent : per === '100k' ? null : c[i]!,
+                };
+              }),
+            };
+          }),
+        };
+      }
+      const answer: TrendAnswer = {
+        ...(stratified ? { strata: stratified } : {}),
         syndrome: q.syndrome,
         area: { level: area.level, code: q.area, name, communes: communes.length },
         interval,
@@ -273,6 +350,14 @@ export function registerTrendRoutes(app: FastifyInstance, deps: TrendRouteDeps):
         trend: trendOf(to),
         compare_years: compare,
       };
+      if (q.format === 'json') return answer;
+      // A streamed export: one line per period (and stratum), formatted as the client reads.
+      const filename = exportFilename(['trends', q.syndrome, q.area, q.interval, q.from, q.to, ...strata], q.format);
+      void reply
+        .header('content-type', CONTENT_TYPE[q.format])
+        .header('content-disposition', contentDisposition(filename))
+        .send(exportStream(q.format, trendColumns(answer), trendRows(answer)));
+      return reply;
     },
   );
 }

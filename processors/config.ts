@@ -30,6 +30,13 @@ export const processorsConfigSchema = z.object({
   /** Days before today still evaluated (and alerted) when late counts arrive. Default 7. */
   EWS_DETECT_HORIZON_DAYS: envInt(7, 0, 365),
   /**
+   * Days after which a day is closed and its counts finalized into `daily_counts` (trends read
+   * them there); later events for it re-finalize it. Unset: EWS_DETECT_HORIZON_DAYS.
+   */
+  EWS_FINALIZE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** Seconds between count finalizer runs (0: never). Default 300. */
+  EWS_FINALIZE_INTERVAL_SECONDS: envInt(300, 0, 86_400),
+  /**
    * Detectors and the series they run on, comma-separated `algorithm@granularity/area`:
    * ears@day|week/commune|province, essence|regression|ewma@day/… (CDC Rnssp),
    * farrington@week/… (R defaults, Farrington 1996), noufaily@week/… (Noufaily et al. 2013

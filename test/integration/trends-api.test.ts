@@ -170,6 +170,107 @@ describe('GET /v1/trends', () => {
   });
 });
 
+describe('GET /v1/trends?strata=', () => {
+  interface Stratified {
+    strata: { by: string[]; series: { values: Record<string, string>; points: Point[] }[] };
+    points: Point[];
+  }
+  it('one zero-filled series per stratum value; summed over values they give the unstratified counts', async () => {
+    const res = await as('admin')(`/v1/trends?syndrome=dengue&area=${A}&interval=day&from=2026-11-15&to=2026-11-16&strata=sex`);
+    expect(res.statusCode, res.body).toBe(200);
+    const b = res.json<Stratified>();
+    expect(b.strata.by).toEqual(['sex']);
+    expect(b.strata.series.map((x) => x.values['sex'])).toEqual(['male', 'female', 'other', 'unknown']);
+    const female = b.strata.series.find((x) => x.values['sex'] === 'female')!;
+    expect(female.points.map((x) => [x.period, x.count, x.visits])).toEqual([
+      ['2026-11-15', 0, 0],
+      ['2026-11-16', 2, 3],
+    ]);
+    const male = b.strata.series.find((x) => x.values['sex'] === 'male')!;
+    expect(male.points.map((x) => x.count)).toEqual([0, 0]);
+    // Negative control on the sum: the unstratified answer has the same counts.
+    expect(b.points.map((x) => x.count)).toEqual([0, 2]);
+  });
+
+  it('several strata: one series per combination, hospitals as found', async () => {
+    const res = await as('admin')(
+      `/v1/trends?syndrome=dengue&area=24&interval=month&from=2026-11-01&to=2026-11-30&strata=hospital,age_band`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const b = res.json<Stratified>();
+    expect(b.strata.by).toEqual(['age_band', 'hospital']);
+    expect(b.strata.series).toHaveLength(7); // 7 age bands × 1 hospital
+    const hit = b.strata.series.filter((x) => x.points[0]!.count > 0);
+    expect(hit.map((x) => [x.values, x.points[0]!.count])).toEqual([[{ age_band: '25-44', hospital: 'BV-TEST' }, 5]]);
+  });
+
+  it('400 naming strata when a value is unknown or repeated, in both languages, beside other bad parameters', async () => {
+    for (const bad of ['colour', 'sex,sex', 'sex,', '']) {
+      const res = await as('admin')(`/v1/trends?syndrome=dengue&area=${A}&from=2026-11-15&to=2026-11-16&strata=${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+      const details = res.json<{ error: { details: { path: string; message: string }[] } }>().error.details;
+      expect(details.map((d) => d.path)).toEqual(['strata']);
+      expect(details[0]!.message).toMatch(/age_band.* \/ .*phải là/);
+    }
+    const two = await as('admin')(`/v1/trends?syndrome=nope&area=${A}&from=2026-11-15&to=2026-11-16&strata=colour`);
+    expect(
+      two
+        .json<{ error: { details: { path: string }[] } }>()
+        .error.details.map((d) => d.path)
+        .sort(),
+    ).toEqual(['strata', 'syndrome']);
+  });
+});
+
+describe('GET /v1/trends?format=csv|ndjson: streamed exports', () => {
+  it('csv: RFC 4180 with a header, attachment filename, streamed (no Content-Length); the same counts as the JSON answer', async () => {
+    const url = `/v1/trends?syndrome=dengue&area=${A}&interval=day&from=2026-11-15&to=2026-11-16&strata=sex`;
+    const res = await p.app.inject({ url: `${url}&format=csv`, headers: { ...adminHeaders }, payloadAsStream: true });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="trends-dengue-09187-day-2026-11-15-2026-11-16-sex.csv"');
+    expect(res.headers['content-length']).toBeUndefined();
+    let body = '';
+    for await (const chunk of res.stream() as AsyncIterable<Buffer>) body += chunk.toString('utf8');
+    const lines = body.split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines[0]).toBe(
+      'syndrome,area_level,area,interval,years_back,sex,period,start,end,count,visits,percent_of_visits,per_100k,value,expected',
+    );
+    expect(lines.slice(1, 3)).toEqual([
+      'dengue,commune,09187,day,0,,2026-11-15,2026-11-15,2026-11-15,0,0,,0,0,',
+      'dengue,commune,09187,day,0,,2026-11-16,2026-11-16,2026-11-16,2,3,66.67,2.54,2,',
+    ]);
+    const json = (await as('admin')(url)).json<{ points: Point[]; strata: { series: { points: Point[] }[] } }>();
+    expect(lines.length - 2).toBe(json.points.length + json.strata.series.length * 2);
+    const female = lines.filter((l) => l.includes(',female,'));
+    expect(female.map((l) => l.split(',')[9])).toEqual(['0', '2']);
+  });
+
+  it('ndjson: one JSON object per line with the same columns', async () => {
+    const res = await as('admin')(`/v1/trends?syndrome=dengue&area=24&interval=week&from=2026-11-09&to=2026-11-22&format=ndjson`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="trends-dengue-24-week-2026-11-09-2026-11-22\.ndjson"$/);
+    const rows = res.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r['period'], r['count']])).toEqual([
+      ['2026-W46', 1],
+      ['2026-W47', 4],
+    ]);
+  });
+
+  it('400 naming a bad format; exports keep the scope (403 outside the jurisdiction)', async () => {
+    const bad = await as('admin')(`/v1/trends?syndrome=dengue&area=${A}&from=2026-11-15&to=2026-11-16&format=xlsx`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toEqual(['format']);
+    const out = await as('province24')(`/v1/trends?syndrome=dengue&area=${C}&from=2026-11-15&to=2026-11-16&format=csv`);
+    expect(out.statusCode).toBe(403);
+  });
+});
+
 describe('the API document', () => {
   it('/openapi.json is OpenAPI 3 with /v1/trends, its parameters and the lifecycle alert routes, each with a summary', async () => {
     const res = await p.app.inject({ url: '/openapi.json' });
@@ -186,7 +287,7 @@ describe('the API document', () => {
         .parameters!.filter((x) => x.in === 'query')
         .map((x) => x.name)
         .sort(),
-    ).toEqual(['area', 'compare_years', 'expected', 'from', 'interval', 'per', 'syndrome', 'to']);
+    ).toEqual(['area', 'compare_years', 'expected', 'format', 'from', 'interval', 'per', 'strata', 'syndrome', 'to']);
     expect(doc.paths['/v1/alert-inbox']!['get']!.summary).toBeTruthy();
     expect(doc.paths['/v1/alerts/{id}']!['get']!.summary).toBeTruthy();
     expect(doc.paths['/v1/alerts/{id}/actions']!['post']!.summary).toBeTruthy();
