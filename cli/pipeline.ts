@@ -25,6 +25,7 @@ import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
+import { registerFhirRoutes } from '../ingest/fhir/fhir-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
 import { tlsSettings } from '../platform/tls-config.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
@@ -449,11 +450,20 @@ export async function startPipeline(
     // The document's version is the package's (as `ews --version` prints it).
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     await registerOpenApi(app, { version });
-    if (role !== 'processor')
-      registerIngestRoutes(app, ingest, {
-        auth: createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) }),
+    const ingestAuth = createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) });
+    if (role !== 'processor') {
+      registerIngestRoutes(app, ingest, { auth: ingestAuth, rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE });
+      // FHIR R4 ingest (issue 12): the same authenticator, ingest service and limits.
+      registerFhirRoutes(app, ingest, {
+        auth: ingestAuth,
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
+        units,
+        now: () => clock.now(),
+        eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
+        communeFrom: config.EWS_FHIR_COMMUNE_FROM,
+        version,
       });
+    }
     registerReadRoutes(app, {
       guard: {
         authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
