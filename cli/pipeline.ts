@@ -461,6 +461,7 @@ export async function startPipeline(
         now: () => clock.now(),
         eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
         communeFrom: config.EWS_FHIR_COMMUNE_FROM,
+        redact: deps.scrub,
         version,
       });
     }

@@ -18,6 +18,8 @@ export interface FhirIngestDeps {
   now: () => number;
   eventTimeWindow: Readonly<EventTimeWindow>;
   communeFrom: readonly CommuneSource[];
+  /** Test only: false keeps identifying elements (the FHIR privacy scan's negative control); default true. */
+  redact?: boolean | undefined;
 }
 
 /** What to answer: an HTTP status and a FHIR resource. */
@@ -42,14 +44,15 @@ export function createFhirIngest(deps: FhirIngestDeps) {
     source: string,
   ): Promise<FhirAnswer> => {
     const value = decode(body);
-    const parsed = mapFhir(value, expected, { hospital, communeFrom: deps.communeFrom });
+    const redact = deps.redact !== false;
+    const parsed = mapFhir(value, expected, { hospital, communeFrom: deps.communeFrom, redact });
     if (!parsed.ok) {
       await deps.ingest.rejectBody({
         source,
         reason_code: 'MAPPING_FAILED',
         reason: parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
         details: { format: FHIR_FORMAT, errors: parsed.errors },
-        raw: JSON.stringify(redactFhir(value)),
+        raw: JSON.stringify(redact ? redactFhir(value) : value),
       });
       return { status: 400, body: fieldOutcome(parsed.errors, 'MAPPING_FAILED', 'structure') };
     }
@@ -76,11 +79,13 @@ export function createFhirIngest(deps: FhirIngestDeps) {
       if (e.kind === 'companion')
         return { status: '200 OK', outcome: infoOutcome('READ', `${e.resourceType} read through references; not stored`) };
       const a = answers[k++]!;
-      return { status: `${a.http} ${a.http < 300 ? (a.http === 201 ? 'Created' : 'OK') : 'Unprocessable Entity'}`, outcome: a.outcome };
+      return { status: `${a.http} ${STATUS_TEXT[a.http]}`, outcome: a.outcome };
     });
     return { status: 200, body: responseBundle(m.type === 'transaction' ? 'transaction-response' : 'batch-response', entries) };
   };
 }
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 403: 'Forbidden', 422: 'Unprocessable Entity' };
 
 export type FhirIngest = ReturnType<typeof createFhirIngest>;
 

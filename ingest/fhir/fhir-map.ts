@@ -15,6 +15,7 @@ import {
   type Untrusted,
 } from './fhir-read.ts';
 import { redactFhir } from './fhir-redact.ts';
+import { scrubText } from '../scrub.ts';
 
 /**
  * The FHIR R4 mapping core: a Bundle, Encounter or Observation (parsed JSON) → ews events or
@@ -34,6 +35,11 @@ export interface FhirMapOptions {
   /** The hospital that authenticated: the events' hospital unless a resource names another. */
   hospital: string;
   communeFrom: readonly CommuneSource[];
+  /**
+   * Test only: `false` keeps a refused resource's identifying elements in its dead letter and
+   * the patient's identifiers in the complaint (the FHIR privacy scan's negative control). Default true.
+   */
+  redact?: boolean | undefined;
 }
 
 export const BUNDLE_TYPES = ['transaction', 'batch', 'collection'] as const;
@@ -198,7 +204,12 @@ class Draft {
   readonly event: Record<string, unknown> = {};
   readonly paths: Record<string, string> = {};
   readonly related: Located[] = [];
-  constructor(readonly at: Located) {}
+  /** The patient's identifier values and family names: replaced in the complaint (ingest scrubs only the whole patient_id). */
+  readonly personal: string[] = [];
+  constructor(
+    readonly at: Located,
+    readonly redact: boolean,
+  ) {}
   set(field: string, value: unknown, path: string): void {
     this.event[field] = value;
     this.paths[field] = path;
@@ -280,6 +291,8 @@ function patient(d: Draft, bundle: readonly Located[], options: FhirMapOptions):
   const k = ids.findIndex((i) => identifierKey(i) !== undefined);
   if (k < 0) d.fail(`${p.path}.identifier`, 'is required: the patient identifier (system and value) / bắt buộc: mã bệnh nhân');
   else d.set('patient_id', identifierKey(ids[k]), `${p.path}.identifier[${k}]`);
+  for (const i of ids) if (str(view<{ value: string }>(i)?.value)) d.personal.push((i as { value: string }).value);
+  for (const n of arr(pat.name)) if (str(view<{ family: string }>(n)?.family)) d.personal.push((n as { family: string }).family);
   const gender = pat.gender === undefined ? 'unknown' : pat.gender;
   d.set('sex', gender, `${p.path}.gender`);
   commune(d, p, options.communeFrom);
@@ -340,7 +353,7 @@ const birthOf = (d: Draft, bundle: readonly Located[]) =>
   resolve(reference(d.at.resource['subject']), d.at, bundle, 'Patient')?.resource['birthDate'];
 
 function mapEncounter(at: Located, bundle: readonly Located[], options: FhirMapOptions): Mapped | Unmapped {
-  const d = new Draft(at);
+  const d = new Draft(at, options.redact !== false);
   const enc = at.resource as Untrusted<Encounter>;
   d.set('schema', 'ews.encounter.v1', at.path);
   identity(d);
@@ -356,7 +369,11 @@ function mapEncounter(at: Located, bundle: readonly Located[], options: FhirMapO
   else d.set('setting', setting, `${at.path}.class.code`);
   diagnoses(d, bundle);
   const reason = arr(enc.reasonCode).findIndex((r) => str(view<{ text: string }>(r)?.text) !== undefined);
-  if (reason >= 0) d.set('chief_complaint', (enc.reasonCode as { text: string }[])[reason]!.text, `${at.path}.reasonCode[${reason}].text`);
+  if (reason >= 0) {
+    const text = (enc.reasonCode as { text: string }[])[reason]!.text;
+    const complaint = d.redact ? d.personal.reduce((t, id) => scrubText(t, id), text) : text;
+    d.set('chief_complaint', complaint, `${at.path}.reasonCode[${reason}].text`);
+  }
   return d.result();
 }
 
@@ -394,7 +411,7 @@ function diagnoses(d: Draft, bundle: readonly Located[]): void {
 }
 
 function mapObservation(at: Located, bundle: readonly Located[], options: FhirMapOptions): Mapped | Unmapped {
-  const d = new Draft(at);
+  const d = new Draft(at, options.redact !== false);
   const obs = at.resource as Untrusted<Observation>;
   d.set('schema', 'ews.lab.v1', at.path);
   identity(d);

@@ -15,7 +15,7 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' &&
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The object's elements typed as the FHIR type, each still unknown. */
-export const view = <T>(v: unknown): Untrusted<T> | undefined => (isObject(v) ? (v) : undefined);
+export const view = <T>(v: unknown): Untrusted<T> | undefined => (isObject(v) ? v : undefined);
 
 export const codings = (cc: unknown): Untrusted<Coding>[] =>
   arr(view<CodeableConcept>(cc)?.coding)

@@ -104,7 +104,7 @@ export function registerFhirRoutes(app: FastifyInstance, ingest: IngestService, 
           reason_code: appErr.code,
           reason: appErr.message,
           details: { format: 'fhir-r4', content_type: capHeader(req.headers['content-type']) },
-          raw: redactFhirBytes(received.head),
+          raw: options.redact === false ? received.head : redactFhirBytes(received.head),
           raw_bytes: received.bytes,
         })
         .then(

@@ -171,7 +171,7 @@ describe('FHIR R4 ingest', () => {
         ['urn:uuid:o', obs],
       ]),
     );
-    expect(statuses(b.json<Bundle>())).toEqual(['200 OK', '403 OK'.replace('OK', 'Unprocessable Entity')]);
+    expect(statuses(b.json<Bundle>())).toEqual(['200 OK', '403 Forbidden']);
     // The same resource from its own hospital is accepted.
     const mine = await post(
       '/fhir',
