@@ -36,7 +36,7 @@ const config = readConfig({ ...process.env, EWS_DATA_DIR: dir, PORT: '0', EWS_LO
 const pipeline = await startPipeline(config, { log: createLogger({ level: 'warn' }), clock: systemClock, cronSchedule: false });
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
-let code = 1;
+let code: number | undefined;
 try {
   process.stderr.write(
     `bench fhir: ${total} events in ${values.type} Bundles of ${perBundle} events, ${concurrency} in flight → ${pipeline.url}\n`,
@@ -88,7 +88,7 @@ try {
   await pipeline.close();
   rmSync(dir, { recursive: true, force: true });
 }
-process.exit(code);
+process.exit(code ?? 1);
 
 function client(args: string[], key: string): Promise<string> {
   return new Promise((resolve, reject) => {
