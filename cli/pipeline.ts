@@ -26,6 +26,7 @@ import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
+import { registerFhirRoutes } from '../ingest/fhir/fhir-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
 import { startHl7Ingest } from '../ingest/hl7/hl7-setup.ts';
 import { tlsSettings } from '../platform/tls-config.ts';
@@ -493,11 +494,20 @@ export async function startPipeline(
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     await registerOpenApi(app, { version });
     const ingestAuth = createIngestAuthenticator({ keys: hospitalKeys, metrics, log: log.child({ module: 'ingest-auth' }) });
-    if (role !== 'processor')
-      registerIngestRoutes(app, ingest, {
+    if (role !== 'processor') {
+      registerIngestRoutes(app, ingest, { auth: ingestAuth, rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE });
+      // FHIR R4 ingest (issue 12): the same authenticator, ingest service and limits.
+      registerFhirRoutes(app, ingest, {
         auth: ingestAuth,
         rateLimitPerMinute: config.EWS_INGEST_RATE_LIMIT_PER_MINUTE,
+        units,
+        now: () => clock.now(),
+        eventTimeWindow: { maxPastDays: config.EWS_EVENT_MAX_PAST_DAYS, maxFutureDays: config.EWS_EVENT_MAX_FUTURE_DAYS },
+        communeFrom: config.EWS_FHIR_COMMUNE_FROM,
+        redact: deps.scrub,
+        version,
       });
+    }
     // HL7 v2 (issue 12): POST /hl7v2, and the MLLP listener with EWS_MLLP_PORT (closed before the HTTP API).
     const hl7 = role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock });
     const unitViews = units.all().map((u) => ({

@@ -41,6 +41,21 @@ export const ingestConfigSchema = z.object({
    * history loading); 0: no limit.
    */
   EWS_INGEST_RATE_LIMIT_PER_MINUTE: envInt(6000, 0, 10_000_000),
+  /**
+   * Where FHIR ingest reads a Patient's commune code, in order, comma-separated: `extension`
+   * (the address's, else the Patient's, extension `urn:ews:commune-code`) and `district`
+   * (`address.district`). Default `extension,district`.
+   */
+  EWS_FHIR_COMMUNE_FROM: z
+    .string()
+    .default('extension,district')
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(
+      z
+        .array(z.enum(['extension', 'district'], { message: 'each must be extension or district' }))
+        .min(1)
+        .refine((a) => new Set(a).size === a.length, 'must not name a source twice'),
+    ),
   /** The hospital API key `ews produce` sends as (instead of --key, which shows in the process list). */
   EWS_HOSPITAL_KEY: z.string().min(1).optional(),
   /**
