@@ -107,7 +107,10 @@ const point = z.object({
   expected: nullableNumber.optional().describe('expected=true: the mean count of the same period in the compare years'),
 });
 const trend = z.object({
-  classification: z.enum(['increasing', 'stable', 'decreasing']).nullable().describe('null: insufficient data — 10 counts or fewer in the window (Rnssp)'),
+  classification: z
+    .enum(['increasing', 'stable', 'decreasing'])
+    .nullable()
+    .describe('null: insufficient data — 10 counts or fewer in the window (Rnssp)'),
   slope: nullableNumber.describe('log-odds of count/visits per day'),
   p_value: nullableNumber,
   window_from: z.string(),
