@@ -14,7 +14,8 @@ import { shellMessages } from '../../dashboards/web/src/shell.messages.ts';
 // none; the catalogues and routes are plain data and do not need them.
 
 const INDEX = fileURLToPath(new URL('../../dashboards/web/src/pages/index.ts', import.meta.url));
-const STUB = `const p = new Proxy(function () {}, { get: (_t, k) => (k === '__esModule' ? false : k === Symbol.toPrimitive ? () => '' : p), apply: () => p, construct: () => p }); module.exports = p;`;
+// Named imports are copied from the module's own keys, so the stand-in lists the ones the pages import.
+const STUB = `const f = function () {}; const p = new Proxy(f, { get: (_t, k) => (k === '__esModule' ? true : k === Symbol.toPrimitive ? () => '' : p), apply: () => p, construct: () => p }); const m = {}; for (const k of ${JSON.stringify(['default', 'use', 'init', 'LineChart', 'BarChart', 'SVGRenderer', 'GridComponent', 'TooltipComponent', 'LegendComponent', 'MarkAreaComponent', 'MarkPointComponent', 'MarkLineComponent', 'DataZoomComponent'])}) m[k] = p; m.__esModule = true; module.exports = new Proxy(m, { get: (t, k) => (k in t ? t[k] : p) });`;
 
 const stubs: Plugin = {
   name: 'stub-libraries',
