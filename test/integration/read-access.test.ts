@@ -123,6 +123,14 @@ const TABLE: Record<string, Case[]> = {
   // The documented API (issue 11): the OpenAPI document and Swagger UI describe routes, they carry no data.
   '/openapi.json': [{ ...open, url: '/openapi.json', check: (b) => expect(JSON.parse(b as string)).toMatchObject({ openapi: '3.1.0' }) }],
   '/docs': [{ ...open, url: '/docs' }],
+  // FHIR ingest (issue 12): what is accepted, no data.
+  '/fhir/metadata': [
+    {
+      ...open,
+      url: '/fhir/metadata',
+      check: (b) => expect(JSON.parse(b as string)).toMatchObject({ resourceType: 'CapabilityStatement' }),
+    },
+  ],
   '/docs/': [{ ...open, url: '/docs/' }],
   // Swagger UI redirects its static index to /docs/.
   '/docs/static/index.html': [{ ...open, url: '/docs/static/index.html', openStatus: 302 }],
