@@ -104,6 +104,13 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return { alerts };
   });
 
+  // The service's local day (Asia/Ho_Chi_Minh, by the pipeline's clock): the web pages' "today".
+  // The demo runs on a simulated calendar, so the browser's date is not the data's.
+  app.get('/v1/today', (req) => {
+    reader(req);
+    return Promise.resolve({ today: deps.today() });
+  });
+
   app.get('/v1/units', (req) => {
     const p = reader(req);
     const visible = new Set(visibleCommunes(p.jurisdiction, communeCodes, index));

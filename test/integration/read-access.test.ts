@@ -163,6 +163,13 @@ const TABLE: Record<string, Case[]> = {
   '/v1/alert-inbox': [{ url: '/v1/alert-inbox', status: aggregates(), check: (b) => expect(b).toMatchObject({ alerts: [] }) }],
   '/v1/alerts/:id': [{ url: '/v1/alerts/00000000-0000-4000-8000-000000000000', status: () => 404 }],
   '/v1/syndromes': [{ url: '/v1/syndromes', status: aggregates() }],
+  '/v1/today': [
+    {
+      url: '/v1/today',
+      status: aggregates(),
+      check: (b) => expect(JSON.parse(b as string)).toMatchObject({ today: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }),
+    },
+  ],
   // The overview map: the caller's communes only.
   '/v1/map': [
     {

@@ -75,6 +75,8 @@ export interface PageContext {
   syndromeName(id: string): string;
   /** A commune (5 digits) or province (2 digits) code by its name, from the unit registry; the code when unknown. */
   areaName(code: string): string;
+  /** The service's local day (YYYY-MM-DD, Asia/Ho_Chi_Minh, by the pipeline's clock: the demo's is simulated), as of this page's opening. */
+  today(): string;
   /** Go to another page of the application (history.pushState; no reload). */
   navigate(path: string): void;
   /** Subscribe to live updates; returns the unsubscribe function. */

@@ -96,6 +96,7 @@ function context(u: SessionUser): PageContext {
       if (code.length === 2) return units.find((x) => x.province_code === code)?.province_name ?? code;
       return units.find((x) => x.code === code)?.name ?? code;
     },
+    today: () => today || browserToday(),
     navigate,
     onLive(type, fn) {
       let set = listeners.get(type);
@@ -169,6 +170,17 @@ function header(u: SessionUser, current: string): HTMLElement {
   );
 }
 
+/** The service's day, read at start and at each navigation (GET /v1/today); the browser's date until then. */
+let today = '';
+async function refreshToday(): Promise<void> {
+  try {
+    today = (await api<{ today: string }>('/v1/today')).today;
+  } catch {
+    // Keep the last one: the page still opens.
+  }
+}
+const browserToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+
 function render(): void {
   unmount?.();
   unmount = null;
@@ -200,7 +212,7 @@ function render(): void {
 
 function navigate(path: string): void {
   history.pushState(null, '', path);
-  render();
+  void refreshToday().then(render);
 }
 
 function showSignIn(): void {
@@ -280,6 +292,7 @@ async function start(): Promise<void> {
   const [u, s] = await Promise.all([
     api<{ units: Unit[] }>('/v1/units'),
     api<{ series: string[]; definitions?: SyndromeDefinition[] }>('/v1/syndromes'),
+    refreshToday(),
   ]);
   units = u.units;
   definitions = s.definitions ?? [];
@@ -287,6 +300,6 @@ async function start(): Promise<void> {
   render();
 }
 
-window.addEventListener('popstate', render);
+window.addEventListener('popstate', () => void refreshToday().then(render));
 document.documentElement.lang = lang;
 void start();

@@ -6,8 +6,6 @@ import { el } from '../dom.ts';
 import { lastCompleteWeek, parseIsoWeek } from '../../../bulletin/iso-week.ts';
 import { bulletinMessages } from './bulletin.messages.ts';
 
-const VN_OFFSET_MS = 7 * 3_600_000;
-
 /** The provinces the caller may make a bulletin of: those whose every commune it sees (a province jurisdiction, or national). */
 function provincesOf(ctx: PageContext): { code: string; name: string }[] {
   const j = ctx.user.jurisdiction;
@@ -29,7 +27,7 @@ function mount(root: HTMLElement, ctx: PageContext): () => void {
   const province = el('select', { id: 'bulletin-province', name: 'province' });
   for (const p of provinces) province.append(el('option', { value: p.code, text: `${p.name} (${p.code})` }));
   province.value = j.level === 'province' ? j.province : provinces[0]!.code;
-  const today = Math.floor((Date.now() + VN_OFFSET_MS) / 86_400_000);
+  const today = Math.floor(Date.parse(`${ctx.today()}T00:00:00Z`) / 86_400_000);
   const week = el('input', { id: 'bulletin-week', name: 'week', type: 'week', value: lastCompleteWeek(today).label, required: true });
   const pdf = el('a', { id: 'bulletin-pdf', class: 'button', text: ctx.t('bulletin.pdf') });
   const html = el('a', { id: 'bulletin-html', class: 'button', text: ctx.t('bulletin.html') });

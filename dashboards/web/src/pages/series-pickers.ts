@@ -62,12 +62,6 @@ export function field(label: string, control: HTMLElement): HTMLLabelElement {
   return el('label', {}, label, control);
 }
 
-/** Today in the browser's calendar, YYYY-MM-DD. */
-export function todayString(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 /** `day` shifted by `n` days (YYYY-MM-DD). */
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

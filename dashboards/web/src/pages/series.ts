@@ -9,7 +9,7 @@ import { chartLabels } from '../charts/chart.messages.ts';
 import { formatPValue, seriesOption, totalOf, type ChartAlarm, type SeriesChartData } from '../charts/series-option.ts';
 import type { Interval } from '../charts/periods.ts';
 import { seriesMessages } from './series.messages.ts';
-import { addDays, areaSelect, dayParam, defaultArea, field, pickableSeries, syndromeSelect, todayString } from './series-pickers.ts';
+import { addDays, areaSelect, dayParam, defaultArea, field, pickableSeries, syndromeSelect } from './series-pickers.ts';
 
 interface SeriesPoint {
   period: string;
@@ -72,7 +72,7 @@ function selectionOfAlert(a: Alert, series: readonly string[]): Selection {
 
 function selectionOfQuery(q: URLSearchParams, ctx: PageContext, series: readonly string[]): Selection {
   const interval: Interval = q.get('interval') === 'week' ? 'week' : 'day';
-  const to = dayParam(q.get('to')) ?? todayString();
+  const to = dayParam(q.get('to')) ?? ctx.today();
   const syndrome = series.includes(q.get('syndrome') ?? '') ? q.get('syndrome')! : (series[0] ?? '');
   const areas = (q.get('area') ?? '').split(',').filter((s) => /^(\d{2}|\d{5}|national)$/.test(s));
   return {
