@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { toUnitView } from './unit-views.ts';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig, type Config } from './config.ts';
@@ -171,7 +172,7 @@ async function fromDataDir(config: Readonly<Config>, dataDir: string, w: Wanted)
         provinceOf: (c) => provinceOfCommune.get(c),
       }),
       hospitals: () => createHospitalStore(operational, systemClock).list(),
-      units: config.units.map(unitView),
+      units: config.units.map(toUnitView),
       clock: systemClock,
     };
     const renderer = createPdfRenderer({ executablePath: config.CHROMIUM_PATH });
@@ -186,17 +187,6 @@ async function fromDataDir(config: Readonly<Config>, dataDir: string, w: Wanted)
     await operational.close();
   }
 }
-
-const unitView = (u: Config['units'][number]) => ({
-  code: u.code,
-  name: u.name,
-  type: u.type,
-  province_code: u.provinceCode,
-  province_name: u.provinceName,
-  lat: u.lat,
-  lon: u.lon,
-  population: u.population,
-});
 
 function held(dataDir: string, why: string): number {
   process.stderr.write(

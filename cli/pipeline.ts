@@ -26,6 +26,7 @@ import { PROCESSOR_GROUP, TOPICS } from '../schemas/topics.ts';
 import { createUnitRegistry, type UnitRegistry } from '../schemas/units/registry.ts';
 import { createIngestService, type IngestService } from '../ingest/ingest-service.ts';
 import { registerIngestRoutes } from '../ingest/http-routes.ts';
+import { toUnitView } from './unit-views.ts';
 import { registerFhirRoutes } from '../ingest/fhir/fhir-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
 import { startHl7Ingest } from '../ingest/hl7/hl7-setup.ts';
@@ -510,16 +511,7 @@ export async function startPipeline(
     }
     // HL7 v2 (issue 12): POST /hl7v2, and the MLLP listener with EWS_MLLP_PORT (closed before the HTTP API).
     const hl7 = role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock });
-    const unitViews = units.all().map((u) => ({
-      code: u.code,
-      name: u.name,
-      type: u.type,
-      province_code: u.provinceCode,
-      province_name: u.provinceName,
-      lat: u.lat,
-      lon: u.lon,
-      population: u.population,
-    }));
+    const unitViews = units.all().map(toUnitView);
     registerReadRoutes(app, {
       guard: {
         authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
@@ -529,16 +521,7 @@ export async function startPipeline(
         counts,
         signals: createSeriesSignalReader(store),
         alerts: alertStore,
-        units: units.all().map((u) => ({
-          code: u.code,
-          name: u.name,
-          type: u.type,
-          province_code: u.provinceCode,
-          province_name: u.provinceName,
-          lat: u.lat,
-          lon: u.lon,
-          population: u.population,
-        })),
+        units: unitViews,
         seriesIds: [...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)],
         thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
         today: () => dayString(localDayNumber(clock.now())),
@@ -571,16 +554,7 @@ export async function startPipeline(
         perMinute: config.EWS_READ_RATE_LIMIT_PER_MINUTE,
       },
       shapes: mapShapes,
-      units: units.all().map((u) => ({
-        code: u.code,
-        name: u.name,
-        type: u.type,
-        province_code: u.provinceCode,
-        province_name: u.provinceName,
-        lat: u.lat,
-        lon: u.lon,
-        population: u.population,
-      })),
+      units: unitViews,
       counts,
       alerts: lifecycle,
       seriesIds: DETECTED_SERIES,

@@ -151,3 +151,28 @@ export function qualityWindows(nowMs: number, days: number): { window: number[];
 
 /** Default and bounds of `days`. */
 export const QUALITY_DAYS = Object.freeze({ default: 28, min: 1, max: 366 });
+
+/** One hospital of GET /v1/data-quality's answer: the contract the route and the web page share. */
+export interface HospitalQuality {
+  hospital_id: string;
+  name: string;
+  province_code: string | null;
+  /** RFC 3339 (UTC) of the last event received, null when it never sent one. */
+  last_received_at: string | null;
+  hours_since_last_event: number | null;
+  /** The silence rule's usual gap (95th percentile of gaps between active hours, at least 6 h). */
+  usual_gap_hours: number;
+  silent: boolean;
+  /** Events received per local day (UTC+07:00) of the window, oldest first, today (partial) last. */
+  events_per_day: { day: string; events: number }[];
+  events_in_window: number;
+  /** Median events per day in the window, and in the `days` before it (the usual volume). */
+  median_per_day: number;
+  usual_per_day: number;
+  /** median_per_day / usual_per_day; null when the usual volume is 0. */
+  volume_ratio: number | null;
+  /** Encounters in the window with a diagnosis code or an informative chief complaint. */
+  informative: { encounters: number; informative: number; share: number | null };
+  /** Dead letters of the hospital in the window / (accepted + rejected). */
+  rejected: { accepted: number; rejected: number; share: number | null; top_reasons: { reason_code: string; count: number }[] };
+}

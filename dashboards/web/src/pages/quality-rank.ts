@@ -1,22 +1,9 @@
 // What the Data quality page flags and its order (pure; no DOM, no CSS: unit-tested in test/unit/web-quality.test.ts).
 
-/** One hospital as GET /v1/data-quality answers it (dashboards/data-quality-routes.ts HospitalQuality). */
-export interface HospitalRow {
-  hospital_id: string;
-  name: string;
-  province_code: string | null;
-  last_received_at: string | null;
-  hours_since_last_event: number | null;
-  usual_gap_hours: number;
-  silent: boolean;
-  events_per_day: { day: string; events: number }[];
-  events_in_window: number;
-  median_per_day: number;
-  usual_per_day: number;
-  volume_ratio: number | null;
-  informative: { encounters: number; informative: number; share: number | null };
-  rejected: { accepted: number; rejected: number; share: number | null; top_reasons: { reason_code: string; count: number }[] };
-}
+import type { HospitalQuality } from '../../../../schemas/data-quality.ts';
+
+/** One hospital as GET /v1/data-quality answers it. */
+export type HospitalRow = HospitalQuality;
 
 /**
  * What the page flags (display thresholds, not alert rules: the silence rule is the server's).
