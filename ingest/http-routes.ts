@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { toAppError } from '../platform/http.ts';
-import { capText, DEAD_LETTER_RAW_CAP } from '../schemas/dead-letter.ts';
+import { DEAD_LETTER_RAW_CAP } from '../schemas/dead-letter.ts';
 import { decodeBody, JSON_TYPES, NDJSON_TYPES } from './decode-body.ts';
 import { readBody } from './read-body.ts';
+import { capHeader, declaredLength, unreadBody, verifiedCertificate } from './request-peer.ts';
 import type { IngestService, IngestResult } from './ingest-service.ts';
-import type { IngestAuthenticator, PeerCertificateView } from './ingest-auth.ts';
+import type { IngestAuthenticator } from './ingest-auth.ts';
 
 /** How the ingest routes authenticate and limit hospitals. */
 export interface IngestRouteOptions {
@@ -43,7 +43,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
     scope.addHook('onRequest', async (req, reply) => {
       const result = await options.auth.authenticate({
         authorization: req.headers.authorization,
-        certificate: verifiedCertificate(req),
+        certificate: verifiedCertificate(req.raw.socket),
         ip: req.ip,
       });
       if (!result.ok) return reply.code(401).send(result.error.toBody());
@@ -139,14 +139,6 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
 export const allMismatched = (r: IngestResult) =>
   r.accepted === 0 && r.duplicates === 0 && r.rejected.length > 0 && r.rejected.every((x) => x.code === 'HOSPITAL_MISMATCH');
 
-/** The client certificate, when the connection is TLS and it was verified against EWS_TLS_CLIENT_CA; else undefined. */
-function verifiedCertificate(req: FastifyRequest): PeerCertificateView | undefined {
-  const socket = req.raw.socket as Partial<TLSSocket>;
-  if (socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const cert = socket.getPeerCertificate();
-  return cert && Object.keys(cert).length > 0 ? cert : undefined;
-}
-
 /**
  * The bytes received of a refused request: the body read, the beginning kept by the reader,
  * or, when no parser read it (a Content-Type this route does not take), its first 64 KiB read now.
@@ -154,16 +146,5 @@ function verifiedCertificate(req: FastifyRequest): PeerCertificateView | undefin
 async function receivedOf(req: FastifyRequest, refused: Received | undefined, limit: number): Promise<Received> {
   if (Buffer.isBuffer(req.body)) return { head: req.body, bytes: req.body.length };
   if (refused) return refused;
-  if (req.raw.readableEnded || req.raw.readableDidRead) return { head: Buffer.alloc(0), bytes: 0 };
-  const read = await readBody(req.raw, { limit, keep: DEAD_LETTER_RAW_CAP, declaredLength: declaredLength(req) }).catch(() => undefined);
-  if (!read) return { head: Buffer.alloc(0), bytes: 0 };
-  return read.ok ? { head: read.body, bytes: read.body.length } : { head: read.head, bytes: read.bytes };
+  return unreadBody(req, limit);
 }
-
-function declaredLength(req: FastifyRequest): number | undefined {
-  const v = req.headers['content-length'];
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-const capHeader = (v: string | undefined) => (v === undefined ? null : capText(v, 200));

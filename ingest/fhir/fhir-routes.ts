@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Resource } from '@medplum/fhirtypes';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError } from '../../platform/http.ts';
-import { capText, DEAD_LETTER_RAW_CAP } from '../../schemas/dead-letter.ts';
-import type { IngestAuthenticator, PeerCertificateView } from '../ingest-auth.ts';
+import { DEAD_LETTER_RAW_CAP } from '../../schemas/dead-letter.ts';
+import type { IngestAuthenticator } from '../ingest-auth.ts';
 import type { IngestService } from '../ingest-service.ts';
 import { readBody } from '../read-body.ts';
+import { capHeader, declaredLength, unreadBody, verifiedCertificate } from '../request-peer.ts';
 import { capabilityStatement } from './capability.ts';
 import { createFhirIngest, type FhirIngestDeps } from './fhir-ingest.ts';
 import { errorOutcome } from './fhir-outcome.ts';
@@ -47,7 +47,7 @@ export function registerFhirRoutes(app: FastifyInstance, ingest: IngestService, 
     scope.addHook('onRequest', async (req, reply) => {
       const result = await options.auth.authenticate({
         authorization: req.headers.authorization,
-        certificate: verifiedCertificate(req),
+        certificate: verifiedCertificate(req.raw.socket),
         ip: req.ip,
       });
       if (!result.ok) return send(reply, 401, errorOutcome(result.error));
@@ -97,7 +97,7 @@ export function registerFhirRoutes(app: FastifyInstance, ingest: IngestService, 
       }
       const received = Buffer.isBuffer(req.body)
         ? { head: req.body, bytes: req.body.length }
-        : (refused.get(req) ?? (await unread(req, limit)));
+        : (refused.get(req) ?? (await unreadBody(req, limit)));
       const recorded = await ingest
         .rejectBody({
           source: sourceOf(req),
@@ -132,26 +132,3 @@ export function registerFhirRoutes(app: FastifyInstance, ingest: IngestService, 
 }
 
 const sourceOf = (req: FastifyRequest) => `http:${req.routeOptions.url ?? '/fhir'}`;
-
-function verifiedCertificate(req: FastifyRequest): PeerCertificateView | undefined {
-  const socket = req.raw.socket as Partial<TLSSocket>;
-  if (socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const cert = socket.getPeerCertificate();
-  return cert && Object.keys(cert).length > 0 ? cert : undefined;
-}
-
-/** The first 64 KiB of a body no parser read (a Content-Type these routes do not take). */
-async function unread(req: FastifyRequest, limit: number): Promise<{ head: Buffer; bytes: number }> {
-  if (req.raw.readableEnded || req.raw.readableDidRead) return { head: Buffer.alloc(0), bytes: 0 };
-  const read = await readBody(req.raw, { limit, keep: DEAD_LETTER_RAW_CAP, declaredLength: declaredLength(req) }).catch(() => undefined);
-  if (!read) return { head: Buffer.alloc(0), bytes: 0 };
-  return read.ok ? { head: read.body, bytes: read.body.length } : { head: read.head, bytes: read.bytes };
-}
-
-function declaredLength(req: FastifyRequest): number | undefined {
-  const v = req.headers['content-length'];
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-const capHeader = (v: string | undefined) => (v === undefined ? null : capText(v, 200));

@@ -1,6 +1,6 @@
-import type { TLSSocket } from 'node:tls';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { IngestAuthenticator, PeerCertificateView } from '../ingest-auth.ts';
+import type { FastifyInstance } from 'fastify';
+import type { IngestAuthenticator } from '../ingest-auth.ts';
+import { verifiedCertificate } from '../request-peer.ts';
 import type { Hl7Ingest } from './hl7-ingest.ts';
 
 /** The content types POST /hl7v2 takes: ER7 (pipe-delimited) HL7 v2 text. */
@@ -21,7 +21,11 @@ export function registerHl7Routes(app: FastifyInstance, hl7: Hl7Ingest, auth: In
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const text = body.toString('utf8');
       const send = (status: number, ack: string) => reply.code(status).type(ACK_TYPE).send(ack);
-      const result = await auth.authenticate({ authorization: req.headers.authorization, certificate: verified(req), ip: req.ip });
+      const result = await auth.authenticate({
+        authorization: req.headers.authorization,
+        certificate: verifiedCertificate(req.raw.socket),
+        ip: req.ip,
+      });
       if (!result.ok) return send(401, hl7.refuse('http', text, result.error.message).ack);
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!(HL7_TYPES as readonly string[]).includes(type))
@@ -38,11 +42,4 @@ export function registerHl7Routes(app: FastifyInstance, hl7: Hl7Ingest, auth: In
     });
     next();
   });
-}
-
-function verified(req: FastifyRequest): PeerCertificateView | undefined {
-  const socket = req.raw.socket as Partial<TLSSocket>;
-  if (socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const cert = socket.getPeerCertificate();
-  return cert && Object.keys(cert).length > 0 ? cert : undefined;
 }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { TlsSettings } from '../../platform/tls-config.ts';
-import type { IngestAuthenticator, PeerCertificateView } from '../ingest-auth.ts';
+import type { IngestAuthenticator } from '../ingest-auth.ts';
+import { verifiedCertificate } from '../request-peer.ts';
 import type { Hl7Ingest } from './hl7-ingest.ts';
 import { securityOf } from './hl7-map.ts';
 import { createDeframer, frame } from './mllp-framing.ts';
@@ -51,7 +52,7 @@ export function createMllpServer(o: MllpServerOptions) {
       return;
     }
     const deframer = createDeframer(o.maxMessageBytes);
-    const certificate = verified(socket);
+    const certificate = verifiedCertificate(socket);
     let chain: Promise<void> = Promise.resolve();
     let inFlight = 0;
     socket.setNoDelay(true);
@@ -171,11 +172,4 @@ function decodeUtf8(b: Buffer): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function verified(socket: net.Socket): PeerCertificateView | undefined {
-  const s = socket as Partial<tls.TLSSocket>;
-  if (s.authorized !== true || typeof s.getPeerCertificate !== 'function') return undefined;
-  const cert = s.getPeerCertificate();
-  return cert && Object.keys(cert).length > 0 ? cert : undefined;
 }
