@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { readConfig } from '../../cli/config.ts';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { issueKey, TEST_HOSPITAL } from '../helpers/pipeline.ts';
-import { TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
+import { findIdentifiers, TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
 import { fhirBundle, fhirCondition, fhirEncounter, fhirObservation, fhirPatient, PATIENT_URL } from '../helpers/fhir.ts';
 
 /**
@@ -112,28 +112,7 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
   return { p, logs };
 }
 
-async function scan(p: Pipeline, logs: readonly string[], what: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  const look = (where: string, haystack: Buffer) => {
-    for (const n of what) if (haystack.includes(Buffer.from(n, 'utf8'))) found.push(`${n} in ${where}`);
-  };
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const f = join(d, e);
-      const st = statSync(f);
-      if (st.isDirectory()) walk(f);
-      else if (st.isFile()) look(`file ${f.slice(dir.length)}`, readFileSync(f));
-    }
-  };
-  walk(dir);
-  const rs = await p.store.query({ query: 'SHOW TABLES', format: 'JSONEachRow' });
-  for (const t of (await rs.json<{ name: string }>()).map((x) => x.name)) {
-    const rows = await p.store.query({ query: `SELECT * FROM \`${t}\``, format: 'TabSeparated' });
-    look(`table ${t}`, Buffer.from(await rows.text(), 'utf8'));
-  }
-  look('logs', Buffer.from(logs.join(''), 'utf8'));
-  return found;
-}
+const scan = (p: Pipeline, logs: readonly string[], what: readonly string[]) => findIdentifiers(p.store, dir, logs, what);
 
 describe('FHIR ingest stores no name, MRN, telecom or address line (issue 12, privacy)', () => {
   it('after every FHIR path, the data directory, the tables and the logs hold none', async () => {

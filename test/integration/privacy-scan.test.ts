@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { readConfig } from '../../cli/config.ts';
 import { startPipeline, type Pipeline } from '../../cli/pipeline.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { encounter, lab, issueKey, TEST_HOSPITAL } from '../helpers/pipeline.ts';
-import { TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
+import { findIdentifiers, TEST_PSEUDONYM_KEY } from '../helpers/privacy.ts';
 
 /**
  * Issue 9, privacy: events with known identifiers — patient ids, and phone, CCCD/CMND numbers
@@ -106,31 +106,7 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
   return { p, logs };
 }
 
-/** Every needle found, and where: files of the data directory, ClickHouse tables, log lines. */
-async function scan(p: Pipeline, logs: readonly string[], what: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  const look = (where: string, haystack: Buffer) => {
-    for (const n of what) if (haystack.includes(Buffer.from(n, 'utf8'))) found.push(`${n} in ${where}`);
-  };
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const f = join(d, e);
-      const st = statSync(f);
-      if (st.isDirectory()) walk(f);
-      else if (st.isFile()) look(`file ${f.slice(dir.length)}`, readFileSync(f));
-    }
-  };
-  walk(dir);
-  const rs = await p.store.query({ query: 'SHOW TABLES', format: 'JSONEachRow' });
-  const tables = (await rs.json<{ name: string }>()).map((t) => t.name);
-  expect(tables).toEqual(expect.arrayContaining(['events', 'dead_letters']));
-  for (const t of tables) {
-    const rows = await p.store.query({ query: `SELECT * FROM \`${t}\``, format: 'TabSeparated' });
-    look(`table ${t}`, Buffer.from(await rows.text(), 'utf8'));
-  }
-  look('logs', Buffer.from(logs.join(''), 'utf8'));
-  return found;
-}
+const scan = (p: Pipeline, logs: readonly string[], what: readonly string[]) => findIdentifiers(p.store, dir, logs, what);
 
 describe('no raw identifier anywhere (issue 9, privacy)', () => {
   it('after every ingest path, the data directory, the tables and the logs hold none', async () => {
