@@ -510,7 +510,8 @@ export async function startPipeline(
       });
     }
     // HL7 v2 (issue 12): POST /hl7v2, and the MLLP listener with EWS_MLLP_PORT (closed before the HTTP API).
-    const hl7 = role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock });
+    const hl7 =
+      role === 'processor' ? undefined : startHl7Ingest({ app, ingest, auth: ingestAuth, config, log, metrics, clock, redact: deps.scrub });
     const unitViews = units.all().map(toUnitView);
     registerReadRoutes(app, {
       guard: {

@@ -39,6 +39,8 @@ export interface Hl7IngestDeps {
   metrics: Registry;
   log: Logger;
   map: Readonly<Hl7MapOptions>;
+  /** Test only: `false` keeps refused messages as received, the negative control of the privacy scan. Default true. */
+  redact?: boolean | undefined;
 }
 
 /**
@@ -81,7 +83,7 @@ export function createHl7Ingest(deps: Hl7IngestDeps) {
     async handle(text: string, transport: string, hospital: string): Promise<Hl7Answer> {
       const source = `hl7:${transport}`;
       const m = mapHl7(text, deps.map);
-      const raw = redactHl7(text);
+      const raw = deps.redact === false ? text : redactHl7(text);
       let result: IngestResult;
       try {
         if (m.kind === 'unparseable') {

@@ -11,7 +11,10 @@ import { segmentsOf } from './hl7-map.ts';
  * province and codes stay: they say where, not who), 12, 13, 14 (phones), 18 (account), 19
  * (SSN), 20 (driver's licence), 21 (mother's identifier), 23 (birth place); whole segments NK1
  * (next of kin), GT1 (guarantor), IN1/IN2/IN3 (insurance), PD1, MRG (previous identifiers), ROL.
- * Kept: what the mapping reads (PID-7 birth date, PID-8 sex, PV1, DG1, OBR, OBX).
+ * Kept: what the mapping reads (PID-7 birth date, PID-8 sex, PV1, DG1, OBR, OBX). What the
+ * blanked fields held (identifiers, names, phones, of the patient and the next of kin) is
+ * also replaced by [patient] wherever else it stands: clinicians write "BN <MRN>" or the
+ * family name into a chief complaint (OBX-5) or a note, which no field rule reaches.
  */
 const FIELDS: Readonly<Record<string, readonly number[]>> = {
   PID: [2, 3, 4, 5, 6, 9, 12, 13, 14, 18, 19, 20, 21, 23],
@@ -21,10 +24,38 @@ const WHOLE = new Set(['NK1', 'GT1', 'IN1', 'IN2', 'IN3', 'PD1', 'MRG', 'ROL']);
 /** The marker a blanked field holds, so that a reader sees something was there. */
 export const REDACTED = 'REDACTED';
 
+/** PID fields of type CX (extended identifier): PID-2, 3, 4, 18, 21. */
+const CX = new Set([2, 3, 4, 18, 21]);
+/** Values shorter than this are not searched for elsewhere: "A", "Van", a check digit would match everywhere. */
+const MIN_SEARCHED = 4;
+
+/** Every component value of the fields blanked (of PID and the whole segments): what else must not hold them. */
+function blankedValues(segments: readonly string[], d: ReturnType<typeof delimitersOf>): string[] {
+  const values = new Set<string>();
+  for (const seg of segments) {
+    const name = seg.slice(0, 3);
+    if (name !== 'PID' && !WHOLE.has(name)) continue;
+    const fields = seg.split(d.field);
+    const picked = WHOLE.has(name)
+      ? fields.slice(1).map((f) => [f, false] as const)
+      : (FIELDS['PID'] ?? []).map((n) => [fields[n] ?? '', CX.has(n)] as const);
+    for (const [f, idOnly] of picked)
+      for (const rep of f.split(d.repetition))
+        // An identifier (CX) is its first component: the rest names who assigned it (the hospital), not the patient.
+        for (const c of idOnly ? rep.split(d.component).slice(0, 1) : rep.split(d.component))
+          for (const sub of c.split(d.subcomponent)) if (sub.trim().length >= MIN_SEARCHED) values.add(sub.trim());
+  }
+  // Longest first, so "Nguyen Van An" is replaced before "Nguyen".
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
 export function redactHl7(text: string): string {
   const segments = segmentsOf(text);
   const d = delimitersOf(segments[0] ?? '');
+  const elsewhere = blankedValues(segments, d);
+  const unnamed = (seg: string) => elsewhere.reduce((t, v) => t.split(v).join('[patient]'), seg);
   return segments
+    .map((seg) => unnamed(seg))
     .map((seg) => {
       const name = seg.slice(0, 3);
       const fields = seg.split(d.field);

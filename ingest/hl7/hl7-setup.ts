@@ -24,6 +24,8 @@ export function startHl7Ingest(d: {
   log: Logger;
   metrics: Registry;
   clock: Clock;
+  /** Test only (the privacy scan's negative control): false keeps refused messages unredacted. */
+  redact?: boolean | undefined;
 }): { mllp: MllpServer | undefined } {
   const { config } = d;
   const log = d.log.child({ module: 'hl7' });
@@ -33,6 +35,7 @@ export function startHl7Ingest(d: {
     metrics: d.metrics,
     log,
     map: { communeComponents: config.EWS_HL7_COMMUNE_COMPONENTS },
+    redact: d.redact,
   });
   registerHl7Routes(d.app, hl7, d.auth);
   if (config.EWS_MLLP_PORT === undefined) return { mllp: undefined };

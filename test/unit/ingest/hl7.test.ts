@@ -126,6 +126,22 @@ describe('HL7 redactor', () => {
     expect(red).toContain(REDACTED);
     expect(mapHl7(red).kind).not.toBe('unparseable');
   });
+  it.each([
+    ['the MRN written into the chief complaint', 'BN MRN-SECRET sốt cao', 'MRN-SECRET'],
+    ['the family name written into the chief complaint', 'Nguyen sốt cao', 'Nguyen'],
+    ["the next of kin's name in a note", 'sốt cao, mẹ Mother đưa đến', 'Mother'],
+  ])('replaces %s by [patient] (no field rule reaches free text)', (_what, complaint, needle) => {
+    const msg = adt({ mrn: 'MRN-SECRET', name: 'Nguyen^Secret', complaint }) + '\rNK1|1|Le^Mother|MTH||0987654321';
+    const out = redactHl7(msg);
+    expect(out).not.toContain(needle);
+    expect(out).toContain('[patient]');
+    expect(out).toContain('sốt cao');
+  });
+  it('leaves the assigning authority of an identifier (the hospital in PID-3.4) and short words alone', () => {
+    const out = redactHl7(adt({ facility: 'BV-A', mrn: 'MRN-SECRET', name: 'Le^An' }));
+    expect(out).toContain('|BV-A|');
+    expect(out).toContain('sốt cao');
+  });
   it('reads MSH-8 as the key', () => {
     expect(securityOf(text)).toBe('ews_hk_secret');
     expect(securityOf(adt({}))).toBeUndefined();
