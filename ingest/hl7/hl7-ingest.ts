@@ -7,7 +7,7 @@ import type { BodyItem, IngestResult, IngestService } from '../ingest-service.ts
 import { mismatchMessage } from '../ingest-service.ts';
 import { buildAck, type AckCode, type AckError } from './hl7-ack.ts';
 import { mapHl7, type Hl7Error, type Hl7Header, type Hl7MapOptions } from './hl7-map.ts';
-import { redactHl7 } from './hl7-redact.ts';
+import { personalValues, redactHl7, withoutPersonal } from './hl7-redact.ts';
 
 /** Where a field of the JSON contract comes from in a message: the ERR-2 location of a validation error. */
 const SOURCE_FIELD: Record<string, { segment: string; field: number }> = {
@@ -103,7 +103,13 @@ export function createHl7Ingest(deps: Hl7IngestDeps) {
           const code: AckCode = m.kind === 'refused' ? 'AR' : 'AE';
           return answer(transport, m.header, code, summary(m.errors), m.errors);
         }
-        const items: BodyItem[] = m.events.map((value) => ({ raw, value }));
+        // A complaint that names its patient ("BN <MRN>", the family name): ingest scrubs only the whole patient_id.
+        const personal = deps.redact === false ? [] : personalValues(text);
+        const unnamed = (e: Record<string, unknown>) =>
+          typeof e['chief_complaint'] === 'string' && personal.length > 0
+            ? { ...e, chief_complaint: withoutPersonal(e['chief_complaint'], personal) }
+            : e;
+        const items: BodyItem[] = m.events.map((value) => ({ raw, value: unnamed(value) }));
         // Labs of an ORU that could not be mapped while others could: dead-lettered beside them.
         if (m.errors.length > 0) items.push(mappingItem(raw, m.header, m.errors, m.hospitalId));
         result = await deps.ingest.ingest(items, source, hospital);

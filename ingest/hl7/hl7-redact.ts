@@ -49,11 +49,20 @@ function blankedValues(segments: readonly string[], d: ReturnType<typeof delimit
   return [...values].sort((a, b) => b.length - a.length);
 }
 
+/** The patient's and next of kin's identifiers, names and phones as the message holds them (longest first). */
+export function personalValues(text: string): string[] {
+  const segments = segmentsOf(text);
+  return blankedValues(segments, delimitersOf(segments[0] ?? ''));
+}
+
+/** `s` with each of `values` replaced by [patient]: a chief complaint that names its patient. */
+export const withoutPersonal = (s: string, values: readonly string[]) => values.reduce((t, v) => t.split(v).join('[patient]'), s);
+
 export function redactHl7(text: string): string {
   const segments = segmentsOf(text);
   const d = delimitersOf(segments[0] ?? '');
   const elsewhere = blankedValues(segments, d);
-  const unnamed = (seg: string) => elsewhere.reduce((t, v) => t.split(v).join('[patient]'), seg);
+  const unnamed = (seg: string) => withoutPersonal(seg, elsewhere);
   return segments
     .map((seg) => unnamed(seg))
     .map((seg) => {

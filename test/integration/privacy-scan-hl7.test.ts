@@ -52,7 +52,7 @@ async function run(tag: string, scrub: boolean): Promise<{ p: Pipeline; logs: st
     adt({ facility: TEST_HOSPITAL, mrn: who.mrn, name: `${who.family}^${who.given}`, phone: who.phone, admit: `${today}0900`, ...o })
       .replace('12 Tran Phu', who.street)
       .concat(`\rNK1|1|${who.kin}^Van^^^|SPO|${who.street}|${who.phone}`);
-  const complaint = `sot cao, BN ${who.mrn} goi ${who.phone}`;
+  const complaint = `sot cao, BN ${who.family} ${who.mrn} goi ${who.phone}`;
   expect(await post(identified({ visit: `${tag}-ok`, complaint }))).toEqual({ status: 200, code: 'AA' });
   expect(await post(identified({ visit: `${tag}-ok`, complaint }))).toEqual({ status: 200, code: 'AA' }); // a resend
   expect((await post(identified({ visit: `${tag}-bad-birth`, birth: '2099x', complaint }))).code).toBe('AE');
@@ -78,6 +78,9 @@ describe('HL7 v2 ingest stores no name, MRN, phone, street or next of kin (issue
       const rs = await p.store.query({ query: "SELECT count() AS n FROM events WHERE event_id LIKE 'S-%'", format: 'JSONEachRow' });
       // The visit (sent twice) and the lab result.
       expect(await rs.json()).toEqual([{ n: 2 }]);
+      // The complaint keeps what classification needs, not who.
+      const cc = await p.store.query({ query: "SELECT chief_complaint FROM events WHERE event_id = 'S-ok'", format: 'JSONEachRow' });
+      expect(await cc.json()).toEqual([{ chief_complaint: 'sot cao, BN [patient] [patient] goi [patient]' }]);
       const dl = await p.store.query({ query: 'SELECT count() AS n FROM dead_letters', format: 'JSONEachRow' });
       expect((await dl.json<{ n: number }>())[0]!.n).toBeGreaterThanOrEqual(4);
       expect(await scan(p, logs, needles('S'))).toEqual([]);
