@@ -109,9 +109,8 @@ describe.runIf(browserAvailable)('the web application shell in a real browser', 
     page.on('request', (r) => {
       if (r.url().endsWith('/v1/live')) live.push(r.url());
     });
-    await page.goto(`${url}/`);
+    await page.goto(`${url}/alerts`);
     await submitSignIn(page, 'officer24', PASSWORD);
-    // `/` before the overview page exists: the first page of the navigation, the inbox.
     await page.locator('#inbox tbody tr').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('#who-name').textContent()).toBe('officer24');
     expect(await page.locator('#who-role').textContent()).toBe('Cán bộ');

@@ -187,13 +187,9 @@ function render(): void {
   if (!user) return;
   const segments = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const route = segments[0] ?? '';
-  // The address of no page (`/` before the overview exists): the first page this user may see.
-  const first = visiblePages(user)[0];
-  if (route === '' && !pages.some((p) => p.route === '') && first) history.replaceState(null, '', `/${first.route}`);
-  const shown = route === '' && !pages.some((p) => p.route === '') && first ? first.route : route;
-  const page = pages.find((p) => p.route === shown);
+  const page = pages.find((p) => p.route === route);
   const main = el('main', { id: 'page' });
-  root.replaceChildren(header(user, shown), main);
+  root.replaceChildren(header(user, route), main);
   if (!page) {
     main.append(el('p', { class: 'error', text: t('error.notfound') }));
     return;
@@ -205,7 +201,7 @@ function render(): void {
   document.title = `${t(page.title)} · syndromic-ews`;
   document.documentElement.lang = lang;
   unmount = page.mount(main, context(user), {
-    rest: shown === route ? segments.slice(1) : [],
+    rest: segments.slice(1),
     query: new URLSearchParams(location.search),
   });
 }
