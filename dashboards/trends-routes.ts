@@ -21,6 +21,32 @@ export interface TrendRouteDeps {
 
 /** The denominator series: every encounter, whatever its syndromes. */
 export const VISITS = '_visits';
+/** One series' points over buckets: count, visits, percent of visits, per 100 000 where the population is known, and the value asked for. */
+function pointsOver(
+  counts: ReadonlyMap<number, number>,
+  visits: ReadonlyMap<number, number>,
+  bs: readonly Bucket[],
+  per: 'count' | 'visits' | '100k',
+  population: number | null,
+) {
+  const c = sumOver(counts, bs);
+  const v = sumOver(visits, bs);
+  return bs.map((b, i) => {
+    const percent = percentOf(c[i]!, v[i]!);
+    const rate = per100k(c[i]!, population);
+    return {
+      period: b.period,
+      start: dayString(b.start),
+      end: dayString(b.end),
+      count: c[i]!,
+      visits: v[i]!,
+      percent_of_visits: percent,
+      per_100k: rate,
+      value: per === 'visits' ? percent : per === '100k' ? rate : c[i]!,
+    };
+  });
+}
+
 const MAX_RANGE_DAYS = 3 * 366;
 const MAX_COMPARE_YEARS = 10;
 /** expected=true without compare_years: the mean of this many earlier years. */
@@ -255,24 +281,7 @@ export function registerTrendRoutes(app: FastifyInstance, deps: TrendRouteDeps):
       const visits = daily.get(VISITS) ?? new Map<number, number>();
 
       const per = q.per ?? 'count';
-      const pointsOf = (bs: readonly Bucket[]) => {
-        const c = sumOver(counts, bs);
-        const v = sumOver(visits, bs);
-        return bs.map((b, i) => {
-          const percent = percentOf(c[i]!, v[i]!);
-          const rate = per100k(c[i]!, population);
-          return {
-            period: b.period,
-            start: dayString(b.start),
-            end: dayString(b.end),
-            count: c[i]!,
-            visits: v[i]!,
-            percent_of_visits: percent,
-            per_100k: rate,
-            value: per === 'visits' ? percent : per === '100k' ? rate : c[i]!,
-          };
-        });
-      };
+      const pointsOf = (bs: readonly Bucket[]) => pointsOver(counts, visits, bs, per, population);
       const trendOf = (lastDay: number) => {
         const first = lastDay - TREND_WINDOW_DAYS + 1;
         const days = Array.from({ length: TREND_WINDOW_DAYS }, (_, i) => first + i);
@@ -318,23 +327,10 @@ export function registerTrendRoutes(app: FastifyInstance, deps: TrendRouteDeps):
           by: strata,
           series: combos.map((combo) => {
             const k = combo.join('\t');
-            const c = sumOver(sc.get(k) ?? none, buckets);
-            const v = sumOver(sv.get(k) ?? none, buckets);
             return {
               values: Object.fromEntries(strata.map((st, i) => [st, combo[i]!])),
-              points: buckets.map((b, i) => {
-                const percent = percentOf(c[i]!, v[i]!);
-                return {
-                  period: b.period,
-                  start: dayString(b.start),
-                  end: dayString(b.end),
-                  count: c[i]!,
-                  visits: v[i]!,
-                  percent_of_visits: percent,
-                  per_100k: null,
-                  value: per === 'visits' ? percent : per === '100k' ? null : c[i]!,
-                };
-              }),
+              // A stratum has no population of its own: no rate per 100 000.
+              points: pointsOver(sc.get(k) ?? none, sv.get(k) ?? none, buckets, per, null),
             };
           }),
         };
