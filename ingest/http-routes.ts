@@ -1,12 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { toAppError } from '../platform/http.ts';
-import { DEAD_LETTER_RAW_CAP } from '../schemas/dead-letter.ts';
 import { decodeBody, JSON_TYPES, NDJSON_TYPES } from './decode-body.ts';
-import { readBody } from './read-body.ts';
-import { capHeader, declaredLength, unreadBody, verifiedCertificate } from './request-peer.ts';
+import { capHeader, readBodiesAsBytes, unreadBody, verifiedCertificate, type Received } from './request-peer.ts';
 import type { IngestService, IngestResult } from './ingest-service.ts';
 import type { IngestAuthenticator } from './ingest-auth.ts';
 
@@ -18,12 +15,6 @@ export interface IngestRouteOptions {
 }
 
 const SOURCE = 'http:/v1/events';
-
-/** What was received of a body refused while it was read: its beginning and its size. */
-interface Received {
-  head: Buffer;
-  bytes: number;
-}
 
 /**
  * POST /v1/events: a JSON array or NDJSON of encounter and lab events (mixed). Answers
@@ -68,16 +59,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService
 
     // This scope reads bodies as bytes itself: the dead letter keeps the bytes received (also
     // the beginning of a body over the limit), and decodeBody checks they are UTF-8.
-    const refused = new WeakMap<FastifyRequest, Received>();
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser([...JSON_TYPES, ...NDJSON_TYPES], async (req: FastifyRequest, payload: IncomingMessage) => {
-      const read = await readBody(payload, { limit, keep: DEAD_LETTER_RAW_CAP, declaredLength: declaredLength(req) });
-      if (read.ok) return read.body;
-      refused.set(req, { head: read.head, bytes: read.bytes });
-      throw read.reason === 'too_large'
-        ? new AppError('BODY_TOO_LARGE', `request body is larger than the limit of ${limit} bytes; send smaller batches`)
-        : new AppError('BAD_REQUEST', 'the body received is not as long as its Content-Length header says');
-    });
+    const refused = readBodiesAsBytes(scope, [...JSON_TYPES, ...NDJSON_TYPES], limit, 'batches');
 
     scope.setErrorHandler(async (err, req, reply) => {
       const appErr = toAppError(err, limit);

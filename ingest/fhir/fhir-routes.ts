@@ -1,14 +1,11 @@
-import type { IncomingMessage } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Resource } from '@medplum/fhirtypes';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError } from '../../platform/http.ts';
-import { DEAD_LETTER_RAW_CAP } from '../../schemas/dead-letter.ts';
 import type { IngestAuthenticator } from '../ingest-auth.ts';
 import type { IngestService } from '../ingest-service.ts';
-import { readBody } from '../read-body.ts';
-import { capHeader, declaredLength, unreadBody, verifiedCertificate } from '../request-peer.ts';
+import { capHeader, readBodiesAsBytes, unreadBody, verifiedCertificate } from '../request-peer.ts';
 import { capabilityStatement } from './capability.ts';
 import { createFhirIngest, type FhirIngestDeps } from './fhir-ingest.ts';
 import { errorOutcome } from './fhir-outcome.ts';
@@ -68,16 +65,7 @@ export function registerFhirRoutes(app: FastifyInstance, ingest: IngestService, 
     }
 
     // Bodies are read as bytes: a refused one is dead-lettered with what was received (redacted).
-    const refused = new WeakMap<FastifyRequest, { head: Buffer; bytes: number }>();
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(FHIR_TYPES, async (req: FastifyRequest, payload: IncomingMessage) => {
-      const read = await readBody(payload, { limit, keep: DEAD_LETTER_RAW_CAP, declaredLength: declaredLength(req) });
-      if (read.ok) return read.body;
-      refused.set(req, { head: read.head, bytes: read.bytes });
-      throw read.reason === 'too_large'
-        ? new AppError('BODY_TOO_LARGE', `request body is larger than the limit of ${limit} bytes; send smaller Bundles`)
-        : new AppError('BAD_REQUEST', 'the body received is not as long as its Content-Length header says');
-    });
+    const refused = readBodiesAsBytes(scope, [...FHIR_TYPES], limit, 'Bundles');
 
     scope.setErrorHandler(async (err, req, reply) => {
       let appErr = toAppError(err, limit);
