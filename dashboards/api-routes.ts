@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { UnitView } from '../schemas/units/registry.ts';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { syndromeDefinitions } from '../schemas/code-tables/syndrome-names.ts';
@@ -9,16 +10,7 @@ import type { SeriesSignalReader } from '../storage/series-signals.ts';
 import { principalOf } from './read-guard.ts';
 import { alertAreaCodes, alertVisible, requireArea, requirePermission, visibleCommunes, type UnitIndex } from './scope.ts';
 
-export interface UnitView {
-  code: string;
-  name: string;
-  type: string;
-  province_code: string;
-  province_name: string;
-  lat: number;
-  lon: number;
-  population: number;
-}
+export type { UnitView };
 
 export interface DashboardDeps {
   counts: Pick<CountStore, 'readCounts' | 'readSeries'>;

@@ -300,3 +300,15 @@ export function createUnitRegistry(units: readonly Unit[]): UnitRegistry {
 
 /** Where the bundled registry lives (next to this module); cli/units.ts reads it. */
 export const BUNDLED_UNITS_CSV: URL = new URL('./demo-units.csv', import.meta.url);
+
+/** A unit as the read API answers it (GET /v1/units) and the web application reads it: the registry's words in snake_case. */
+export interface UnitView {
+  code: string;
+  name: string;
+  type: string;
+  province_code: string;
+  province_name: string;
+  lat: number;
+  lon: number;
+  population: number;
+}

@@ -4,6 +4,7 @@
 // the outside comes through PageContext, so a page never reaches for globals or another page.
 
 import type { Jurisdiction, Lang, Permission, Role } from '../../../schemas/access.ts';
+import type { UnitView } from '../../../schemas/units/registry.ts';
 import type { Catalogue, MessageKey } from './i18n.ts';
 
 export type { Jurisdiction, Lang, Permission, Role };
@@ -17,16 +18,7 @@ export interface SessionUser {
 }
 
 /** One commune of the unit registry (GET /v1/units), scoped to the caller. */
-export interface Unit {
-  code: string;
-  name: string;
-  type: string;
-  province_code: string;
-  province_name: string;
-  lat: number;
-  lon: number;
-  population: number;
-}
+export type Unit = UnitView;
 
 /**
  * One series' definition as GET /v1/syndromes answers it in `definitions` (beside `series`,
