@@ -103,6 +103,11 @@ function mount(root: HTMLElement, ctx: PageContext): () => void {
   function draw(a: MapAnswer): void {
     layer.clearLayers();
     layer.addData(a.features as unknown as GeoJSON.GeoJsonObject);
+    // Leaflet draws the layers once the map has a view: fitted first, then the paths exist.
+    if (!fitted && a.features.length > 0) {
+      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      fitted = true;
+    }
     // Data attributes on the drawn paths: what the browser test (and a screen reader's tools) can find.
     layer.eachLayer((l) => {
       const p = ((l as L.Path & { feature?: GeoJSON.Feature }).feature?.properties ?? {}) as MapProps;
@@ -111,10 +116,6 @@ function mount(root: HTMLElement, ctx: PageContext): () => void {
       path?.setAttribute('data-level', p.level ?? 'none');
       path?.setAttribute('aria-label', `${p.name}: ${t(levelKey(p.level))}`);
     });
-    if (!fitted && a.features.length > 0) {
-      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-      fitted = true;
-    }
     note.hidden = !a.approximate;
     const red = a.features.filter((f) => f.properties.level === 'red').length;
     const yellow = a.features.filter((f) => f.properties.level === 'yellow').length;
