@@ -11,6 +11,7 @@ import {
   storeConfigSchema,
 } from '../platform/config.ts';
 import { ingestConfigSchema } from '../ingest/config.ts';
+import { kafkaInboundConfigSchema } from '../ingest/kafka-inbound/inbound-config.ts';
 import { tlsConfigSchema, tlsProblems } from '../platform/tls-config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
@@ -38,6 +39,7 @@ export const envSchema = z.object({
   ...kafkaConfigSchema.shape,
   ...logConfigSchema.shape,
   ...ingestConfigSchema.shape,
+  ...kafkaInboundConfigSchema.shape,
   ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
@@ -98,6 +100,19 @@ function compiledSchema(options: CompileOptions) {
           code: 'custom',
           path: ['EWS_PSEUDONYM_KEYS'],
           message: 'set EWS_PSEUDONYM_KEYS or EWS_PSEUDONYM_KEY, not both (EWS_PSEUDONYM_KEY=S is the ring k1:S)',
+        });
+      // The Kafka entry (ingest/kafka-inbound): hospitals' topics are Kafka topics, read by their own group.
+      if (c.KAFKA_INBOUND_HOSPITALS.length > 0 && !c.KAFKA_BROKERS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['KAFKA_INBOUND_HOSPITALS'],
+          message: 'needs KAFKA_BROKERS: the inbound topics are Kafka topics',
+        });
+      if (c.KAFKA_INBOUND_GROUP === c.KAFKA_GROUP)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['KAFKA_INBOUND_GROUP'],
+          message: 'must differ from KAFKA_GROUP: the inbound consumers are a group of their own',
         });
       if (role === 'all') return;
       if (!c.KAFKA_BROKERS)

@@ -20,6 +20,16 @@ export interface KafkaBackbone {
   /** Resolves once the group has committed everything appended before the call. */
   drained(): Promise<void>;
   stopProcessors(): Promise<void>;
+  /**
+   * Starts KAFKA_INBOUND_CONSUMERS members of the inbound group (KAFKA_INBOUND_GROUP) on the
+   * hospitals' topics of KAFKA_INBOUND_HOSPITALS; none when it names no hospital.
+   */
+  startInbound(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void>;
+  /** Inbound records not committed yet (0 without inbound consumers). */
+  inboundLag(): number;
+  /** Resolves once the inbound group has committed everything published before the call. */
+  inboundDrained(): Promise<void>;
+  stopInbound(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +39,7 @@ export async function startKafkaBackbone(
   deps: { log: Logger; metrics: Registry; onFatal?: (err: Error) => void },
 ): Promise<KafkaBackbone> {
   const brokers = (config.KAFKA_BROKERS ?? '').split(',');
+  const inboundTopics = config.KAFKA_INBOUND_HOSPITALS.map((r) => r.topic);
   const eventLog = createKafkaEventLog({
     brokers,
     clientId: config.KAFKA_CLIENT_ID,
@@ -49,12 +60,14 @@ export async function startKafkaBackbone(
     ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
   });
   try {
-    await eventLog.ensureTopics([TOPICS.encounters, TOPICS.labs, TOPICS.deadletter]);
+    // The hospitals' inbound topics too: a deployment with ACLs may create them itself (same names).
+    await eventLog.ensureTopics([TOPICS.encounters, TOPICS.labs, TOPICS.deadletter, ...inboundTopics]);
   } catch (err) {
     await eventLog.close();
     throw err;
   }
   const subscriptions: KafkaSubscription[] = [];
+  const inbound: KafkaSubscription[] = [];
 
   return {
     eventLog,
@@ -75,6 +88,19 @@ export async function startKafkaBackbone(
     },
     async stopProcessors() {
       await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+    },
+    async startInbound(handler) {
+      if (inboundTopics.length === 0) return;
+      for (let i = 0; i < config.KAFKA_INBOUND_CONSUMERS; i++) {
+        inbound.push(await eventLog.subscribe({ topics: inboundTopics, group: config.KAFKA_INBOUND_GROUP, handler }));
+      }
+    },
+    inboundLag: () => Math.max(0, ...inbound.map((s) => s.lag())),
+    async inboundDrained() {
+      await inbound[0]?.drained();
+    },
+    async stopInbound() {
+      await Promise.all(inbound.splice(0).map((s) => s.close()));
     },
     close: () => eventLog.close(),
   };

@@ -30,6 +30,7 @@ import { toUnitView } from './unit-views.ts';
 import { registerFhirRoutes } from '../ingest/fhir/fhir-routes.ts';
 import { createIngestAuthenticator } from '../ingest/ingest-auth.ts';
 import { startHl7Ingest } from '../ingest/hl7/hl7-setup.ts';
+import { inboundHandler } from '../ingest/kafka-inbound/inbound-setup.ts';
 import { tlsSettings } from '../platform/tls-config.ts';
 import { createDedupIndex } from '../ingest/dedup-index.ts';
 import { configuredKeyRing, createPseudonymiser, singleKeyRing, type PseudonymKeyRing } from '../ingest/pseudonymise.ts';
@@ -428,6 +429,12 @@ export async function startPipeline(
       const identities = await forEachEventIdentity(store, (h, e) => dedup.add(h, e));
       log.debug({ identities }, 'duplicate index warmed');
     }
+    // The Kafka entry (ingest/kafka-inbound, issue 12): hospitals' integration engines publish to
+    // their own topics (KAFKA_INBOUND_HOSPITALS), read by the inbound group through the same ingest as HTTP.
+    if (kafka && role !== 'processor' && config.KAFKA_INBOUND_HOSPITALS.length > 0) {
+      await kafka.startInbound(inboundHandler({ ingest, units, config, clock, log, metrics, redact: deps.scrub }));
+      closers.push(() => kafka.stopInbound());
+    }
 
     if ((deps.cronSchedule ?? true) && role !== 'ingest') {
       const onError = (err: unknown) => log.error({ err }, 'scheduled detection failed');
@@ -622,6 +629,7 @@ export async function startPipeline(
     // Set by close(): a settle() in progress returns instead of waiting for a lag that will not move.
     let closing: Promise<void> | undefined;
     const settle = async () => {
+      if (kafka) await kafka.inboundDrained();
       if (kafka) await kafka.drained();
       else while (!closing && subscription && subscription.lag() > 0) await new Promise((r) => setTimeout(r, 20));
       await detect.idle();

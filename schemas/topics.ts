@@ -15,6 +15,30 @@ export const TOPICS = {
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
+/**
+ * The Kafka entry (schemas/topics.md, "Inbound"): hospitals' integration engines publish raw
+ * messages to `ews.inbound.v1.<hospital_id>`, one topic per hospital, and the topic names the
+ * hospital (the deployment grants each hospital's principal Write on its own topic only). The
+ * bare `ews.inbound.v1` authenticates no one and is not read.
+ */
+export const INBOUND_TOPIC = 'ews.inbound.v1';
+
+/** Consumer group of the inbound consumers (KAFKA_INBOUND_GROUP). */
+export const INBOUND_GROUP = 'ews-inbound';
+
+/** The headers of an inbound record: its format (required) and, optionally, the hospital it claims to come from. */
+export const INBOUND_HEADERS = { format: 'ews-format', hospital: 'ews-hospital', contentType: 'content-type' } as const;
+
+/** What `ews-format` may say: the body POST /v1/events takes, a FHIR R4 resource, an HL7 v2 message (ER7). */
+export const INBOUND_FORMATS = ['ews-json', 'fhir-r4', 'hl7v2'] as const;
+export type InboundFormat = (typeof INBOUND_FORMATS)[number];
+
+/** Characters Kafka allows in a topic name; at most 249 of them. */
+export const KAFKA_TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** The default inbound topic of a hospital: `ews.inbound.v1.<hospital_id>`. */
+export const inboundTopicOf = (hospitalId: string) => `${INBOUND_TOPIC}.${hospitalId}`;
+
 /** Consumer group of the count processors. */
 export const PROCESSOR_GROUP = 'ews-processors';
 
