@@ -125,8 +125,14 @@ export function createInboundHandler(deps: InboundDeps) {
   return async (batch: ConsumedBatch): Promise<void> => {
     const hospital = hospitalOf.get(batch.topic);
     if (hospital === undefined) throw new Error(`inbound batch from ${batch.topic}, which names no hospital (KAFKA_INBOUND_HOSPITALS)`);
-    // One record after another: a hospital's messages keep their order (an A08 after its A04).
-    for (const r of batch.records) await handleRecord(r, hospital);
+    // Every record of the batch at once, started in offset order: each one's path up to its append
+    // is synchronous, so the appends queue in that order on the one producer (one request in
+    // flight) and share its round trips, and a hospital's messages keep their order on the event
+    // topics (an A08 after its A04). All settle before the handler does: a retry of the batch
+    // never overlaps with a straggler of the attempt before (its dead letters would be counted twice).
+    const outcomes = await Promise.allSettled(batch.records.map((r) => handleRecord(r, hospital)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 }
 
