@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DeadLetterStore } from './kafka-dead-letter.ts';
@@ -11,7 +10,6 @@ import { createKafkaDeadLetterStore, type BatchScope } from './kafka-dead-letter
 import { ensureTopics, type TopicSpec } from './kafka-topics.ts';
 import { kafkaMetrics } from './kafka-metrics.ts';
 import { createTestHook, type TestHookSpec } from './kafka-test-hook.ts';
-import { KafkaRecord } from './kafka-consumer/kafka-record.ts';
 
 export type { KafkaSubscription } from './kafka-consumer.ts';
 export { createNetworkGate, type NetworkGate } from './kafka-client.ts';
@@ -148,31 +146,12 @@ export function createKafkaEventLog(options: KafkaLogOptions): KafkaEventLog {
   };
 }
 
-/**
- * The headers of a record a Kafka subscription handed to its handler (the inbound entry reads
- * the format from them): names lower-cased, values as UTF-8 text (the first of a repeated
- * header). Empty for a record from anywhere else (the embedded log has no headers).
- * ConsumedRecord carries no headers of its own (the log's contract in types.ts, shared by both
- * logs), so they are read here from the kafkajs message the record wraps.
- */
-export function recordHeaders(record: ConsumedRecord): Record<string, string> {
-  const raw = messageOf(record)?.headers ?? {};
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(raw)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first === undefined) continue;
-    const key = name.toLowerCase();
-    if (key in out) continue;
-    out[key] = typeof first === 'string' ? first : first.toString('utf8');
-  }
-  return out;
+/** The headers of a consumed record (empty for one of the embedded log, which has none). */
+export function recordHeaders(record: ConsumedRecord): Readonly<Record<string, string>> {
+  return record.headers ?? {};
 }
 
-/** The value's bytes as received (`value` is their UTF-8 decoding, which folds invalid bytes to U+FFFD); from `value` for a record from elsewhere. */
+/** The value's bytes as received; from `value` for a record of the embedded log. */
 export function recordBytes(record: ConsumedRecord): Buffer {
-  const message = messageOf(record);
-  return message ? (message.value ?? Buffer.alloc(0)) : Buffer.from(record.value, 'utf8');
+  return record.bytes ?? Buffer.from(record.value, 'utf8');
 }
-
-const messageOf = (record: ConsumedRecord) =>
-  record instanceof KafkaRecord ? (record as unknown as { message: Pick<KafkaMessage, 'headers' | 'value'> }).message : undefined;

@@ -14,6 +14,13 @@ export interface ConsumedRecord extends LogRecord {
   partition: number;
   /** Position of this record; committing `nextOffset` of a batch acknowledges it. */
   offset: number;
+  /**
+   * Kafka only: the record's headers, names lower-cased, values as UTF-8 text (the first of a
+   * repeated header). Absent for a record of the embedded log, which has no headers.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Kafka only: the value's bytes as received (`value` is their UTF-8 decoding, which folds invalid bytes to U+FFFD). */
+  readonly bytes?: Buffer;
 }
 
 export interface ConsumedBatch {
