@@ -9,6 +9,8 @@ import type { EncounterContext, EncounterInput, EventInput, LabInput, LabSeriesI
 
 /** The classification functions compiled from one set of tables. Pure: no I/O, no clock. */
 export interface Classifier {
+  /** The syndrome definitions version the classifier applies (`v1`, …): stored with each event it classifies. */
+  readonly version: string;
   /**
    * Syndromes of an encounter. With at least one valid ICD-10 code, the codes alone decide;
    * without, the chief complaint and the measured temperature do. The array is frozen and
@@ -63,5 +65,5 @@ export function createClassifier(tables: ClassifierTables = DEFAULT_TABLES): Cla
     }
   };
 
-  return { classifyEncounter, classifyLab: lab, classifyEvent };
+  return { version: tables.version, classifyEncounter, classifyLab: lab, classifyEvent };
 }

@@ -4,11 +4,14 @@
  */
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
 import { GROUP_A_SYNDROME_IDS, SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
+import { AppError } from '../../platform/errors.ts';
+import { definitionSet, DefinitionsError, type DefinitionSet } from '../../schemas/code-tables/definitions.ts';
 import { createClassifier, type Classifier } from './classifier.ts';
+import { tablesFor } from './tables.ts';
 import type { LabSeriesId, Syndrome } from './types.ts';
 
 export { createClassifier, type Classifier } from './classifier.ts';
-export { DEFAULT_TABLES, type ClassifierTables } from './tables.ts';
+export { DEFAULT_TABLES, tablesFor, type ClassifierTables } from './tables.ts';
 export { normaliseIcdCode } from './icd-code.ts';
 export type { EncounterInput, EventInput, LabInput, LabSeriesId, Syndrome, SyndromeId } from './types.ts';
 export { SYNDROMES, SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
@@ -30,6 +33,27 @@ export const STATISTICAL_SERIES: readonly Syndrome[] = DETECTED_SERIES.filter(
 );
 
 let shared: Classifier | undefined;
+const byVersion = new Map<string, Classifier>();
+
+/**
+ * The classifier of one version of the syndrome definitions (`v1`, …, or `latest`), compiled
+ * on first use and reused. Throws AppError CONFIG_INVALID for a version not shipped.
+ */
+export function classifierFor(version: string): Classifier {
+  let set: DefinitionSet;
+  try {
+    set = definitionSet(version);
+  } catch (err) {
+    if (err instanceof DefinitionsError) throw new AppError('CONFIG_INVALID', err.message);
+    throw err;
+  }
+  let c = byVersion.get(set.version);
+  if (!c) {
+    c = createClassifier(tablesFor(set));
+    byVersion.set(set.version, c);
+  }
+  return c;
+}
 
 /**
  * The classifier built from DEFAULT_TABLES. Compiled on first use, not at import (no work

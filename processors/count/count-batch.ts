@@ -1,4 +1,5 @@
 import type { LogRecordV1 } from '../../schemas/events.ts';
+import { latestDefinitions } from '../../schemas/code-tables/definitions.ts';
 import { parseLogRecord, parseTrustedLogRecord } from '../../schemas/topics.ts';
 import { DEFAULT_EVENT_TIME_WINDOW, STORABLE_MS, eventTimeProblem, type EventTimeWindow } from '../../schemas/event-time.ts';
 import { dayString, localDayNumber, timestampMs } from './window.ts';
@@ -24,6 +25,7 @@ export const EVENT_COLUMNS: readonly string[] = [
   'syndromes',
   'received_at',
   'log_offset',
+  'definitions_version',
 ];
 
 /** A (syndrome, commune, day) cell whose count may have changed. */
@@ -55,6 +57,11 @@ export interface EncodedBatch {
 
 export interface EncodeOptions {
   classify: (event: LogRecordV1['event']) => readonly string[];
+  /**
+   * The syndrome definitions version `classify` applies (`v1`, …), stored with each row
+   * (migration 007). Default the latest shipped, which the default `classifyEvent` applies.
+   */
+  definitionsVersion?: string | undefined;
   /**
    * The records were validated by this process's own ingest (the embedded log): parse JSON
    * only, without checking the v1 contract a second time.
@@ -97,6 +104,7 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
   // escaping once checked; a trusted record's were not checked here, so they are escaped.
   // Ids and free text may hold a backslash: always escaped.
   const checked = options.trusted ? tsvString : asChecked;
+  const version = tsvString(options.definitionsVersion ?? latestDefinitions().version);
   for (const rec of records) {
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
@@ -129,7 +137,7 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
       // record must make exactly one line: ids and free text are always escaped, the
       // contract's enums and codes only when they were not checked (`checked`).
       rows.push(
-        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${checked(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${checked(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${checked(ev.sex)}\t${tsvNumber(ev.age_years)}\t${checked(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${checked(lab?.test_code ?? '')}\t${checked(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
+        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${checked(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${checked(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${checked(ev.sex)}\t${tsvNumber(ev.age_years)}\t${checked(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${checked(lab?.test_code ?? '')}\t${checked(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\t${version}\n`,
       );
       for (const syndrome of syndromes) {
         const k = `${syndrome}|${ev.commune_code}|${day}`;

@@ -2,7 +2,8 @@
  * LOINC tests whose POSITIVE result counts in a laboratory series `lab_<pathogen>`.
  * Negative and indeterminate results count nowhere.
  *
- * Every code below was checked against a published source (loinc.org term pages, HL7
+ * The tests are listed in the versioned definitions (`loinc` of definitions/vN.json); this
+ * file names the series they count in. Every code there was checked against a published source (loinc.org term pages, HL7
  * implementation guides, the Swiss FOPH ELM value sets, reference-lab catalogues), and
  * `name` is its LOINC long common name (its display name where the note says so). Add
  * codes only the same way: a plausible code with a valid check digit can still be the
@@ -33,62 +34,8 @@ export interface LoincPathogenEntry {
   readonly note?: string;
 }
 
-export const LOINC_PATHOGEN_TESTS: readonly LoincPathogenEntry[] = [
-  {
-    loinc: '75377-2',
-    series: 'lab_dengue',
-    name: 'Dengue virus NS1 Ag [Presence] in Serum, Plasma or Blood by Rapid immunoassay',
-    note: 'NS1 rapid test, the usual first-line dengue test in Vietnamese hospitals',
-  },
-  {
-    loinc: '29663-2',
-    series: 'lab_dengue',
-    name: 'Dengue virus IgM Ab [Presence] in Serum or Plasma by Immunoassay',
-  },
-  {
-    loinc: '77958-7',
-    series: 'lab_dengue',
-    name: 'DENV 1 and 2 and 3 and 4 RNA NAA+probe Nom (CSF)',
-    note:
-      'LOINC display name (loinc.org). Serotyping RT-PCR on CSF; "positive" = any serotype ' +
-      'detected. The serum/plasma PCR code is still to be confirmed (see LOINC_TO_CONFIRM)',
-  },
-  {
-    loinc: '92142-9',
-    series: 'lab_influenza_a',
-    name: 'Influenza virus A RNA [Presence] in Respiratory specimen by NAA with probe detection',
-    note: 'LOINC 2.77 renamed the system to "Respiratory system specimen"; same code',
-  },
-  {
-    loinc: '34487-9',
-    series: 'lab_influenza_a',
-    name: 'Influenza virus A RNA [Presence] in Specimen by NAA with probe detection',
-  },
-  {
-    loinc: '92141-1',
-    series: 'lab_influenza_b',
-    name: 'Influenza virus B RNA [Presence] in Respiratory specimen by NAA with probe detection',
-  },
-  {
-    loinc: '40982-1',
-    series: 'lab_influenza_b',
-    name: 'Influenza virus B RNA [Presence] in Specimen by NAA with probe detection',
-  },
-  {
-    loinc: '21503-8',
-    series: 'lab_measles',
-    name: 'Measles virus IgM Ab [Presence] in Serum',
-  },
-  {
-    loinc: '6579-7',
-    series: 'lab_vibrio',
-    name: 'Vibrio sp identified in Stool by Organism specific culture',
-    note:
-      'LOINC has no V. cholerae-specific stool culture term we could confirm; the organism is a ' +
-      'result value, which ews.lab.v1 does not carry. A positive means "Vibrio isolated", which ' +
-      'includes V. parahaemolyticus, so the series is named lab_vibrio, not lab_cholera',
-  },
-];
+// The tests themselves are data: `loinc` of schemas/code-tables/definitions/vN.json
+// (definitions.ts), each with its series, LOINC long common name and a note.
 
 /**
  * Tests the brief asked for whose LOINC code we could not confirm from a published source.

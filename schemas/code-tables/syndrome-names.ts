@@ -1,7 +1,6 @@
-import { COMPLAINT_RULES } from './chief-complaint-rules.ts';
-import { COMPLAINT_CONCEPTS, type ComplaintConceptId, type ComplaintTerm } from './chief-complaint-terms.ts';
-import { ICD10_SYNDROME_ANCHORS } from './icd10-syndromes.ts';
-import { LAB_SERIES, LOINC_PATHOGEN_TESTS } from './loinc-pathogens.ts';
+import type { ComplaintTerm } from './chief-complaint-terms.ts';
+import { latestDefinitions, type DefinitionSet } from './definitions.ts';
+import { LAB_SERIES } from './loinc-pathogens.ts';
 import { SYNDROMES } from './syndromes.ts';
 
 /**
@@ -137,11 +136,11 @@ export interface SyndromeDefinition {
   kind: 'syndrome' | 'lab' | 'denominator';
   name: Text;
   description: Text;
-  /** ICD-10 codes or ranges that count (icd10-syndromes.ts), in table order. */
+  /** ICD-10 codes or ranges that count (`icd10` of the definitions), in table order. */
   icd10: readonly string[];
-  /** LOINC tests whose positive result counts (loinc-pathogens.ts). */
+  /** LOINC tests whose positive result counts (`loinc` of the definitions). */
   loinc: readonly string[];
-  /** Chief-complaint words that can raise it (chief-complaint-terms.ts through chief-complaint-rules.ts). */
+  /** Chief-complaint words that can raise it (`complaint.concepts` through `complaint.rules`). */
   keywords: readonly string[];
 }
 
@@ -149,14 +148,17 @@ const unique = (xs: readonly string[]) => [...new Set(xs)];
 const termText = (t: ComplaintTerm) => (typeof t === 'string' ? t : t.text);
 
 /** The chief-complaint words of every concept a rule of the syndrome uses. */
-function keywordsOf(syndrome: string): string[] {
-  const concepts = COMPLAINT_RULES.filter((r) => r.syndrome === syndrome).flatMap((r) => r.anyOf.flat());
-  const terms = (c: ComplaintConceptId): readonly ComplaintTerm[] => COMPLAINT_CONCEPTS[c].terms;
+function keywordsOf(syndrome: string, set: DefinitionSet): string[] {
+  const concepts = set.complaint.rules.filter((r) => r.syndrome === syndrome).flatMap((r) => r.anyOf.flat());
+  const terms = (c: string): readonly ComplaintTerm[] => set.complaint.concepts[c]?.terms ?? [];
   return unique([...new Set(concepts)].flatMap((c) => terms(c).map(termText)));
 }
 
-/** The definition of one series id, or undefined when the tables do not name it. */
-export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
+/**
+ * The definition of one series id in a version of the syndrome definitions (default the
+ * latest), or undefined when the tables do not name it.
+ */
+export function syndromeDefinition(id: string, set: DefinitionSet = latestDefinitions()): SyndromeDefinition | undefined {
   const syndrome = SYNDROMES.find((s) => s.id === id);
   if (syndrome) {
     return {
@@ -164,9 +166,9 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
       kind: 'syndrome',
       name: { vi: syndrome.vi, en: syndrome.en },
       description: SERIES_DESCRIPTIONS[syndrome.id],
-      icd10: unique(ICD10_SYNDROME_ANCHORS.filter((a) => a.syndrome === id).flatMap((a) => a.codes)),
+      icd10: unique(set.icd10.filter((a) => a.syndrome === id).flatMap((a) => a.codes)),
       loinc: [],
-      keywords: keywordsOf(id),
+      keywords: keywordsOf(id, set),
     };
   }
   const lab = LAB_SERIES.find((s) => s.id === id);
@@ -177,7 +179,7 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
       name: { vi: lab.vi, en: lab.en },
       description: SERIES_DESCRIPTIONS[lab.id],
       icd10: [],
-      loinc: LOINC_PATHOGEN_TESTS.filter((t) => t.series === id).map((t) => t.loinc),
+      loinc: set.loinc.filter((t) => t.series === id).map((t) => t.loinc),
       keywords: [],
     };
   }
@@ -187,6 +189,6 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
 }
 
 /** The definitions of the ids the tables name, in the ids' order (an unnamed id is left out: the test catches it). */
-export function syndromeDefinitions(ids: readonly string[]): SyndromeDefinition[] {
-  return ids.map(syndromeDefinition).filter((d) => d !== undefined);
+export function syndromeDefinitions(ids: readonly string[], set: DefinitionSet = latestDefinitions()): SyndromeDefinition[] {
+  return ids.map((id) => syndromeDefinition(id, set)).filter((d) => d !== undefined);
 }
