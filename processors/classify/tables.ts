@@ -1,6 +1,12 @@
 import { latestDefinitions, type DefinitionSet } from '../../schemas/code-tables/definitions.ts';
 import type { Icd10Anchor } from '../../schemas/code-tables/icd10-syndromes.ts';
-import { LAB_SERIES, type LabSeriesId, type LoincPathogenEntry } from '../../schemas/code-tables/loinc-pathogens.ts';
+import {
+  CXR_SERIES,
+  LAB_SERIES,
+  type LocalCodeEntry,
+  type LoincPathogenEntry,
+  type TestSeriesId,
+} from '../../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROME_IDS } from '../../schemas/code-tables/syndromes.ts';
 import type { ComplaintTables } from './complaint-classifier.ts';
 import type { SyndromeId } from './types.ts';
@@ -12,8 +18,13 @@ export interface ClassifierTables {
   /** Clinical syndromes in output order. */
   readonly syndromes: readonly SyndromeId[];
   readonly icd10: readonly Icd10Anchor[];
-  readonly labSeries: readonly LabSeriesId[];
+  /** Laboratory series (`lab_<pathogen>`, fed by LOINC tests), in output order. */
+  readonly labSeries: readonly TestSeriesId[];
+  /** AI chest X-ray series (`cxr_<finding>`, fed by local codes); none before v2. */
+  readonly screeningSeries?: readonly TestSeriesId[];
   readonly loinc: readonly LoincPathogenEntry[];
+  /** Local codes (urn:ews:local), e.g. AI chest X-ray findings; none before v2. */
+  readonly local?: readonly LocalCodeEntry[];
   readonly complaint: ComplaintTables;
 }
 
@@ -24,7 +35,9 @@ export function tablesFor(set: DefinitionSet): ClassifierTables {
     syndromes: SYNDROME_IDS,
     icd10: set.icd10,
     labSeries: LAB_SERIES.map((s) => s.id),
+    screeningSeries: CXR_SERIES.map((s) => s.id),
     loinc: set.loinc,
+    local: set.local,
     complaint: {
       concepts: set.complaint.concepts,
       cues: set.complaint.cues,
@@ -47,7 +60,9 @@ export const DEFAULT_TABLES: ClassifierTables = Object.freeze(
     syndromes: { enumerable: true, get: () => latestTables().syndromes },
     icd10: { enumerable: true, get: () => latestTables().icd10 },
     labSeries: { enumerable: true, get: () => latestTables().labSeries },
+    screeningSeries: { enumerable: true, get: () => latestTables().screeningSeries },
     loinc: { enumerable: true, get: () => latestTables().loinc },
+    local: { enumerable: true, get: () => latestTables().local },
     complaint: { enumerable: true, get: () => latestTables().complaint },
   }),
 );

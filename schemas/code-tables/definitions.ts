@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import v1 from './definitions/v1.json' with { type: 'json' };
+import v2 from './definitions/v2.json' with { type: 'json' };
 import type { ComplaintRule } from './chief-complaint-rules.ts';
 import type { ComplaintConcept, ComplaintCues } from './chief-complaint-terms.ts';
 import type { Icd10Anchor } from './icd10-syndromes.ts';
-import { LAB_SERIES, type LoincPathogenEntry } from './loinc-pathogens.ts';
+import {
+  CXR_SERIES,
+  LAB_SERIES,
+  LOCAL_CODE_PATTERN,
+  LOCAL_CODES,
+  LOINC_CODE_PATTERN,
+  type LocalCodeEntry,
+  type LoincPathogenEntry,
+} from './loinc-pathogens.ts';
 import { SYNDROME_IDS } from './syndromes.ts';
 
 /**
@@ -26,6 +35,8 @@ const text = z.object({ vi: z.string().min(1), en: z.string().min(1) }).strict()
 const setting = z.enum(['outpatient', 'emergency', 'inpatient', 'telehealth']);
 const syndromeId = z.enum(SYNDROME_IDS as [string, ...string[]]);
 const labSeriesId = z.enum(LAB_SERIES.map((s) => s.id) as [string, ...string[]]);
+const testSeriesId = z.enum([...LAB_SERIES, ...CXR_SERIES].map((s) => s.id) as [string, ...string[]]);
+const localCodes: readonly string[] = LOCAL_CODES.map((c) => c.code);
 
 const term = z.union([
   z.string().min(1),
@@ -52,8 +63,20 @@ const icd10Anchor = z
 
 const loincEntry = z
   .object({
-    loinc: z.string().regex(/^\d{1,7}-\d$/, 'must be a LOINC code such as 75377-2'),
+    loinc: z.string().regex(LOINC_CODE_PATTERN, 'must be a LOINC code such as 75377-2'),
     series: labSeriesId,
+    name: z.string().min(10),
+    note: z.string().optional(),
+  })
+  .strict();
+
+const localEntry = z
+  .object({
+    code: z
+      .string()
+      .regex(LOCAL_CODE_PATTERN, 'must be a local code EWS-… (capitals, digits, hyphens)')
+      .refine((c) => localCodes.includes(c), `must be a local code defined in loinc-pathogens.ts LOCAL_CODES (${localCodes.join(', ')})`),
+    series: testSeriesId,
     name: z.string().min(10),
     note: z.string().optional(),
   })
@@ -95,6 +118,8 @@ export const definitionSetSchema = z
     summary: text,
     icd10: z.array(icd10Anchor),
     loinc: z.array(loincEntry),
+    /** Local codes (system urn:ews:local, loinc-pathogens.ts LOCAL_CODES) for results LOINC has no term for. */
+    local: z.array(localEntry).default([]),
     complaint: z
       .object({
         feverThresholdC: z.number().min(35).max(42),
@@ -113,6 +138,7 @@ export interface DefinitionSet {
   readonly summary: { readonly vi: string; readonly en: string };
   readonly icd10: readonly Icd10Anchor[];
   readonly loinc: readonly LoincPathogenEntry[];
+  readonly local: readonly LocalCodeEntry[];
   readonly complaint: {
     readonly feverThresholdC: number;
     readonly concepts: Readonly<Record<string, ComplaintConcept>>;
@@ -122,7 +148,10 @@ export interface DefinitionSet {
 }
 
 /** The shipped files, oldest first. A new version: add its JSON file and its import here. */
-const SHIPPED: readonly { readonly file: string; readonly data: unknown }[] = [{ file: 'v1.json', data: v1 }];
+const SHIPPED: readonly { readonly file: string; readonly data: unknown }[] = [
+  { file: 'v1.json', data: v1 },
+  { file: 'v2.json', data: v2 },
+];
 
 /** A definitions file that does not check, or a version not shipped (schemas/ raise no AppError: no room imports here). */
 export class DefinitionsError extends Error {

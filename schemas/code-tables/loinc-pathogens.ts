@@ -24,6 +24,67 @@ export const LAB_SERIES = [
 /** Identifier of a laboratory series. */
 export type LabSeriesId = (typeof LAB_SERIES)[number]['id'];
 
+/**
+ * Findings of an AI chest X-ray reader (the provinces' smart-health screening): a result the
+ * reader flags ("positive") counts in its series, so a TB cluster emerging from screening shows
+ * before notifications arrive. LOINC has no term for an AI reader's finding, so they arrive with
+ * LOCAL codes (LOCAL_CODES below, listed in `local` of the definitions from v2 on).
+ */
+export const CXR_SERIES = [
+  {
+    id: 'cxr_presumptive_tb',
+    en: 'AI chest X-ray: presumptive TB',
+    vi: 'X-quang ngực đọc bằng AI: nghi lao',
+  },
+  { id: 'cxr_nodule', en: 'AI chest X-ray: lung nodule', vi: 'X-quang ngực đọc bằng AI: nốt ở phổi' },
+] as const;
+
+/** Identifier of an AI chest X-ray series. */
+export type CxrSeriesId = (typeof CXR_SERIES)[number]['id'];
+
+/** A series fed by a test result: a laboratory series or an AI chest X-ray series. */
+export type TestSeriesId = LabSeriesId | CxrSeriesId;
+
+/** The shape of a LOINC code (digits, hyphen, check digit). */
+export const LOINC_CODE_PATTERN = /^\d{1,7}-\d$/;
+
+/**
+ * Codes this project defines itself, for results LOINC has no term for. They are LOCAL: no
+ * other system knows them, and they can never be mistaken for LOINC (they start `EWS-`).
+ * - ews JSON (`ews.lab.v1`): `test_code` is the code itself, e.g. `"EWS-CXR-TB"`.
+ * - FHIR Observation: `code.coding` `{ "system": "urn:ews:local", "code": "EWS-CXR-TB" }`.
+ * - HL7 v2 OBX-3: `EWS-CXR-TB^AI CXR presumptive TB^99EWS` (a locally defined coding system,
+ *   "99zzz" of HL7 table 0396).
+ */
+export const LOCAL_CODE_SYSTEM = 'urn:ews:local';
+/** OBX-3.3 coding system of the local codes in HL7 v2. */
+export const LOCAL_CODE_HL7_SYSTEM = '99EWS';
+/** The shape of a local code. */
+export const LOCAL_CODE_PATTERN = /^EWS-[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
+
+/** The local codes defined so far (each used by `local` of a definitions version to feed a series). */
+export const LOCAL_CODES = [
+  {
+    code: 'EWS-CXR-TB',
+    display: 'AI chest X-ray reader: presumptive tuberculosis',
+    vi: 'Đọc X-quang ngực bằng AI: nghi lao',
+  },
+  {
+    code: 'EWS-CXR-NODULE',
+    display: 'AI chest X-ray reader: lung nodule',
+    vi: 'Đọc X-quang ngực bằng AI: nốt ở phổi',
+  },
+] as const;
+
+/** One local code that feeds a series (`local` of the definitions). */
+export interface LocalCodeEntry {
+  readonly code: string;
+  readonly series: TestSeriesId;
+  /** What the code means (its display). */
+  readonly name: string;
+  readonly note?: string;
+}
+
 /** One LOINC test that feeds a laboratory series. */
 export interface LoincPathogenEntry {
   readonly loinc: string;

@@ -1,6 +1,6 @@
 import type { ComplaintTerm } from './chief-complaint-terms.ts';
 import { latestDefinitions, type DefinitionSet } from './definitions.ts';
-import { LAB_SERIES } from './loinc-pathogens.ts';
+import { CXR_SERIES, LAB_SERIES } from './loinc-pathogens.ts';
 import { SYNDROMES } from './syndromes.ts';
 
 /**
@@ -43,7 +43,9 @@ export const DATA_QUALITY_SERIES = '_data_quality';
 export const DATA_QUALITY_NAME: Text = { vi: 'Chất lượng dữ liệu', en: 'Data quality' };
 
 /** One line per syndrome and lab series: what counts in it. Keyed by id; the type demands every id. */
-export const SERIES_DESCRIPTIONS: Readonly<Record<(typeof SYNDROMES)[number]['id'] | (typeof LAB_SERIES)[number]['id'], Text>> = {
+export const SERIES_DESCRIPTIONS: Readonly<
+  Record<(typeof SYNDROMES)[number]['id'] | (typeof LAB_SERIES)[number]['id'] | (typeof CXR_SERIES)[number]['id'], Text>
+> = {
   ili: {
     vi: 'Sốt kèm ho hoặc đau họng, hoặc chẩn đoán cúm (J09–J11).',
     en: 'Fever with cough or sore throat, or a diagnosis of influenza (J09–J11).',
@@ -128,6 +130,14 @@ export const SERIES_DESCRIPTIONS: Readonly<Record<(typeof SYNDROMES)[number]['id
     vi: 'Cấy phân phân lập được Vibrio (gồm cả V. cholerae và V. parahaemolyticus).',
     en: 'Vibrio isolated by stool culture (V. cholerae and V. parahaemolyticus alike).',
   },
+  cxr_presumptive_tb: {
+    vi: 'Phim X-quang ngực được phần mềm AI đọc là nghi lao (sàng lọc, chưa phải chẩn đoán; mã nội bộ EWS-CXR-TB).',
+    en: 'A chest X-ray an AI reader flags as presumptive TB (screening, not a diagnosis; local code EWS-CXR-TB).',
+  },
+  cxr_nodule: {
+    vi: 'Phim X-quang ngực được phần mềm AI đọc là có nốt ở phổi (mã nội bộ EWS-CXR-NODULE).',
+    en: 'A chest X-ray an AI reader flags with a lung nodule (local code EWS-CXR-NODULE).',
+  },
 };
 
 /** One series for people: GET /v1/syndromes `definitions` (dashboards/web/src/contract.ts SyndromeDefinition). */
@@ -138,7 +148,7 @@ export interface SyndromeDefinition {
   description: Text;
   /** ICD-10 codes or ranges that count (`icd10` of the definitions), in table order. */
   icd10: readonly string[];
-  /** LOINC tests whose positive result counts (`loinc` of the definitions). */
+  /** LOINC tests (or local codes EWS-…, for the AI chest X-ray series) whose positive result counts (`loinc`, `local` of the definitions). */
   loinc: readonly string[];
   /** Chief-complaint words that can raise it (`complaint.concepts` through `complaint.rules`). */
   keywords: readonly string[];
@@ -171,7 +181,8 @@ export function syndromeDefinition(id: string, set: DefinitionSet = latestDefini
       keywords: keywordsOf(id, set),
     };
   }
-  const lab = LAB_SERIES.find((s) => s.id === id);
+  // AI chest X-ray findings arrive as lab-style results: kind `lab`, their local codes in `loinc`.
+  const lab = LAB_SERIES.find((s) => s.id === id) ?? CXR_SERIES.find((s) => s.id === id);
   if (lab) {
     return {
       id,
@@ -179,7 +190,10 @@ export function syndromeDefinition(id: string, set: DefinitionSet = latestDefini
       name: { vi: lab.vi, en: lab.en },
       description: SERIES_DESCRIPTIONS[lab.id],
       icd10: [],
-      loinc: set.loinc.filter((t) => t.series === id).map((t) => t.loinc),
+      loinc: [
+        ...set.loinc.filter((t) => t.series === id).map((t) => t.loinc),
+        ...set.local.filter((t) => t.series === id).map((t) => t.code),
+      ],
       keywords: [],
     };
   }

@@ -22,6 +22,7 @@ const file = (name: string): unknown =>
  */
 const PUBLISHED_SHA256: Record<string, string> = {
   v1: '37362e9d3438422ce064dae04ad5cff470b6131377c7eb499e1f0a942d02abe7',
+  v2: '0e4c5a085066e2c296dc288ee5c53620046a884518049b4a8c491115c3cfe69a',
 };
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex');
@@ -45,6 +46,10 @@ describe('versioned syndrome definitions (schemas/code-tables/definitions/vN.jso
       const c = createClassifier(tablesFor(set));
       expect(c.version).toBe(set.version);
     }
+  });
+
+  it('every shipped version is pinned', () => {
+    expect(Object.keys(PUBLISHED_SHA256)).toEqual(definitionVersions());
   });
 
   it.each(Object.entries(PUBLISHED_SHA256))('%s is unchanged since it was published', (version, sha) => {
@@ -73,7 +78,7 @@ describe('versioned syndrome definitions (schemas/code-tables/definitions/vN.jso
   });
 
   it('an unknown version is refused, naming the versions shipped', () => {
-    expect(configError(() => definitionSet('v99'))).toMatch(/no syndrome definitions "v99": shipped are v1/);
+    expect(configError(() => definitionSet('v99'))).toMatch(/no syndrome definitions "v99": shipped are v1, v2/);
     expect(configError(() => classifierFor('2'))).toMatch(/shipped are/);
     let appError: unknown;
     try {
