@@ -20,8 +20,17 @@ export const DENOMINATOR_SERIES = [
     vi: 'Tổng số lượt khám',
     en: 'All encounters',
     description: {
-      vi: 'Mọi lượt khám được gửi đến (mẫu số để tính tỷ lệ phần trăm của từng hội chứng).',
-      en: 'Every encounter received (the denominator of each syndrome’s percentage).',
+      vi: 'Mọi lượt khám được gửi đến, tại cơ sở và từ xa (mẫu số để tính tỷ lệ phần trăm của từng hội chứng).',
+      en: 'Every encounter received, in person and telehealth (the denominator of each syndrome’s percentage).',
+    },
+  },
+  {
+    id: '_visits_telehealth',
+    vi: 'Lượt khám từ xa',
+    en: 'Telehealth consultations',
+    description: {
+      vi: 'Mọi lượt khám từ xa (telehealth): mẫu số riêng của các lượt này. Chúng vẫn được tính trong tổng số lượt khám và trong các hội chứng.',
+      en: 'Every telehealth consultation: their own denominator. They still count in all encounters and in the syndromes.',
     },
   },
   {

@@ -162,6 +162,17 @@ describe('each event row records the version that classified it', () => {
     expect(lastField(other.tsv)).toBe('v7');
   });
 
+  it('a telehealth encounter also counts in _visits_telehealth; other settings do not; changed cells leave the denominator out', () => {
+    const tele = record.replace('"outpatient"', '"telehealth"');
+    const c = classifierFor('latest');
+    const out = encodeBatch([{ value: tele, offset: 0 }], { classify: (ev) => c.classifyEvent(ev), trusted: false });
+    const columns = out.tsv.toString('utf8').trimEnd().split('\t');
+    expect(columns[EVENT_COLUMNS.indexOf('syndromes')]).toBe("['ili','_visits_telehealth']");
+    expect(out.changed.map((k) => k.syndrome)).toEqual(['ili']);
+    const inPerson = encodeBatch([{ value: record, offset: 0 }], { classify: (ev) => c.classifyEvent(ev), trusted: false });
+    expect(inPerson.tsv.toString('utf8').split('\t')[EVENT_COLUMNS.indexOf('syndromes')]).toBe("['ili']");
+  });
+
   it('without a version given, the latest (which classifyEvent applies)', () => {
     const out = encodeBatch([{ value: record, offset: 0 }], { classify: (ev) => classifierFor('latest').classifyEvent(ev), trusted: true });
     expect(lastField(out.tsv)).toBe(latestDefinitions().version);
