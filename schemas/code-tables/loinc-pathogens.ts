@@ -19,6 +19,9 @@ export const LAB_SERIES = [
     en: 'Vibrio spp. isolated from stool',
     vi: 'Phân lập Vibrio trong phân',
   },
+  // From definitions v2 on.
+  { id: 'lab_cholera', en: 'Vibrio cholerae, positive PCR', vi: 'Vi khuẩn tả (V. cholerae), PCR dương tính' },
+  { id: 'lab_hfmd', en: 'Enterovirus A71, positive PCR (HFMD)', vi: 'Enterovirus A71, PCR dương tính (tay chân miệng)' },
 ] as const;
 
 /** Identifier of a laboratory series. */
@@ -74,6 +77,19 @@ export const LOCAL_CODES = [
     display: 'AI chest X-ray reader: lung nodule',
     vi: 'Đọc X-quang ngực bằng AI: nốt ở phổi',
   },
+  // Tests whose LOINC term we could not confirm from a published source (LOINC_TO_CONFIRM):
+  // hospitals send these local codes until it is; a later definitions version then maps the
+  // LOINC code beside them.
+  {
+    code: 'EWS-EV71-RNA',
+    display: 'Enterovirus A71 RNA by PCR, any specimen (LOCAL: LOINC term not confirmed)',
+    vi: 'Enterovirus A71 RNA bằng PCR, mọi bệnh phẩm (mã nội bộ: chưa xác nhận mã LOINC)',
+  },
+  {
+    code: 'EWS-DENV-RNA-SER',
+    display: 'Dengue virus RNA (any serotype) by RT-PCR in serum or plasma (LOCAL: LOINC term not confirmed)',
+    vi: 'RNA vi rút Dengue (mọi típ) bằng RT-PCR trong huyết thanh hoặc huyết tương (mã nội bộ: chưa xác nhận mã LOINC)',
+  },
 ] as const;
 
 /** One local code that feeds a series (`local` of the definitions). */
@@ -99,12 +115,15 @@ export interface LoincPathogenEntry {
 // (definitions.ts), each with its series, LOINC long common name and a note.
 
 /**
- * Tests the brief asked for whose LOINC code we could not confirm from a published source.
- * They are deliberately NOT mapped: an unconfirmed code silently counts the wrong test.
- * Resolve each against the LOINC release (Loinc.csv) or the hospitals' lab catalogues.
+ * Tests asked for whose LOINC code we could not confirm from a published source. They are NOT
+ * mapped by a LOINC code (an unconfirmed code silently counts the wrong test); from definitions
+ * v2 on they are counted by the LOCAL code named here instead (LOCAL_CODES). Resolve each against
+ * the LOINC release (Loinc.csv) or the hospitals' lab catalogues, then publish a version that
+ * maps the LOINC code too. Resolved: V. cholerae PCR, 97314-9 "Vibrio cholerae DNA [Presence] in
+ * Stool by NAA with probe detection" (lab_cholera, v2); V. cholerae culture has no specific LOINC
+ * term (the organism is a result value): 6579-7 feeds lab_vibrio.
  */
 export const LOINC_TO_CONFIRM = [
-  { wanted: 'Enterovirus A71 RNA by PCR (HFMD)', series: 'lab_enterovirus_a71' },
-  { wanted: 'Dengue virus RNA in serum or plasma by PCR (pan-serotype)', series: 'lab_dengue' },
-  { wanted: 'Vibrio cholerae-specific stool culture or PCR', series: 'lab_cholera' },
+  { wanted: 'Enterovirus A71 RNA by PCR (HFMD)', series: 'lab_hfmd', localCode: 'EWS-EV71-RNA' },
+  { wanted: 'Dengue virus RNA in serum or plasma by PCR (pan-serotype)', series: 'lab_dengue', localCode: 'EWS-DENV-RNA-SER' },
 ] as const;

@@ -139,6 +139,14 @@ export const SERIES_DESCRIPTIONS: Readonly<
     vi: 'Cấy phân phân lập được Vibrio (gồm cả V. cholerae và V. parahaemolyticus).',
     en: 'Vibrio isolated by stool culture (V. cholerae and V. parahaemolyticus alike).',
   },
+  lab_cholera: {
+    vi: 'PCR phân phát hiện vi khuẩn tả V. cholerae (97314-9), bệnh nhóm A.',
+    en: 'Vibrio cholerae detected in stool by PCR (97314-9), a group-A disease.',
+  },
+  lab_hfmd: {
+    vi: 'PCR phát hiện Enterovirus A71, tác nhân của tay chân miệng nặng (mã nội bộ EWS-EV71-RNA).',
+    en: 'Enterovirus A71 detected by PCR, the cause of severe hand, foot and mouth disease (local code EWS-EV71-RNA).',
+  },
   cxr_presumptive_tb: {
     vi: 'Phim X-quang ngực được phần mềm AI đọc là nghi lao (sàng lọc, chưa phải chẩn đoán; mã nội bộ EWS-CXR-TB).',
     en: 'A chest X-ray an AI reader flags as presumptive TB (screening, not a diagnosis; local code EWS-CXR-TB).',

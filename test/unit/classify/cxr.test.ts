@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { classifierFor, createClassifier, CXR_SERIES_IDS, DEFAULT_TABLES, LOCAL_CODES } from '../../../processors/classify/index.ts';
 import { isAppError } from '../../../platform/errors.ts';
 import { labV1 } from '../../../schemas/events.ts';
-import { LOCAL_CODE_PATTERN, LOINC_CODE_PATTERN, type LocalCodeEntry } from '../../../schemas/code-tables/loinc-pathogens.ts';
+import {
+  LOCAL_CODE_PATTERN,
+  LOINC_CODE_PATTERN,
+  LOINC_TO_CONFIRM,
+  type LocalCodeEntry,
+} from '../../../schemas/code-tables/loinc-pathogens.ts';
 
 describe('AI chest X-ray findings (local codes)', () => {
   const latest = classifierFor('latest');
@@ -26,7 +31,7 @@ describe('AI chest X-ray findings (local codes)', () => {
   it('every defined local code feeds a cxr series in the latest version, and is never LOINC-shaped', () => {
     const local = DEFAULT_TABLES.local ?? [];
     expect(local.map((e) => e.code).sort()).toEqual(LOCAL_CODES.map((c) => c.code).sort());
-    expect(new Set(local.map((e) => e.series))).toEqual(new Set(CXR_SERIES_IDS));
+    expect(new Set(local.filter((e) => e.code.startsWith('EWS-CXR-')).map((e) => e.series))).toEqual(new Set(CXR_SERIES_IDS));
     for (const c of LOCAL_CODES) {
       expect(LOCAL_CODE_PATTERN.test(c.code)).toBe(true);
       expect(LOINC_CODE_PATTERN.test(c.code)).toBe(false);
@@ -64,5 +69,27 @@ describe('AI chest X-ray findings (local codes)', () => {
     expect(refused([entry, entry])).toMatch(/local codes\[1\].*listed twice/);
     expect(refused([{ ...entry, series: 'cxr_typo' }])).toMatch(/unknown series "cxr_typo"/);
     expect(refused([{ ...entry, code: 'CXR' }])).toMatch(/not a local code/);
+  });
+});
+
+describe('tests whose LOINC term was unconfirmed (loinc-pathogens.ts LOINC_TO_CONFIRM), from v2', () => {
+  const latest = classifierFor('latest');
+  const v1 = classifierFor('v1');
+  it.each([
+    ['97314-9', 'lab_cholera'],
+    ['EWS-EV71-RNA', 'lab_hfmd'],
+    ['EWS-DENV-RNA-SER', 'lab_dengue'],
+  ] as const)('%s positive → %s (v1: nothing)', (code, series) => {
+    expect(latest.classifyLab({ test_code: code, result: 'positive' })).toEqual([series]);
+    expect(latest.classifyLab({ test_code: code, result: 'negative' })).toEqual([]);
+    expect(v1.classifyLab({ test_code: code, result: 'positive' })).toEqual([]);
+  });
+
+  it('every unconfirmed test is counted by its local code, flagged LOCAL in the definitions', () => {
+    for (const t of LOINC_TO_CONFIRM) {
+      const entry = (DEFAULT_TABLES.local ?? []).find((e) => e.code === t.localCode);
+      expect(entry?.series).toBe(t.series);
+      expect(entry?.note).toMatch(/^LOCAL code/);
+    }
   });
 });

@@ -22,7 +22,7 @@ const file = (name: string): unknown =>
  */
 const PUBLISHED_SHA256: Record<string, string> = {
   v1: '37362e9d3438422ce064dae04ad5cff470b6131377c7eb499e1f0a942d02abe7',
-  v2: '0e4c5a085066e2c296dc288ee5c53620046a884518049b4a8c491115c3cfe69a',
+  v2: 'e1b4692dd09e7e7fb45eeb56954ecedd7986d3899b2d583ff0d712bfa73423ac',
 };
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex');
