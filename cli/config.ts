@@ -23,6 +23,7 @@ import { type Unit } from '../schemas/units/registry.ts';
 import { loadUnits } from './units.ts';
 import { readRulesFile } from './rules-file.ts';
 import type { AlertRule } from '../alerts/rule-file.ts';
+import { definitionSet, LATEST } from '../schemas/code-tables/definitions.ts';
 
 /**
  * Every setting, from the environment: one schema per room, composed here. A room's new
@@ -54,6 +55,22 @@ export const envSchema = z.object({
   EWS_RULES_FILE: z.string().min(1).optional(),
   /** Also print human-readable alert lines on stdout. Default true. */
   EWS_PRINT_ALERTS: envBool(true),
+  /**
+   * Syndrome definitions version the processors classify with (schemas/code-tables/definitions/vN.json):
+   * `v1`, `v2`, … or `latest` (the default). Checked at start and resolved to the version name,
+   * which each event stores (events.definitions_version).
+   */
+  EWS_SYNDROME_DEFINITIONS: z
+    .string()
+    .default(LATEST)
+    .transform((v, ctx) => {
+      try {
+        return definitionSet(v.trim()).version;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 /**

@@ -28,6 +28,8 @@ Usage / Cách dùng:
       detectors on simulated outbreaks: FPR, POD, delay / đánh giá thuật toán trên ổ dịch mô phỏng
   ews bench [ingest|classify|detect]
       benchmarks, written to BENCHMARKS.md / đo hiệu năng, ghi vào BENCHMARKS.md
+  ews syndromes [--version vN|latest] [--json]
+      syndrome definitions and their versions / định nghĩa hội chứng và các phiên bản
   ews schemas [--write]
       JSON Schema of the hospital event contract / JSON Schema của hợp đồng sự kiện bệnh viện
   ews help
@@ -62,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         return (await import('./backtest.ts')).runBacktestCommand(rest);
       case 'schemas':
         return (await import('./schemas.ts')).runSchemas(rest);
+      case 'syndromes':
+        return (await import('./syndromes.ts')).runSyndromes(rest);
       case 'bench':
         return await (await import('./bench.ts')).runBench(rest);
       case '--version':

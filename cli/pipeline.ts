@@ -39,7 +39,7 @@ import { createDetectService, type DetectService } from '../processors/detect/de
 import { buildDetectors, earsThresholds } from '../processors/detect/series-detectors.ts';
 import { createScanner } from '../processors/detect/scan-service.ts';
 import { DENOMINATOR_SERIES } from '../schemas/code-tables/syndrome-names.ts';
-import { classifyEvent, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
+import { classifierFor, DETECTED_SERIES, STATISTICAL_SERIES } from '../processors/classify/index.ts';
 import { dayString, localDayNumber } from '../processors/count/window.ts';
 import { createAlertService, type AlertService } from '../alerts/alert-service.ts';
 import { createRulePass } from '../alerts/rule-service.ts';
@@ -379,13 +379,16 @@ export async function startPipeline(
     });
     closers.push(() => detect.close());
 
+    // The syndrome definitions version of EWS_SYNDROME_DEFINITIONS (checked at start), stored with each event.
+    const classifier = classifierFor(config.EWS_SYNDROME_DEFINITIONS);
     const processor = createCountProcessor({
       log: log.child({ module: 'processor' }),
       metrics,
       clock,
       store,
       deadLetters: processorDeadLetters,
-      classify: classifyEvent,
+      classify: (ev) => classifier.classifyEvent(ev),
+      definitionsVersion: classifier.version,
       onCountsChanged: (keys) => detect.countsChanged(keys),
       // Only this process's ingest writes the embedded log, after validating every event.
       trustedLog: !kafka,
@@ -531,6 +534,7 @@ export async function startPipeline(
         alerts: alertStore,
         units: unitViews,
         seriesIds: [...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)],
+        definitionsVersion: config.EWS_SYNDROME_DEFINITIONS,
         thresholds: (series, firstIndex) => earsThresholds(ears, series, firstIndex),
         today: () => dayString(localDayNumber(clock.now())),
       },

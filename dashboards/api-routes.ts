@@ -4,6 +4,7 @@ import type { UnitView } from '../schemas/units/registry.ts';
 import type { AlertStore } from '../storage/alerts.ts';
 import type { CountStore } from '../storage/counts.ts';
 import { syndromeDefinitions } from '../schemas/code-tables/syndrome-names.ts';
+import { definitionSet, LATEST } from '../schemas/code-tables/definitions.ts';
 import { checkRange, day, parseQuery } from './query.ts';
 import { registerSeriesRoutes } from './series-routes.ts';
 import type { SeriesSignalReader } from '../storage/series-signals.ts';
@@ -20,6 +21,8 @@ export interface DashboardDeps {
   units: readonly UnitView[];
   /** Every series id that can be queried (syndromes, lab series, denominators). */
   seriesIds: readonly string[];
+  /** The syndrome definitions version classifying events (EWS_SYNDROME_DEFINITIONS resolved); default the latest shipped. */
+  definitionsVersion?: string;
   /** Computes expected value and threshold over a daily series for the chart. */
   thresholds: (
     series: readonly number[],
@@ -110,9 +113,11 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   });
 
   // The ids, and for each its names and definition in both languages (the web's ctx.syndromeName).
-  const definitions = syndromeDefinitions(deps.seriesIds);
+  // `definitions_version`: the syndrome definitions (schemas/code-tables/definitions/vN.json) in force.
+  const definitionsSet = definitionSet(deps.definitionsVersion ?? LATEST);
+  const definitions = syndromeDefinitions(deps.seriesIds, definitionsSet);
   app.get('/v1/syndromes', (req) => {
     reader(req);
-    return Promise.resolve({ series: deps.seriesIds, definitions });
+    return Promise.resolve({ series: deps.seriesIds, definitions, definitions_version: definitionsSet.version });
   });
 }

@@ -66,9 +66,11 @@ export const labV1 = z
   .object({
     schema: z.literal('ews.lab.v1'),
     ...commonFields,
+    // A LOINC code, or a local code EWS-… for results LOINC has no term for (AI chest X-ray
+    // findings, schemas/code-tables/loinc-pathogens.ts LOCAL_CODES).
     test_code: z
       .string({ message: 'is required (LOINC code, e.g. 75377-6)' })
-      .regex(/^\d{1,7}-\d$/, 'must be a LOINC code such as 75377-6'),
+      .regex(/^(?:\d{1,7}-\d|EWS-[A-Z0-9]+(?:-[A-Z0-9]+)*)$/, 'must be a LOINC code such as 75377-6 (or a local code such as EWS-CXR-TB)'),
     result: z.enum(['positive', 'negative', 'indeterminate'], { message: 'must be one of positive, negative, indeterminate' }),
   })
   .strict();

@@ -1,5 +1,6 @@
 import type { Address, Bundle, BundleEntry, Condition, Encounter, Extension, Observation, Patient } from '@medplum/fhirtypes';
 import { capText } from '../../schemas/dead-letter.ts';
+import { LOCAL_CODE_SYSTEM } from '../../schemas/code-tables/loinc-pathogens.ts';
 import { MAX_ECHO, type FieldError } from '../validate.ts';
 import {
   ageAt,
@@ -433,7 +434,9 @@ function mapObservation(at: Located, bundle: readonly Located[], options: FhirMa
   const when = occurred(d, value, `${at.path}.${path}`);
   const birthPath = patient(d, bundle, options);
   age(d, birthPath, birthOf(d, bundle), when);
-  const loinc = codings(obs.code).findIndex((c) => str(c.system) === LOINC && str(c.code) !== undefined);
+  // A LOINC coding, else a local one (urn:ews:local: AI chest X-ray findings, loinc-pathogens.ts LOCAL_CODES).
+  let loinc = codings(obs.code).findIndex((c) => str(c.system) === LOINC && str(c.code) !== undefined);
+  if (loinc < 0) loinc = codings(obs.code).findIndex((c) => str(c.system) === LOCAL_CODE_SYSTEM && str(c.code) !== undefined);
   if (loinc < 0) d.fail(`${at.path}.code`, `needs a LOINC coding (system ${LOINC}) / cần mã LOINC`);
   else d.set('test_code', codings(obs.code)[loinc]!.code, `${at.path}.code.coding[${loinc}].code`);
   const result = resultOf(obs, at.path);

@@ -1,5 +1,6 @@
 import { Hl7Message, type Hl7Field, type Hl7Segment } from '@medplum/core';
 import { ageOn, delimitersOf, hl7DateTime, unescapeHl7, type Delimiters } from './hl7-text.ts';
+import { LOCAL_CODE_HL7_SYSTEM, LOCAL_CODE_PATTERN } from '../../schemas/code-tables/loinc-pathogens.ts';
 
 /**
  * HL7 v2.5.1 ADT^A01/A03/A04/A08 and ORU^R01 → ews events, after the PHIN Messaging Guide for
@@ -398,10 +399,14 @@ function mapOru(ctx: Ctx, header: Hl7Header, hospitalId: string): Hl7Mapping {
     const seq = msg.segments.filter((s) => s.name === 'OBX').indexOf(seg) + 1;
     const code = v(seg.getField(3));
     const system = v(seg.getField(3), 3).toUpperCase();
-    if (system !== 'LN' || code === CHIEF_COMPLAINT_LOINC || code === TEMPERATURE_LOINC) return;
+    // LN (LOINC), or 99EWS: the local codes of AI chest X-ray findings (loinc-pathogens.ts LOCAL_CODES).
+    const isLocal = system === LOCAL_CODE_HL7_SYSTEM;
+    if ((system !== 'LN' && !isLocal) || code === CHIEF_COMPLAINT_LOINC || code === TEMPERATURE_LOINC) return;
     labs++;
     const local: Hl7Error[] = [];
-    if (!/^\d{1,7}-\d$/.test(code))
+    if (isLocal && !LOCAL_CODE_PATTERN.test(code))
+      local.push(err('OBX', 3, 102, `OBX-3 '${code.slice(0, 20)}' is not a local code such as EWS-CXR-TB / không phải mã nội bộ`, seq));
+    else if (!isLocal && !/^\d{1,7}-\d$/.test(code))
       local.push(err('OBX', 3, 102, `OBX-3 '${code.slice(0, 20)}' is not a LOINC code such as 94500-6 / không phải mã LOINC`, seq));
     const type = v(seg.getField(2)).toUpperCase();
     const valueText = type === 'CWE' || type === 'CE' ? [v(seg.getField(5)), v(seg.getField(5), 2)] : [v(seg.getField(5))];

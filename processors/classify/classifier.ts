@@ -5,18 +5,23 @@ import { compileIcdMatcher } from './icd-matcher.ts';
 import { compileLabMatcher } from './lab-matcher.ts';
 import { createSyndromeBits } from './syndrome-bits.ts';
 import { DEFAULT_TABLES, type ClassifierTables } from './tables.ts';
-import type { EncounterContext, EncounterInput, EventInput, LabInput, LabSeriesId, Syndrome, SyndromeId } from './types.ts';
+import type { EncounterContext, EncounterInput, EventInput, LabInput, Syndrome, SyndromeId, TestSeriesId } from './types.ts';
 
 /** The classification functions compiled from one set of tables. Pure: no I/O, no clock. */
 export interface Classifier {
+  /** The syndrome definitions version the classifier applies (`v1`, …): stored with each event it classifies. */
+  readonly version: string;
   /**
    * Syndromes of an encounter. With at least one valid ICD-10 code, the codes alone decide;
    * without, the chief complaint and the measured temperature do. The array is frozen and
    * shared between calls; copy it before changing it.
    */
   classifyEncounter(e: EncounterInput): readonly SyndromeId[];
-  /** `[lab_<pathogen>]` for a positive result of a listed LOINC test, else `[]`. */
-  classifyLab(l: LabInput): readonly LabSeriesId[];
+  /**
+   * `[lab_<pathogen>]` for a positive result of a listed LOINC test, `[cxr_…]` for a flagged
+   * finding of an AI chest X-ray reader (a listed local code), else `[]`.
+   */
+  classifyLab(l: LabInput): readonly TestSeriesId[];
   /**
    * Dispatches on `schema`. Throws AppError VALIDATION_FAILED (not retryable) for any
    * other schema, so the shell dead-letters the event instead of dropping it silently.
@@ -33,7 +38,7 @@ export function createClassifier(tables: ClassifierTables = DEFAULT_TABLES): Cla
   const bits = createSyndromeBits(tables.syndromes);
   const icd = compileIcdMatcher(tables.icd10, bits);
   const complaint = compileComplaintClassifier(tables.complaint, bits);
-  const lab = compileLabMatcher(tables.loinc, tables.labSeries);
+  const lab = compileLabMatcher(tables.loinc, [...tables.labSeries, ...(tables.screeningSeries ?? [])], tables.local);
 
   const classifyEncounter = (e: EncounterInput): readonly SyndromeId[] => {
     const ctx: EncounterContext = { setting: e.setting, age: e.age_years ?? undefined };
@@ -63,5 +68,5 @@ export function createClassifier(tables: ClassifierTables = DEFAULT_TABLES): Cla
     }
   };
 
-  return { classifyEncounter, classifyLab: lab, classifyEvent };
+  return { version: tables.version, classifyEncounter, classifyLab: lab, classifyEvent };
 }

@@ -1,11 +1,11 @@
 import type { EncounterSetting } from '../../schemas/code-tables/icd10-syndromes.ts';
-import type { LabSeriesId } from '../../schemas/code-tables/loinc-pathogens.ts';
+import type { CxrSeriesId, LabSeriesId, TestSeriesId } from '../../schemas/code-tables/loinc-pathogens.ts';
 import type { SyndromeId } from '../../schemas/code-tables/syndromes.ts';
 
-export type { EncounterSetting, LabSeriesId, SyndromeId };
+export type { CxrSeriesId, EncounterSetting, LabSeriesId, SyndromeId, TestSeriesId };
 
-/** What an event counts in: a clinical syndrome or a laboratory series. */
-export type Syndrome = SyndromeId | LabSeriesId;
+/** What an event counts in: a clinical syndrome, a laboratory series or an AI chest X-ray series. */
+export type Syndrome = SyndromeId | LabSeriesId | CxrSeriesId;
 
 /**
  * The fields of an ews.encounter.v1 event the classifier reads. Structural on purpose:
@@ -24,7 +24,7 @@ export interface EncounterInput {
 
 /** The fields of an ews.lab.v1 event the classifier reads. */
 export interface LabInput {
-  /** LOINC code, e.g. "75377-2". */
+  /** LOINC code, e.g. "75377-2", or a local code, e.g. "EWS-CXR-TB" (loinc-pathogens.ts LOCAL_CODES). */
   readonly test_code: string;
   readonly result: 'positive' | 'negative' | 'indeterminate';
 }

@@ -1,4 +1,5 @@
 import type { LogRecordV1 } from '../../schemas/events.ts';
+import { latestDefinitions } from '../../schemas/code-tables/definitions.ts';
 import { parseLogRecord, parseTrustedLogRecord } from '../../schemas/topics.ts';
 import { DEFAULT_EVENT_TIME_WINDOW, STORABLE_MS, eventTimeProblem, type EventTimeWindow } from '../../schemas/event-time.ts';
 import { dayString, localDayNumber, timestampMs } from './window.ts';
@@ -24,6 +25,7 @@ export const EVENT_COLUMNS: readonly string[] = [
   'syndromes',
   'received_at',
   'log_offset',
+  'definitions_version',
 ];
 
 /** A (syndrome, commune, day) cell whose count may have changed. */
@@ -56,6 +58,11 @@ export interface EncodedBatch {
 export interface EncodeOptions {
   classify: (event: LogRecordV1['event']) => readonly string[];
   /**
+   * The syndrome definitions version `classify` applies (`v1`, …), stored with each row
+   * (migration 007). Default the latest shipped, which the default `classifyEvent` applies.
+   */
+  definitionsVersion?: string | undefined;
+  /**
    * The records were validated by this process's own ingest (the embedded log): parse JSON
    * only, without checking the v1 contract a second time.
    */
@@ -78,6 +85,14 @@ export const STORABLE_DAYS = Object.freeze({ min: 0, max: 65_535 });
 const QUOTE_CAP = 200;
 
 const NONE: readonly string[] = [];
+
+/**
+ * The denominator of telehealth consultations (setting `telehealth`): each such encounter also
+ * counts in it, beside `_visits` and its syndromes (schemas/code-tables/syndrome-names.ts). It
+ * rides in the event's `syndromes` column, so every reader that counts that column (the
+ * counts view of migration 001, the finalizer, trends) counts it without a change.
+ */
+export const TELEHEALTH_VISITS = '_visits_telehealth';
 /** An enum or code the v1 contract has already checked: no tab, newline or backslash in it. */
 const asChecked = (s: string): string => s;
 
@@ -97,6 +112,7 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
   // escaping once checked; a trusted record's were not checked here, so they are escaped.
   // Ids and free text may hold a backslash: always escaped.
   const checked = options.trusted ? tsvString : asChecked;
+  const version = tsvString(options.definitionsVersion ?? latestDefinitions().version);
   for (const rec of records) {
     // A record that is not JSON or breaks the topic's v1 contract (schemas/topics.ts) is
     // poison: refused with its reason, never retried, so it cannot block the log.
@@ -122,16 +138,19 @@ export function encodeBatch(records: readonly { value: string; offset: number }[
     const ev = parsed.event;
     const day = dayString(dayNumber);
     try {
-      const syndromes = options.classify(ev);
+      const classified = options.classify(ev);
       const enc = ev.schema === 'ews.encounter.v1' ? ev : undefined;
+      const syndromes = enc?.setting === 'telehealth' ? [...classified, TELEHEALTH_VISITS] : classified;
       const lab = ev.schema === 'ews.lab.v1' ? ev : undefined;
       // Column order of EVENT_COLUMNS; one template per row (no per-row array to join). One
       // record must make exactly one line: ids and free text are always escaped, the
       // contract's enums and codes only when they were not checked (`checked`).
       rows.push(
-        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${checked(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${checked(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${checked(ev.sex)}\t${tsvNumber(ev.age_years)}\t${checked(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${checked(lab?.test_code ?? '')}\t${checked(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\n`,
+        `${tsvString(ev.hospital_id)}\t${tsvString(ev.event_id)}\t${checked(ev.schema)}\t${dateTime64Field(occurredMs)}\t${day}\t${checked(ev.commune_code)}\t${tsvString(ev.patient_key)}\t${checked(ev.sex)}\t${tsvNumber(ev.age_years)}\t${checked(enc?.setting ?? '')}\t${tsvArray(enc?.diagnoses ?? NONE)}\t${tsvString(enc?.chief_complaint ?? '')}\t${tsvNumber(enc?.temperature_c)}\t${checked(lab?.test_code ?? '')}\t${checked(lab?.result ?? '')}\t${tsvArray(syndromes)}\t${dateTime64Field(receivedMs)}\t${rec.offset}\t${version}\n`,
       );
-      for (const syndrome of syndromes) {
+      // Changed cells are what detection evaluates: the classified series, not the denominator
+      // (as `_visits`, which the counts view adds, is not one either).
+      for (const syndrome of classified) {
         const k = `${syndrome}|${ev.commune_code}|${day}`;
         if (!changed.has(k)) changed.set(k, { syndrome, commune_code: ev.commune_code, day });
       }

@@ -22,6 +22,11 @@ export interface CountProcessorDeps {
   store: ClickHouseClient;
   deadLetters: DeadLetterStore;
   classify: (event: LogRecordV1['event']) => readonly string[];
+  /**
+   * The syndrome definitions version `classify` applies, stored with each event (migration 007).
+   * Default the latest shipped, which the default `classifyEvent` applies.
+   */
+  definitionsVersion?: string;
   /** Told which cells changed once a batch is durable in the store. */
   onCountsChanged: (keys: CountKey[]) => void;
   /**
@@ -107,7 +112,12 @@ export function createCountProcessor(deps: CountProcessorDeps): CountProcessor {
     registers: [deps.metrics],
   });
 
-  const options: EncodeOptions = { classify: deps.classify, trusted: deps.trustedLog ?? false, window: deps.eventTimeWindow };
+  const options: EncodeOptions = {
+    classify: deps.classify,
+    definitionsVersion: deps.definitionsVersion,
+    trusted: deps.trustedLog ?? false,
+    window: deps.eventTimeWindow,
+  };
   const write = (body: Buffer) => insertTsv(deps.store, 'events', EVENT_COLUMNS, body);
   // Batches of partitions handled at the same time share INSERTs (fewer, larger parts); a
   // joined INSERT whose rows the engine refused is written again one batch at a time.

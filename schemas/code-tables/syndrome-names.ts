@@ -1,7 +1,6 @@
-import { COMPLAINT_RULES } from './chief-complaint-rules.ts';
-import { COMPLAINT_CONCEPTS, type ComplaintConceptId, type ComplaintTerm } from './chief-complaint-terms.ts';
-import { ICD10_SYNDROME_ANCHORS } from './icd10-syndromes.ts';
-import { LAB_SERIES, LOINC_PATHOGEN_TESTS } from './loinc-pathogens.ts';
+import type { ComplaintTerm } from './chief-complaint-terms.ts';
+import { latestDefinitions, type DefinitionSet } from './definitions.ts';
+import { CXR_SERIES, LAB_SERIES } from './loinc-pathogens.ts';
 import { SYNDROMES } from './syndromes.ts';
 
 /**
@@ -21,8 +20,17 @@ export const DENOMINATOR_SERIES = [
     vi: 'Tổng số lượt khám',
     en: 'All encounters',
     description: {
-      vi: 'Mọi lượt khám được gửi đến (mẫu số để tính tỷ lệ phần trăm của từng hội chứng).',
-      en: 'Every encounter received (the denominator of each syndrome’s percentage).',
+      vi: 'Mọi lượt khám được gửi đến, tại cơ sở và từ xa (mẫu số để tính tỷ lệ phần trăm của từng hội chứng).',
+      en: 'Every encounter received, in person and telehealth (the denominator of each syndrome’s percentage).',
+    },
+  },
+  {
+    id: '_visits_telehealth',
+    vi: 'Lượt khám từ xa',
+    en: 'Telehealth consultations',
+    description: {
+      vi: 'Mọi lượt khám từ xa (telehealth): mẫu số riêng của các lượt này. Chúng vẫn được tính trong tổng số lượt khám và trong các hội chứng.',
+      en: 'Every telehealth consultation: their own denominator. They still count in all encounters and in the syndromes.',
     },
   },
   {
@@ -44,7 +52,9 @@ export const DATA_QUALITY_SERIES = '_data_quality';
 export const DATA_QUALITY_NAME: Text = { vi: 'Chất lượng dữ liệu', en: 'Data quality' };
 
 /** One line per syndrome and lab series: what counts in it. Keyed by id; the type demands every id. */
-export const SERIES_DESCRIPTIONS: Readonly<Record<(typeof SYNDROMES)[number]['id'] | (typeof LAB_SERIES)[number]['id'], Text>> = {
+export const SERIES_DESCRIPTIONS: Readonly<
+  Record<(typeof SYNDROMES)[number]['id'] | (typeof LAB_SERIES)[number]['id'] | (typeof CXR_SERIES)[number]['id'], Text>
+> = {
   ili: {
     vi: 'Sốt kèm ho hoặc đau họng, hoặc chẩn đoán cúm (J09–J11).',
     en: 'Fever with cough or sore throat, or a diagnosis of influenza (J09–J11).',
@@ -129,6 +139,22 @@ export const SERIES_DESCRIPTIONS: Readonly<Record<(typeof SYNDROMES)[number]['id
     vi: 'Cấy phân phân lập được Vibrio (gồm cả V. cholerae và V. parahaemolyticus).',
     en: 'Vibrio isolated by stool culture (V. cholerae and V. parahaemolyticus alike).',
   },
+  lab_cholera: {
+    vi: 'PCR phân phát hiện vi khuẩn tả V. cholerae (97314-9), bệnh nhóm A.',
+    en: 'Vibrio cholerae detected in stool by PCR (97314-9), a group-A disease.',
+  },
+  lab_hfmd: {
+    vi: 'PCR phát hiện Enterovirus A71, tác nhân của tay chân miệng nặng (mã nội bộ EWS-EV71-RNA).',
+    en: 'Enterovirus A71 detected by PCR, the cause of severe hand, foot and mouth disease (local code EWS-EV71-RNA).',
+  },
+  cxr_presumptive_tb: {
+    vi: 'Phim X-quang ngực được phần mềm AI đọc là nghi lao (sàng lọc, chưa phải chẩn đoán; mã nội bộ EWS-CXR-TB).',
+    en: 'A chest X-ray an AI reader flags as presumptive TB (screening, not a diagnosis; local code EWS-CXR-TB).',
+  },
+  cxr_nodule: {
+    vi: 'Phim X-quang ngực được phần mềm AI đọc là có nốt ở phổi (mã nội bộ EWS-CXR-NODULE).',
+    en: 'A chest X-ray an AI reader flags with a lung nodule (local code EWS-CXR-NODULE).',
+  },
 };
 
 /** One series for people: GET /v1/syndromes `definitions` (dashboards/web/src/contract.ts SyndromeDefinition). */
@@ -137,11 +163,11 @@ export interface SyndromeDefinition {
   kind: 'syndrome' | 'lab' | 'denominator';
   name: Text;
   description: Text;
-  /** ICD-10 codes or ranges that count (icd10-syndromes.ts), in table order. */
+  /** ICD-10 codes or ranges that count (`icd10` of the definitions), in table order. */
   icd10: readonly string[];
-  /** LOINC tests whose positive result counts (loinc-pathogens.ts). */
+  /** LOINC tests (or local codes EWS-…, for the AI chest X-ray series) whose positive result counts (`loinc`, `local` of the definitions). */
   loinc: readonly string[];
-  /** Chief-complaint words that can raise it (chief-complaint-terms.ts through chief-complaint-rules.ts). */
+  /** Chief-complaint words that can raise it (`complaint.concepts` through `complaint.rules`). */
   keywords: readonly string[];
 }
 
@@ -149,14 +175,17 @@ const unique = (xs: readonly string[]) => [...new Set(xs)];
 const termText = (t: ComplaintTerm) => (typeof t === 'string' ? t : t.text);
 
 /** The chief-complaint words of every concept a rule of the syndrome uses. */
-function keywordsOf(syndrome: string): string[] {
-  const concepts = COMPLAINT_RULES.filter((r) => r.syndrome === syndrome).flatMap((r) => r.anyOf.flat());
-  const terms = (c: ComplaintConceptId): readonly ComplaintTerm[] => COMPLAINT_CONCEPTS[c].terms;
+function keywordsOf(syndrome: string, set: DefinitionSet): string[] {
+  const concepts = set.complaint.rules.filter((r) => r.syndrome === syndrome).flatMap((r) => r.anyOf.flat());
+  const terms = (c: string): readonly ComplaintTerm[] => set.complaint.concepts[c]?.terms ?? [];
   return unique([...new Set(concepts)].flatMap((c) => terms(c).map(termText)));
 }
 
-/** The definition of one series id, or undefined when the tables do not name it. */
-export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
+/**
+ * The definition of one series id in a version of the syndrome definitions (default the
+ * latest), or undefined when the tables do not name it.
+ */
+export function syndromeDefinition(id: string, set: DefinitionSet = latestDefinitions()): SyndromeDefinition | undefined {
   const syndrome = SYNDROMES.find((s) => s.id === id);
   if (syndrome) {
     return {
@@ -164,12 +193,13 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
       kind: 'syndrome',
       name: { vi: syndrome.vi, en: syndrome.en },
       description: SERIES_DESCRIPTIONS[syndrome.id],
-      icd10: unique(ICD10_SYNDROME_ANCHORS.filter((a) => a.syndrome === id).flatMap((a) => a.codes)),
+      icd10: unique(set.icd10.filter((a) => a.syndrome === id).flatMap((a) => a.codes)),
       loinc: [],
-      keywords: keywordsOf(id),
+      keywords: keywordsOf(id, set),
     };
   }
-  const lab = LAB_SERIES.find((s) => s.id === id);
+  // AI chest X-ray findings arrive as lab-style results: kind `lab`, their local codes in `loinc`.
+  const lab = LAB_SERIES.find((s) => s.id === id) ?? CXR_SERIES.find((s) => s.id === id);
   if (lab) {
     return {
       id,
@@ -177,7 +207,10 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
       name: { vi: lab.vi, en: lab.en },
       description: SERIES_DESCRIPTIONS[lab.id],
       icd10: [],
-      loinc: LOINC_PATHOGEN_TESTS.filter((t) => t.series === id).map((t) => t.loinc),
+      loinc: [
+        ...set.loinc.filter((t) => t.series === id).map((t) => t.loinc),
+        ...set.local.filter((t) => t.series === id).map((t) => t.code),
+      ],
       keywords: [],
     };
   }
@@ -187,6 +220,6 @@ export function syndromeDefinition(id: string): SyndromeDefinition | undefined {
 }
 
 /** The definitions of the ids the tables name, in the ids' order (an unnamed id is left out: the test catches it). */
-export function syndromeDefinitions(ids: readonly string[]): SyndromeDefinition[] {
-  return ids.map(syndromeDefinition).filter((d) => d !== undefined);
+export function syndromeDefinitions(ids: readonly string[], set: DefinitionSet = latestDefinitions()): SyndromeDefinition[] {
+  return ids.map((id) => syndromeDefinition(id, set)).filter((d) => d !== undefined);
 }

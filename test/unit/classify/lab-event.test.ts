@@ -3,6 +3,7 @@ import { isAppError } from '../../../platform/errors.ts';
 import {
   classifyEvent,
   classifyLab,
+  CXR_SERIES_IDS,
   DETECTED_SERIES,
   LAB_SERIES_IDS,
   SYNDROME_IDS,
@@ -70,8 +71,8 @@ describe('classifyEvent', () => {
 });
 
 describe('series lists', () => {
-  it('DETECTED_SERIES is the syndromes then the lab series, without duplicates', () => {
-    expect(DETECTED_SERIES).toEqual([...SYNDROME_IDS, ...LAB_SERIES_IDS]);
+  it('DETECTED_SERIES is the syndromes, the lab series, then the AI chest X-ray series, without duplicates', () => {
+    expect(DETECTED_SERIES).toEqual([...SYNDROME_IDS, ...LAB_SERIES_IDS, ...CXR_SERIES_IDS]);
     expect(new Set(DETECTED_SERIES).size).toBe(DETECTED_SERIES.length);
     expect(LAB_SERIES_IDS.every((id) => /^lab_[a-z0-9_]+$/.test(id))).toBe(true);
   });

@@ -35,9 +35,13 @@ describe('LOINC table', () => {
     expect(loincCheckDigitOk('75337-2')).toBe(false);
   });
 
-  it('every series has at least one test and every test a name', () => {
-    for (const series of DEFAULT_TABLES.labSeries) {
-      expect(DEFAULT_TABLES.loinc.some((e) => e.series === series)).toBe(true);
+  it('every series has at least one test (a LOINC code, or a local code from v2) and every test a name', () => {
+    for (const series of [...DEFAULT_TABLES.labSeries, ...(DEFAULT_TABLES.screeningSeries ?? [])]) {
+      const tests = [...DEFAULT_TABLES.loinc, ...(DEFAULT_TABLES.local ?? [])];
+      expect(
+        tests.some((e) => e.series === series),
+        series,
+      ).toBe(true);
     }
     expect(DEFAULT_TABLES.loinc.every((e) => e.name.length > 10)).toBe(true);
   });
