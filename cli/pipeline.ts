@@ -75,6 +75,7 @@ import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
+import { createSignalReader } from '../storage/signals.ts';
 import { createTrendStore } from '../storage/trends.ts';
 import { createDailyCountStore } from '../storage/daily-counts.ts';
 import { runFinalizer } from '../processors/count/finalizer.ts';
@@ -535,6 +536,9 @@ export async function startPipeline(
         clock,
       },
       trends: { trends: createTrendStore(store) },
+      // GET /v1/signals and the audited GET /v1/line-list (issue 11: lists and their CSV / NDJSON exports).
+      signals: { reader: createSignalReader(store) },
+      lineList: { reader: createAlertDetailReader(store), audit: access.audit },
       // The weekly bulletin (HTML, and PDF through Chromium at CHROMIUM_PATH).
       bulletin: {
         sources: {
