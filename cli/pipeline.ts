@@ -46,6 +46,7 @@ import { populationsFrom } from '../alerts/count-rules.ts';
 import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import { registerLiveRoutes } from '../dashboards/live-routes.ts';
+import { createCountFeed } from '../dashboards/live-counts.ts';
 import { createAlertChangePoller } from '../dashboards/live-feed.ts';
 import { createAlertChangeReader } from '../storage/alert-changes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
@@ -146,6 +147,8 @@ export async function startPipeline(
     cronSchedule?: boolean;
     /** The clock of sessions and the audit log; default `clock` (the demo's runs simulated days fast). */
     accessClock?: Clock;
+    /** The coalescing window of the live stream's `counts` events, ms (default 3000). */
+    liveCountsThrottleMs?: number;
     role?: Role;
     onFatal?: (err: Error) => void;
     /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
@@ -379,6 +382,8 @@ export async function startPipeline(
     });
     closers.push(() => detect.close());
 
+    // New counts for the live stream (GET /v1/live `counts` events), coalesced for 3 s.
+    const liveCounts = createCountFeed({ throttleMs: deps.liveCountsThrottleMs ?? 3000 });
     const processor = createCountProcessor({
       log: log.child({ module: 'processor' }),
       metrics,
@@ -386,7 +391,10 @@ export async function startPipeline(
       store,
       deadLetters: processorDeadLetters,
       classify: classifyEvent,
-      onCountsChanged: (keys) => detect.countsChanged(keys),
+      onCountsChanged: (keys) => {
+        detect.countsChanged(keys);
+        liveCounts.push(keys);
+      },
       // Only this process's ingest writes the embedded log, after validating every event.
       trustedLog: !kafka,
       // The backlog of the consumers feeding it, for /healthz and /metrics (`subscription` is set below).
@@ -604,6 +612,7 @@ export async function startPipeline(
     registerLiveRoutes(app, {
       authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
       poller: createAlertChangePoller({ changes: createAlertChangeReader(operational), log, now: () => clock.now() }),
+      counts: { feed: liveCounts, provinceOf },
     });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());
