@@ -556,6 +556,8 @@ export async function startPipeline(
           hospitals: () => hospitals.list(),
           units: unitViews,
           clock,
+          // The map's polygons: the overview's shapes (EWS_BOUNDARIES_GEOJSON or approximate cells).
+          shapes: mapShapes,
         },
         pdf: createPdfRenderer({ executablePath: config.CHROMIUM_PATH }),
       },
