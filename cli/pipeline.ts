@@ -47,6 +47,7 @@ import { populationsFrom } from '../alerts/count-rules.ts';
 import { registerReadRoutes } from '../dashboards/read-routes.ts';
 import { registerWebRoutes } from '../dashboards/web-routes.ts';
 import { registerLiveRoutes } from '../dashboards/live-routes.ts';
+import { createCountFeed } from '../dashboards/live-counts.ts';
 import { createAlertChangePoller } from '../dashboards/live-feed.ts';
 import { createAlertChangeReader } from '../storage/alert-changes.ts';
 import type { Authenticate } from '../dashboards/read-guard.ts';
@@ -76,6 +77,7 @@ import { registerAlertMetrics } from '../alerts/alert-metrics.ts';
 import { CHANNELS, type ChannelKind } from '../alerts/routing.ts';
 import { createOutboxStore, enqueue, type NewNotification } from '../storage/outbox.ts';
 import { createAlertDetailReader } from '../storage/alert-detail-reads.ts';
+import { createSignalReader } from '../storage/signals.ts';
 import { createTrendStore } from '../storage/trends.ts';
 import { createDailyCountStore } from '../storage/daily-counts.ts';
 import { runFinalizer } from '../processors/count/finalizer.ts';
@@ -146,6 +148,8 @@ export async function startPipeline(
     cronSchedule?: boolean;
     /** The clock of sessions and the audit log; default `clock` (the demo's runs simulated days fast). */
     accessClock?: Clock;
+    /** The coalescing window of the live stream's `counts` events, ms (default 3000). */
+    liveCountsThrottleMs?: number;
     role?: Role;
     onFatal?: (err: Error) => void;
     /** Test only: false keeps identifiers in free text and dead letters (the privacy scan's negative control). */
@@ -381,6 +385,8 @@ export async function startPipeline(
 
     // The syndrome definitions version of EWS_SYNDROME_DEFINITIONS (checked at start), stored with each event.
     const classifier = classifierFor(config.EWS_SYNDROME_DEFINITIONS);
+    // New counts for the live stream (GET /v1/live `counts` events), coalesced for 3 s.
+    const liveCounts = createCountFeed({ throttleMs: deps.liveCountsThrottleMs ?? 3000 });
     const processor = createCountProcessor({
       log: log.child({ module: 'processor' }),
       metrics,
@@ -389,7 +395,10 @@ export async function startPipeline(
       deadLetters: processorDeadLetters,
       classify: (ev) => classifier.classifyEvent(ev),
       definitionsVersion: classifier.version,
-      onCountsChanged: (keys) => detect.countsChanged(keys),
+      onCountsChanged: (keys) => {
+        detect.countsChanged(keys);
+        liveCounts.push(keys);
+      },
       // Only this process's ingest writes the embedded log, after validating every event.
       trustedLog: !kafka,
       // The backlog of the consumers feeding it, for /healthz and /metrics (`subscription` is set below).
@@ -546,6 +555,9 @@ export async function startPipeline(
         clock,
       },
       trends: { trends: createTrendStore(store) },
+      // GET /v1/signals and the audited GET /v1/line-list (issue 11: lists and their CSV / NDJSON exports).
+      signals: { reader: createSignalReader(store) },
+      lineList: { reader: createAlertDetailReader(store), audit: access.audit },
       // The weekly bulletin (HTML, and PDF through Chromium at CHROMIUM_PATH).
       bulletin: {
         sources: {
@@ -555,6 +567,8 @@ export async function startPipeline(
           hospitals: () => hospitals.list(),
           units: unitViews,
           clock,
+          // The map's polygons: the overview's shapes (EWS_BOUNDARIES_GEOJSON or approximate cells).
+          shapes: mapShapes,
         },
         pdf: createPdfRenderer({ executablePath: config.CHROMIUM_PATH }),
       },
@@ -611,6 +625,7 @@ export async function startPipeline(
     registerLiveRoutes(app, {
       authenticate: deps.authenticate ?? ((req) => access.authenticator.authenticate(req)),
       poller: createAlertChangePoller({ changes: createAlertChangeReader(operational), log, now: () => clock.now() }),
+      counts: { feed: liveCounts, provinceOf },
     });
     registerWebRoutes(app, { oidc: oidc !== null });
     closers.push(() => app.close());

@@ -9,6 +9,7 @@ import { checkRange, day, parseQuery } from './query.ts';
 import { registerSeriesRoutes } from './series-routes.ts';
 import type { SeriesSignalReader } from '../storage/series-signals.ts';
 import { principalOf } from './read-guard.ts';
+import { answerFormat, EXPORT_FORMATS, exportHeaders, exportStream } from './export.ts';
 import { alertAreaCodes, alertVisible, requireArea, requirePermission, visibleCommunes, type UnitIndex } from './scope.ts';
 
 export type { UnitView };
@@ -30,6 +31,30 @@ export interface DashboardDeps {
   ) => { expected: (number | null)[]; upperbound: (number | null)[]; algorithm: string };
   today: () => string;
 }
+
+/** The columns of an alerts export (GET /v1/alerts?format=csv|ndjson), in order. */
+export const ALERT_COLUMNS = [
+  'alert_id',
+  'status',
+  'level',
+  'syndrome',
+  'area_level',
+  'commune_code',
+  'commune_name',
+  'province_name',
+  'cluster_communes',
+  'granularity',
+  'algorithm',
+  'first_day',
+  'last_day',
+  'observed',
+  'expected',
+  'threshold',
+  'p_value',
+  'signal_count',
+  'opened_at',
+  'updated_at',
+] as const;
 
 /** The unit registry as the scope decisions ask it. */
 export function unitIndex(units: readonly UnitView[]): UnitIndex {
@@ -74,17 +99,19 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   // GET /v1/series and GET /v1/multiples (the series view and small multiples).
   registerSeriesRoutes(app, deps, { reader, index });
 
-  app.get('/v1/alerts', async (req) => {
+  app.get('/v1/alerts', async (req, reply) => {
     const p = reader(req);
-    const q = parseQuery(
+    const { format: asked, ...q } = parseQuery(
       z.object({
         status: z.enum(['open', 'verified', 'discarded', 'closed', 'all']).default('all'),
         syndrome: z.string().optional(),
         commune: z.string().optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(200),
+        format: z.enum(['json', ...EXPORT_FORMATS]).optional(),
       }),
       req.query,
     );
+    const format = answerFormat(asked, req.headers.accept);
     // A commune code has 5 digits, a province's (its alerts' area) 2.
     if (q.commune) requireArea(p, { level: /^\d{2}$/.test(q.commune) ? 'province' : 'commune', code: q.commune }, index);
     const byCode = new Map(deps.units.map((u) => [u.code, u]));
@@ -96,7 +123,14 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
         const u = byCode.get(a.commune_code);
         return { ...a, commune_name: u?.name ?? null, province_name: u?.province_name ?? null };
       });
-    return { alerts };
+    if (format === 'json') return { alerts };
+    // The same alerts as a streamed export, one line per alert (a cluster's communes space-separated).
+    const rows = (function* () {
+      for (const a of alerts) yield { ...a, cluster_communes: a.cluster_communes.join(' ') };
+    })();
+    return reply
+      .headers(exportHeaders(format, ['alerts', q.status, q.syndrome ?? '', q.commune ?? '']))
+      .send(exportStream(format, ALERT_COLUMNS, rows));
   });
 
   // The service's local day (Asia/Ho_Chi_Minh, by the pipeline's clock): the web pages' "today".

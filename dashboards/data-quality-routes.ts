@@ -16,6 +16,7 @@ import {
 } from '../schemas/data-quality.ts';
 import type { DataQualityReader, HospitalDeliveries } from '../storage/data-quality.ts';
 import { principalOf } from './read-guard.ts';
+import { answerFormat, EXPORT_FORMATS, exportHeaders, exportStream, type AnswerFormat, type ExportRow } from './export.ts';
 import { hospitalVisible, requireArea, requirePermission, type UnitIndex } from './scope.ts';
 
 /** The query string of GET /v1/data-quality; an unknown parameter is refused, not ignored. */
@@ -25,17 +26,70 @@ const QUERY_SCHEMA = {
   properties: {
     province: { type: 'string', pattern: '^\\d{2}$' },
     days: { type: 'integer', minimum: QUALITY_DAYS.min, maximum: QUALITY_DAYS.max, default: QUALITY_DAYS.default },
+    format: { type: 'string', enum: ['json', ...EXPORT_FORMATS] },
   },
 } as const;
 
 const PARAM_MESSAGES: Record<string, string> = {
   province: 'must be a 2-digit province code such as 24 / phải là mã tỉnh 2 chữ số, ví dụ 24',
+  format: 'must be json, csv or ndjson / phải là json, csv hoặc ndjson',
   days: `must be a whole number of days from ${QUALITY_DAYS.min} to ${QUALITY_DAYS.max} / phải là số ngày nguyên từ ${QUALITY_DAYS.min} đến ${QUALITY_DAYS.max}`,
 };
 
 interface Query {
   province?: string;
   days: number;
+  format?: AnswerFormat;
+}
+
+/** The columns of a data-quality export: one line per hospital (top reasons as `CODE:n` space-separated). */
+export const QUALITY_COLUMNS = [
+  'hospital_id',
+  'name',
+  'province_code',
+  'last_received_at',
+  'hours_since_last_event',
+  'usual_gap_hours',
+  'silent',
+  'events_in_window',
+  'median_per_day',
+  'usual_per_day',
+  'volume_ratio',
+  'encounters',
+  'informative',
+  'informative_share',
+  'accepted',
+  'rejected',
+  'rejected_share',
+  'top_reasons',
+  'window_from',
+  'window_to',
+] as const;
+
+/** One hospital's answer as an export line (pure). */
+export function qualityRow(h: HospitalQuality, window: { from: string; to: string }): ExportRow {
+  return {
+    hospital_id: h.hospital_id,
+    name: h.name,
+    province_code: h.province_code,
+    last_received_at: h.last_received_at,
+    hours_since_last_event: h.hours_since_last_event,
+    usual_gap_hours: h.usual_gap_hours,
+    silent: h.silent,
+    events_in_window: h.events_in_window,
+    median_per_day: h.median_per_day,
+    usual_per_day: h.usual_per_day,
+    volume_ratio: h.volume_ratio,
+    encounters: h.informative.encounters,
+    informative: h.informative.informative,
+    informative_share: h.informative.share,
+    accepted: h.rejected.accepted,
+    rejected: h.rejected.rejected,
+    rejected_share: h.rejected.share,
+    top_reasons: h.rejected.top_reasons.map((r) => `${r.reason_code}:${r.count}`).join(' '),
+    window_from: window.from,
+    window_to: window.to,
+  };
 }
 
 /** A registered hospital as this route needs it (storage/hospitals.ts list()). */
@@ -130,9 +184,10 @@ export function registerDataQualityRoutes(app: FastifyInstance, deps: DataQualit
         done();
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const principal = principalOf(req);
       const q = req.query as Query;
+      const format = answerFormat(q.format, req.headers.accept);
       if (q.province !== undefined) requireArea(principal, { level: 'province', code: q.province }, deps.units);
       const hospitals = qualityHospitals(principal.jurisdiction, await deps.hospitals(), q.province);
       const nowMs = deps.clock.now();
@@ -142,12 +197,22 @@ export function registerDataQualityRoutes(app: FastifyInstance, deps: DataQualit
         since: vnDayStartMs(windows.baseline[0]!),
         windowStart: vnDayStartMs(windows.window[0]!),
       });
+      const window = { from: dayNumberString(windows.window[0]!), to: dayNumberString(windows.window.at(-1)!) };
+      if (format !== 'json') {
+        // One line per hospital, each computed as the client reads.
+        const rows = (function* () {
+          for (const h of hospitals) yield qualityRow(hospitalQuality(h, read.get(h.id)!, windows, nowMs), window);
+        })();
+        return reply
+          .headers(exportHeaders(format, ['data-quality', q.province ?? '', window.from, window.to]))
+          .send(exportStream(format, QUALITY_COLUMNS, rows));
+      }
       return {
         generated_at: new Date(nowMs).toISOString(),
         province: q.province ?? null,
         scope: coversNation(principal.jurisdiction) ? 'national' : principal.jurisdiction.level,
         days: q.days,
-        window: { from: dayNumberString(windows.window[0]!), to: dayNumberString(windows.window.at(-1)!) },
+        window,
         baseline: { from: dayNumberString(windows.baseline[0]!), to: dayNumberString(windows.baseline.at(-1)!) },
         silence_rule: { quantile: SILENCE_RULE.quantile, floor_hours: SILENCE_RULE.floorMs / HOUR_MS },
         hospitals: hospitals.map((h) => hospitalQuality(h, read.get(h.id)!, windows, nowMs)),

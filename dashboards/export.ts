@@ -53,9 +53,48 @@ export function* exportLines(format: ExportFormat, columns: readonly string[], r
   for (const row of rows) yield format === 'csv' ? csvLine(columns, row) : ndjsonLine(columns, row);
 }
 
-/** A stream of the export's lines, formatted as the reader pulls. */
-export function exportStream(format: ExportFormat, columns: readonly string[], rows: Iterable<ExportRow>): Readable {
-  return Readable.from(exportLines(format, columns, rows), { objectMode: false });
+/** The lines of an export whose rows arrive asynchronously (a store's result stream), pulled one by one. */
+export async function* exportLinesAsync(
+  format: ExportFormat,
+  columns: readonly string[],
+  rows: AsyncIterable<ExportRow>,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield csvHeader(columns);
+  for await (const row of rows) yield format === 'csv' ? csvLine(columns, row) : ndjsonLine(columns, row);
+}
+
+/** A stream of the export's lines, formatted as the reader pulls (rows from memory or from a store's stream). */
+export function exportStream(
+  format: ExportFormat,
+  columns: readonly string[],
+  rows: Iterable<ExportRow> | AsyncIterable<ExportRow>,
+): Readable {
+  const lines = Symbol.asyncIterator in rows ? exportLinesAsync(format, columns, rows) : exportLines(format, columns, rows);
+  return Readable.from(lines, { objectMode: false });
+}
+
+/** What a read answers: JSON, or a streamed export. */
+export type AnswerFormat = 'json' | ExportFormat;
+
+/**
+ * The format a read answers in: `format=` when given (as GET /v1/trends asks it), else the
+ * Accept header (`text/csv`, `application/x-ndjson`), else JSON.
+ */
+export function answerFormat(format: AnswerFormat | undefined, accept: string | undefined): AnswerFormat {
+  if (format !== undefined) return format;
+  const a = (accept ?? '').toLowerCase();
+  if (a.includes('text/csv')) return 'csv';
+  if (a.includes('application/x-ndjson')) return 'ndjson';
+  return 'json';
+}
+
+/** The export's headers (content type, attachment filename, no caching) on a reply of a streamed body. */
+export function exportHeaders(format: ExportFormat, filenameParts: readonly string[]): Record<string, string> {
+  return {
+    'content-type': CONTENT_TYPE[format],
+    'content-disposition': contentDisposition(exportFilename(filenameParts, format)),
+    'cache-control': 'no-store',
+  };
 }
 
 /** `name-part-part.ext`, every part reduced to letters, digits, `.`, `_` and `-` (a safe Content-Disposition filename). */

@@ -4,11 +4,14 @@ import type { Principal } from '../schemas/access.ts';
 import type { Authenticate } from './read-guard.ts';
 import { seesAlert, type AlertChangePoller } from './live-feed.ts';
 import { requirePermission } from './scope.ts';
+import { scopeCounts, type CountFeed } from './live-counts.ts';
 
 export interface LiveRoutesDeps {
   /** The caller or a 401: the session cookie, like every read. */
   authenticate: Authenticate;
   poller: AlertChangePoller;
+  /** New counts (dashboards/live-counts.ts), told as `counts` events; none without it. */
+  counts?: { feed: CountFeed; provinceOf: (commune: string) => string | undefined } | undefined;
   /** Between heartbeats (a comment line), ms. Default 15 000. */
   heartbeatMs?: number;
   /**
@@ -33,6 +36,8 @@ export const LIVE_EVENTS = {
   events: {
     hello: 'once, on connecting',
     alert: '{id, status, level} when an alert of your jurisdiction opens or changes',
+    counts:
+      '{communes, syndromes, days} when new counts are stored for communes of your jurisdiction (coalesced: at most one every few seconds)',
   },
   heartbeat_seconds: 15,
 } as const;
@@ -43,7 +48,10 @@ const frame = (type: string, data?: unknown) => `data: ${JSON.stringify(data ===
  * GET /v1/live: server-sent events for the web application (issue 12). Authenticated and
  * permitted as a read (`read:aggregates`), then scoped: a caller hears only of the alerts its
  * jurisdiction sees (the lifecycle store's list filter). `{type:'hello'}` on connecting,
- * `{type:'alert', data:{id,status,level}}` per change, a heartbeat comment every 15 s.
+ * `{type:'alert', data:{id,status,level}}` per change, `{type:'counts', data:{communes,
+ * syndromes, days}}` when counts of its communes are stored (coalesced by the count feed, and
+ * only the caller's communes: another province's counts are never told), a heartbeat comment
+ * every 15 s.
  * Signing out (DELETE /v1/session answered 204) ends the streams of that session at once;
  * any stream ends after `maxStreamMs` (the client reconnects, authenticated again), so a
  * stream never keeps a session alive nor outlives it for long; every stream is ended before
@@ -60,6 +68,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
     for (const s of streams.keys()) s.end();
     streams.clear();
     await deps.poller.close();
+    deps.counts?.feed.close();
   });
   app.addHook('onResponse', async (req, reply) => {
     if (req.method !== 'DELETE' || req.url.split('?')[0] !== '/v1/session' || reply.statusCode !== 204) return;
@@ -79,6 +88,11 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
       for (const r of rows)
         if (seesAlert(principal.jurisdiction, r)) stream.write(frame('alert', { id: r.id, status: r.status, level: r.level }));
     });
+    const counts = deps.counts;
+    const unsubscribeCounts = counts?.feed.subscribe((keys) => {
+      const event = scopeCounts(principal.jurisdiction, keys, counts.provinceOf);
+      if (event !== null) stream.write(frame('counts', event));
+    });
     const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
     const lifetime = setTimeout(() => stream.end(), maxStreamMs);
@@ -87,6 +101,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
       clearInterval(heartbeat);
       clearTimeout(lifetime);
       unsubscribe();
+      unsubscribeCounts?.();
       streams.delete(stream);
     };
     stream.on('close', done);

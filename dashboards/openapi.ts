@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { $ZodType } from 'zod/v4/core';
+import { API_DOCS } from './openapi-docs.ts';
 
 /**
  * The documented API (issue 11): OpenAPI 3 generated from the routes' schemas (zod ones
@@ -51,6 +52,46 @@ export const ROUTE_DOCS: Record<string, { summary: string; description?: string;
   'GET /v1/syndromes': { summary: 'The series that can be asked for, with their names and definitions in both languages', tags: ['units'] },
   'GET /v1/dead-letters': { summary: 'Refused input, filtered and keyset-paged (data managers)', tags: ['data quality'] },
   'POST /v1/events': { summary: 'Hospital events (JSON or NDJSON), with the hospital key or a client certificate', tags: ['ingest'] },
+  'POST /hl7v2': { summary: 'HL7 v2 messages (ADT, ORU) over HTTP, with the hospital key; answered with an ACK', tags: ['ingest'] },
+  'POST /v1/session': {
+    summary: 'Sign in with a username and password: sets the session cookie, answers the CSRF token',
+    tags: ['session'],
+  },
+  'GET /v1/session': { summary: 'Who you are (the session or API token)', tags: ['session'] },
+  'DELETE /v1/session': { summary: 'Sign out: ends the session (and its live streams)', tags: ['session'] },
+  'GET /v1/session/options': {
+    summary: 'How to sign in here (password, and the province identity provider when configured)',
+    tags: ['session'],
+  },
+  'GET /v1/me/subscription': { summary: 'Your alert notifications: channels, levels, syndromes', tags: ['session'] },
+  'PUT /v1/me/subscription': { summary: 'Set your alert notifications', tags: ['session'] },
+  'GET /v1/map': {
+    summary: 'The communes of your jurisdiction as GeoJSON, with their alert level, open alerts and last 7 days of events',
+    tags: ['counts'],
+  },
+  'GET /v1/today': { summary: "The service's local day (Asia/Ho_Chi_Minh): the web pages' today", tags: ['units'] },
+  'GET /v1/live': {
+    summary: 'Server-sent events: alert changes and new counts of your jurisdiction',
+    description: 'With Accept: text/event-stream. Events: hello, alert {id,status,level}, counts {communes,syndromes,days} (coalesced).',
+    tags: ['alerts'],
+  },
+  'GET /v1/data-quality': {
+    summary: 'Data quality per hospital: last event, volume against usual, informative share, rejected share and reasons, silence',
+    description: 'format=csv|ndjson (or Accept) streams one line per hospital.',
+    tags: ['data quality'],
+  },
+  'GET /v1/audit': { summary: 'The audit log (read:audit): newest first, filtered, paged', tags: ['admin'] },
+  'GET /v1/admin/hospitals': { summary: 'Registered hospitals (admin token)', tags: ['admin'] },
+  'POST /v1/admin/hospitals': { summary: 'Register a hospital: answers its key once', tags: ['admin'] },
+  'POST /v1/admin/hospitals/:id/rotate': { summary: "Rotate a hospital's key: answers the new key once", tags: ['admin'] },
+  'POST /v1/admin/hospitals/:id/revoke': { summary: "Revoke a hospital's key", tags: ['admin'] },
+  'GET /v1/admin/users': { summary: 'Users (admin:users)', tags: ['admin'] },
+  'POST /v1/admin/users': { summary: 'Add a user with a role and a jurisdiction', tags: ['admin'] },
+  'GET /v1/admin/users/:username/subscription': { summary: "A user's alert notifications", tags: ['admin'] },
+  'PUT /v1/admin/users/:username/subscription': { summary: "Set a user's alert notifications", tags: ['admin'] },
+  'POST /v1/admin/users/:username/token': { summary: 'Issue an API token for a user: answered once', tags: ['admin'] },
+  'POST /v1/admin/users/:username/disable': { summary: 'Disable a user: their sessions and tokens stop working', tags: ['admin'] },
+  'POST /v1/admin/users/:username/password': { summary: "Set a user's password", tags: ['admin'] },
 };
 
 const isZod = (s: unknown): boolean => s instanceof $ZodType;
@@ -81,7 +122,18 @@ export async function registerOpenApi(app: FastifyInstance, info: { version: str
       const responses = s?.['response'] as Record<string, unknown> | undefined;
       const zodResponse = responses !== undefined && Object.values(responses).some(isZod);
       if (hasZod || zodResponse) return jsonSchemaTransform(doc);
-      return { schema: doc.schema, url: doc.url };
+      // The document only (openapi-docs.ts): the route's own parts win, the route is not changed.
+      const methods = [doc.route.method].flat();
+      const api = methods.map((m) => API_DOCS[`${m} ${doc.url}`]).find((d) => d !== undefined);
+      if (api === undefined) return { schema: doc.schema, url: doc.url };
+      const own = s ?? {};
+      const schema = {
+        ...(api.querystring ? { querystring: api.querystring } : {}),
+        ...(api.body ? { body: api.body } : {}),
+        ...own,
+        response: { ...api.response, ...((own['response'] as Record<string, unknown> | undefined) ?? {}) },
+      };
+      return { schema: schema, url: doc.url };
     },
   });
   await app.register(swaggerUi, {

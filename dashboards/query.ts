@@ -12,7 +12,12 @@ export const day = z.string().refine((s) => !Number.isNaN(parseDay(s)), 'must be
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   const r = schema.safeParse(query);
   if (!r.success) {
-    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    // An unknown parameter (a strict schema) is named, one detail per key.
+    const details = r.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ path: k, message: 'unknown parameter / tham số không được hỗ trợ' }))
+        : [{ path: i.path.join('.'), message: i.message }],
+    );
     throw new AppError('BAD_QUERY', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details });
   }
   return r.data;

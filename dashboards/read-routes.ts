@@ -5,6 +5,9 @@ import { registerDeadLetterRoutes, type DeadLetterRouteDeps } from './dead-lette
 import { registerReadGuard, type ReadGuardOptions } from './read-guard.ts';
 import { registerTrendRoutes, type TrendRouteDeps } from './trends-routes.ts';
 import { registerBulletinRoutes, type BulletinRouteDeps } from './bulletin-routes.ts';
+import { registerSignalRoutes, type SignalRouteDeps } from './signal-routes.ts';
+import { registerLineListRoutes, type LineListRouteDeps } from './line-list-routes.ts';
+import { unitIndex } from './api-routes.ts';
 
 export interface ReadRouteDeps {
   guard: ReadGuardOptions;
@@ -16,6 +19,10 @@ export interface ReadRouteDeps {
   trends: Pick<TrendRouteDeps, 'trends'>;
   /** GET /v1/bulletin: the weekly bulletin (HTML, PDF). */
   bulletin?: BulletinRouteDeps;
+  /** GET /v1/signals (issue 11); its units and series are the dashboard's. */
+  signals?: Pick<SignalRouteDeps, 'reader'>;
+  /** GET /v1/line-list (issue 11, read:line_list, audited); its units and series are the dashboard's. */
+  lineList?: Pick<LineListRouteDeps, 'reader' | 'audit'>;
 }
 
 /**
@@ -31,5 +38,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     registerDataQualityRoutes(scope, deps.dataQuality);
     registerTrendRoutes(scope, { ...deps.trends, units: deps.dashboard.units, seriesIds: deps.dashboard.seriesIds });
     if (deps.bulletin) registerBulletinRoutes(scope, deps.bulletin);
+    const shared = { units: deps.dashboard.units, index: unitIndex(deps.dashboard.units), seriesIds: deps.dashboard.seriesIds };
+    if (deps.signals) registerSignalRoutes(scope, { ...deps.signals, ...shared });
+    if (deps.lineList) registerLineListRoutes(scope, { ...deps.lineList, ...shared });
   });
 }

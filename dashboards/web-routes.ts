@@ -28,10 +28,11 @@ export function registerWebRoutes(app: FastifyInstance, options: WebRouteOptions
   const sendPage = async (_req: unknown, reply: FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   for (const r of APP_ROUTES) {
-    app.get(`/${r}`, sendPage);
-    if (r !== '') app.get(`/${r}/*`, sendPage);
+    // The pages and their assets are the web application, not the API: left out of /openapi.json.
+    app.get(`/${r}`, { schema: { hide: true } }, sendPage);
+    if (r !== '') app.get(`/${r}/*`, { schema: { hide: true } }, sendPage);
   }
-  app.get('/assets/*', async (req, reply) => {
+  app.get('/assets/*', { schema: { hide: true } }, async (req, reply) => {
     const assets = await webBundle();
     const path = req.url.split('?')[0];
     const a = assets.find((x) => x.path === path);

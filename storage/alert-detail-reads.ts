@@ -67,6 +67,40 @@ export interface AlertDetailReader {
   readSignalBands(q: SignalBandQuery): Promise<SignalBand[]>;
   /** The events behind the alert, distinct (resends and replays merged), at most `limit`. */
   readLineList(q: LineListQuery): Promise<LineList>;
+  /**
+   * The same events, in the same order, pulled from the store's result stream as the caller
+   * iterates (an export: never the whole list in memory); at most `limit` (1–100,000).
+   */
+  streamLineList(q: LineListQuery): AsyncIterable<LineListRow>;
+}
+
+const LINE_LIST_SQL = `SELECT toString(day) AS day_text, toString(occurred_at) AS occurred_text,
+                  commune_code, hospital_id, patient_key, sex, age_years, setting, diagnoses, temperature_c, test_code, result,
+                  syndromes
+                FROM events FINAL
+                WHERE commune_code IN {communes:Array(String)} AND day IN {days:Array(Date)}
+                  AND hasAny(syndromes, {syndromes:Array(String)})
+                ORDER BY day, occurred_at, patient_key, hospital_id
+                LIMIT {limit:UInt32}`;
+
+/** One stored event as a line-list row, named field by field: a column added to `events` later is not answered until chosen here. */
+function lineListRow(r: RawRow): LineListRow {
+  return {
+    day: r.day_text,
+    // DateTime64(3, 'UTC') as text: "2026-11-20 02:00:00.000".
+    occurred_at: `${r.occurred_text.replace(' ', 'T')}Z`,
+    commune_code: r.commune_code,
+    hospital_id: r.hospital_id,
+    patient_key: r.patient_key,
+    sex: r.sex,
+    age_years: toNumber(r.age_years),
+    setting: r.setting,
+    diagnoses: r.diagnoses,
+    temperature_c: toNumber(r.temperature_c),
+    test_code: r.test_code,
+    result: r.result,
+    syndromes: r.syndromes,
+  };
 }
 
 const toNumber = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -102,36 +136,23 @@ export function createAlertDetailReader(client: ClickHouseClient): AlertDetailRe
       if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000) throw new RangeError(`limit must be 1–10000, got ${q.limit}`);
       if (q.syndromes.length === 0 || q.communes.length === 0 || q.days.length === 0) return { rows: [], truncated: false };
       const rs = await client.query({
-        query: `SELECT toString(day) AS day_text, toString(occurred_at) AS occurred_text,
-                  commune_code, hospital_id, patient_key, sex, age_years, setting, diagnoses, temperature_c, test_code, result,
-                  syndromes
-                FROM events FINAL
-                WHERE commune_code IN {communes:Array(String)} AND day IN {days:Array(Date)}
-                  AND hasAny(syndromes, {syndromes:Array(String)})
-                ORDER BY day, occurred_at, patient_key, hospital_id
-                LIMIT {limit:UInt32}`,
+        query: LINE_LIST_SQL,
         query_params: { syndromes: q.syndromes, communes: q.communes, days: q.days, limit: q.limit + 1 },
         format: 'JSONEachRow',
       });
       const found = await rs.json<RawRow>();
-      // Named field by field: a column added to `events` later is not answered until chosen here.
-      const rows = found.slice(0, q.limit).map((r): LineListRow => ({
-        day: r.day_text,
-        // DateTime64(3, 'UTC') as text: "2026-11-20 02:00:00.000".
-        occurred_at: `${r.occurred_text.replace(' ', 'T')}Z`,
-        commune_code: r.commune_code,
-        hospital_id: r.hospital_id,
-        patient_key: r.patient_key,
-        sex: r.sex,
-        age_years: toNumber(r.age_years),
-        setting: r.setting,
-        diagnoses: r.diagnoses,
-        temperature_c: toNumber(r.temperature_c),
-        test_code: r.test_code,
-        result: r.result,
-        syndromes: r.syndromes,
-      }));
-      return { rows, truncated: found.length > q.limit };
+      return { rows: found.slice(0, q.limit).map(lineListRow), truncated: found.length > q.limit };
+    },
+
+    async *streamLineList(q) {
+      if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 100_000) throw new RangeError(`limit must be 1–100000, got ${q.limit}`);
+      if (q.syndromes.length === 0 || q.communes.length === 0 || q.days.length === 0) return;
+      const rs = await client.query({
+        query: LINE_LIST_SQL,
+        query_params: { syndromes: q.syndromes, communes: q.communes, days: q.days, limit: q.limit },
+        format: 'JSONEachRow',
+      });
+      for await (const rows of rs.stream<RawRow>()) for (const row of rows) yield lineListRow(row.json());
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BulletinAlert, BulletinData, BulletinLang, HospitalCompleteness, SyndromeRow } from './bulletin-data.ts';
-import { dotMapSvg, LEVEL_COLOURS } from './bulletin-dot-map.ts';
+import { bulletinMapSvg, LEVEL_COLOURS, mapKey } from './bulletin-map.ts';
+import type { CommuneShape } from '../geo/geometry.ts';
 import { bulletinText, type BulletinMessageKey } from './bulletin-messages.ts';
 import { esc } from './escape.ts';
 import { USUAL_WEEKS } from './bulletin-core.ts';
@@ -12,11 +13,15 @@ import { USUAL_WEEKS } from './bulletin-core.ts';
 export interface BulletinHtmlOptions {
   lang: BulletinLang;
   /**
-   * The map, an SVG document made by our own code (dashboards/geo/svg-map.ts, commune
-   * polygons). Markup that could run anything (script, event handlers, javascript: links,
-   * foreignObject) is refused and the dot map drawn instead. Default: the dot map of centroids.
+   * A map drawn by the caller, an SVG document. Markup that could run anything (script, event
+   * handlers, javascript: links, foreignObject) is refused and the bulletin's own map drawn
+   * instead. Default: the bulletin's polygon map (bulletin-map.ts).
    */
   mapSvg?: string | undefined;
+  /** The commune shapes of the deployment (EWS_BOUNDARIES_GEOJSON); default approximate cells of `registry`. */
+  shapes?: readonly CommuneShape[] | undefined;
+  /** Every commune of the registry (centroids), for approximate cells; default the bulletin's own communes. */
+  registry?: readonly { code: string; provinceCode: string; lon: number; lat: number }[] | undefined;
 }
 
 /** Whether an SVG string is a lone <svg> element without anything that runs. */
@@ -51,7 +56,14 @@ export function renderBulletinHtml(data: BulletinData, options: BulletinHtmlOpti
   const map =
     options.mapSvg !== undefined && isSafeSvg(options.mapSvg)
       ? options.mapSvg
-      : dotMapSvg(data.communes, { title: bulletinText(lang, 's3.title') });
+      : bulletinMapSvg(data.communes, {
+          title: bulletinText(lang, 's3.title'),
+          approximateNote: bulletinText(lang, 's3.approximate'),
+          shapes: options.shapes,
+          registry:
+            options.registry ?? data.communes.map((c) => ({ code: c.code, provinceCode: data.province.code, lon: c.lon, lat: c.lat })),
+        });
+  const key = mapKey(data.communes);
   return `<!DOCTYPE html>
 <html lang="${lang}">
 <head>
@@ -76,6 +88,7 @@ ${alertSection(data, lang, t)}
 <figure>${map}
 <figcaption>${t('s3.note')} <span class="key"><i style="background:${LEVEL_COLOURS.red}"></i>${t('level.red')}</span> <span class="key"><i style="background:${LEVEL_COLOURS.yellow}"></i>${t('level.yellow')}</span> <span class="key"><i style="background:${LEVEL_COLOURS.none}"></i>${t('s3.legend.none')}</span></figcaption>
 </figure>
+${mapKeyList(key, t)}
 </section>
 ${hospitalSection(data.hospitals, lang, t)}
 <footer>${t('footer')}</footer>
@@ -85,6 +98,16 @@ ${hospitalSection(data.hospitals, lang, t)}
 }
 
 type T = (key: BulletinMessageKey, params?: Record<string, string | number>) => string;
+
+/** The numbers on the map and their communes, in columns; how many more communes have an alert. */
+function mapKeyList(key: ReturnType<typeof mapKey>, t: T): string {
+  if (key.entries.length === 0) return `<p class="note" id="map-key-none">${t('s3.key.none')}</p>`;
+  const items = key.entries
+    .map((k) => `<li data-code="${esc(k.code)}" data-level="${k.level}"><b>${k.n}</b> <i class="${k.level}"></i>${esc(k.name)}</li>`)
+    .join('');
+  const more = key.more > 0 ? `<p class="note" id="map-key-more">${t('s3.key.more', { n: key.more })}</p>` : '';
+  return `<ol class="map-key" id="map-key">${items}</ol>${more}`;
+}
 
 function syndromeSection(data: BulletinData, lang: BulletinLang, t: T): string {
   const b = data.expectedBasis;
@@ -195,9 +218,15 @@ small { color: #607d8b; }
 .note, .empty { font-size: 8.5pt; color: #455a64; margin: 4pt 0; }
 .map { break-inside: avoid; }
 figure { margin: 0; }
-figure svg { display: block; width: 100%; height: auto; max-height: 120mm; }
+figure svg { display: block; width: 100%; height: auto; max-height: 95mm; }
+.map-key { list-style: none; margin: 4pt 0 0; padding: 0; columns: 3; column-gap: 10pt; font-size: 8.5pt; }
+.map-key li { break-inside: avoid; }
+.map-key b { display: inline-block; min-width: 14pt; text-align: right; margin-right: 3pt; }
+.map-key i { display: inline-block; width: 7pt; height: 7pt; margin-right: 3pt; vertical-align: -0.5pt; }
+.map-key i.red { background: ${LEVEL_COLOURS.red}; }
+.map-key i.yellow { background: ${LEVEL_COLOURS.yellow}; }
 figcaption { font-size: 8.5pt; color: #455a64; margin-top: 3pt; }
 .key { white-space: nowrap; margin-left: 6pt; }
-.key i { display: inline-block; width: 8pt; height: 8pt; border-radius: 50%; margin-right: 3pt; vertical-align: -1pt; }
+.key i { display: inline-block; width: 8pt; height: 8pt; margin-right: 3pt; vertical-align: -1pt; border: 0.5pt solid #90a4ae; }
 footer { margin-top: 14pt; font-size: 8pt; color: #78909c; border-top: 1px solid #cfd8dc; padding-top: 4pt; }
 `;

@@ -18,8 +18,8 @@ export const bulletinFileName = (province: string, week: string, format: Bulleti
 
 /**
  * Makes the week's bulletin: gathered from the stores, written as HTML, and as PDF by the
- * renderer for the formats that ask for it. The map is the dot map of commune centroids
- * until a caller passes polygons (`mapSvg`).
+ * renderer for the formats that ask for it. The map: the communes' polygons (the sources'
+ * `shapes`, else approximate cells of the registry's centroids, as the overview map draws).
  */
 export async function makeBulletin(
   src: BulletinSources,
@@ -29,7 +29,8 @@ export async function makeBulletin(
   mapSvg?: string,
 ): Promise<{ html: string; pdf?: Buffer }> {
   const data = await gatherBulletin(src, q);
-  const html = renderBulletinHtml(data, { lang: q.lang, mapSvg });
+  const registry = src.units.map((u) => ({ code: u.code, provinceCode: u.province_code, lon: u.lon, lat: u.lat }));
+  const html = renderBulletinHtml(data, { lang: q.lang, mapSvg, shapes: src.shapes, registry });
   if (!formats.includes('pdf')) return { html };
   if (!renderer) throw new Error('a PDF was asked for without a PDF renderer');
   return { html, pdf: await renderer.render(html) };

@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import type { CommuneShape } from '../geo/geometry.ts';
 import { AppError } from '../../platform/errors.ts';
 import { LAB_SERIES } from '../../schemas/code-tables/loinc-pathogens.ts';
 import { SYNDROMES } from '../../schemas/code-tables/syndromes.ts';
@@ -32,6 +33,8 @@ export interface BulletinSources {
   hospitals: () => Promise<readonly { id: string; name: string; provinceCode: string | null; revokedAt: string | null }[]>;
   units: readonly UnitView[];
   clock: Clock;
+  /** The commune shapes of the map (cli/map-shapes.ts: EWS_BOUNDARIES_GEOJSON or approximate cells); default approximate cells. */
+  shapes?: readonly CommuneShape[] | undefined;
 }
 
 const VISITS = '_visits';

@@ -115,6 +115,35 @@ describe.runIf(browserAvailable)('the overview map in a real browser', () => {
     expect(w.errors).toEqual([]);
     expect(w.violations).toEqual([]);
   }, 60_000);
+
+  it('new counts reach the open map through the live stream (no polling); the other province hears nothing (negative control)', async () => {
+    const bn = await signedIn('bn.officer');
+    const hy = await signedIn('hy.officer');
+    const mapReads = (w: WatchedPage) => {
+      const seen: string[] = [];
+      w.page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/v1/map') seen.push(r.url());
+      });
+      return seen;
+    };
+    const bnReads = mapReads(bn);
+    const hyReads = mapReads(hy);
+    // Quiet: no timer reads the map again.
+    await bn.page.waitForTimeout(4_000);
+    expect(bnReads).toEqual([]);
+    await postAndSettle(
+      p,
+      dengue('2026-11-20', 2).map((e, i) => ({ ...e, event_id: `live-${i}`, commune_code: '09190' })),
+    );
+    // No alert opened or changed (so the read comes from the counts event, not an alert event).
+    expect((await p.lifecycle.list({ jurisdiction: { level: 'national' }, limit: 10 })).alerts).toHaveLength(1);
+    await expect.poll(() => bnReads.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    // The coalescing window has passed for both: Hưng Yên's officer was not told of Bắc Ninh's counts.
+    await hy.page.waitForTimeout(1_000);
+    expect(hyReads).toEqual([]);
+    expect(bn.errors).toEqual([]);
+    expect(hy.errors).toEqual([]);
+  }, 90_000);
 });
 
 /** Signs in as `username` on the home page and waits for the map's paths. */

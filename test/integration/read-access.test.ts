@@ -5,6 +5,7 @@ import { createDeadLetterStore } from '../../storage/dead-letters.ts';
 import { permits, ROLES, type Jurisdiction, type Role } from '../../schemas/access.ts';
 import type { Alert } from '../../schemas/alerts.ts';
 import { APP_ROUTES } from '../../dashboards/web-routes.ts';
+import { createSignalStore } from '../../storage/signals.ts';
 
 /**
  * Every read route × role × inside/outside the jurisdiction (issue 9). The routes are listed
@@ -318,6 +319,62 @@ const TABLE: Record<string, Case[]> = {
   ],
 };
 
+// Lists and exports (issue 11). An export's body is CSV / NDJSON: its status is checked here,
+// its content and scope in test/integration/exports-pipeline.test.ts.
+Object.assign(TABLE, {
+  '/v1/signals': [
+    {
+      url: '/v1/signals?from=2026-11-20&to=2026-11-20',
+      status: aggregates(),
+      check: (b, who) =>
+        expect(
+          (b as { signals: { algorithm: string }[] }).signals
+            .map((s) => s.algorithm)
+            .filter((a) => a.startsWith('s-'))
+            .sort(),
+        ).toEqual(ALERTS_OF[who.j].map((id) => id.replace('a-', 's-')).sort()),
+    },
+    ...[A, C].map((c) => ({
+      url: `/v1/signals?from=2026-11-20&to=2026-11-20&area=${c}`,
+      status: aggregates((who) => covers[who.j](c)),
+      check: (b: unknown) => expect((b as { signals: { commune_code: string }[] }).signals.map((s) => s.commune_code)).toContain(c),
+    })),
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/signals?from=2026-11-20&to=2026-11-20&area=${prov}&format=csv`,
+      status: aggregates((who) => who.j === 'national' || (who.j === 'province24' && prov === '24')),
+    })),
+    { url: '/v1/signals?from=2026-11-20&to=2026-11-20&format=ndjson', status: aggregates() },
+  ],
+  '/v1/line-list': [
+    ...[A, C].flatMap((c) =>
+      ['json', 'csv', 'ndjson'].map((format) => ({
+        url: `/v1/line-list?syndrome=dengue&area=${c}&day=2026-11-20&format=${format}`,
+        status: (who: Exclude<Who, 'nobody'>) => (permits(who.role, 'read:line_list') && covers[who.j](c) ? 200 : 403),
+        ...(format === 'json'
+          ? {
+              check: (b: unknown) => expect((b as { rows: { commune_code: string }[] }).rows.map((r) => r.commune_code)).toEqual([c]),
+            }
+          : {}),
+      })),
+    ),
+    ...['24', '33'].map((prov) => ({
+      url: `/v1/line-list?syndrome=dengue&area=${prov}&day=2026-11-20`,
+      status: (who: Exclude<Who, 'nobody'>) =>
+        permits(who.role, 'read:line_list') && (who.j === 'national' || (who.j === 'province24' && prov === '24')) ? 200 : 403,
+      check: (b: unknown) => expect((b as { rows: unknown[] }).rows).toHaveLength(prov === '24' ? 2 : 1),
+    })),
+  ],
+} satisfies Record<string, Case[]>);
+const insideProvince = (prov: string) => (who: Exclude<Who, 'nobody'>) => who.j === 'national' || (who.j === 'province24' && prov === '24');
+TABLE['/v1/alerts']!.push(
+  ...(['csv', 'ndjson'] as const).map((format) => ({ url: `/v1/alerts?format=${format}`, status: aggregates() })),
+  ...['24', '33'].map((prov) => ({ url: `/v1/alerts?commune=${prov}&format=csv`, status: aggregates(insideProvince(prov)) })),
+);
+TABLE['/v1/data-quality']!.push(
+  ...(['csv', 'ndjson'] as const).map((format) => ({ url: `/v1/data-quality?format=${format}`, status: aggregates() })),
+  ...['24', '33'].map((prov) => ({ url: `/v1/data-quality?province=${prov}&format=ndjson`, status: aggregates(insideProvince(prov)) })),
+);
+
 /**
  * The GET routes of the app, from fastify's route tree (each checked with hasRoute, so a misparse fails).
  * The radix tree with its shared prefixes: without them a wildcard under a prefix (Swagger UI's
@@ -378,6 +435,35 @@ beforeAll(async () => {
     alert('a-AB', 'cluster', A, [A, B]),
     alert('a-AC', 'cluster', A, [A, C]),
   ]);
+  // One signal per alert area, named after it (s-A … s-AC), for GET /v1/signals.
+  await createSignalStore(p.store).insertSignals(
+    [
+      ['s-A', 'commune', A, []],
+      ['s-B', 'commune', B, []],
+      ['s-C', 'commune', C, []],
+      ['s-P24', 'province', '24', []],
+      ['s-P33', 'province', '33', []],
+      ['s-AB', 'cluster', A, [A, B]],
+      ['s-AC', 'cluster', A, [A, C]],
+    ].map(([algorithm, area_level, code, cluster]) => ({
+      syndrome: 'dengue',
+      commune_code: code as string,
+      area_level: area_level as 'commune' | 'province' | 'cluster',
+      cluster_communes: cluster as string[],
+      granularity: area_level === 'province' ? ('week' as const) : ('day' as const),
+      day: '2026-11-20',
+      algorithm: algorithm as string,
+      params: {},
+      observed: 9,
+      expected: 1,
+      upperbound: 4,
+      p_value: 0.001,
+      score: null,
+      alarm: true,
+      level: 'red' as const,
+    })),
+    now,
+  );
   await p.hospitals.add({ id: 'BV-24', name: 'Bắc Ninh hospital', provinceCode: '24' });
   await p.hospitals.add({ id: 'BV-33', name: 'Hưng Yên hospital', provinceCode: '33' });
   await p.hospitals.add({ id: 'BV-NONE', name: 'No province' });

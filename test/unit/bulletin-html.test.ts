@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSafeSvg, renderBulletinHtml } from '../../dashboards/bulletin/bulletin-html.ts';
 import { BULLETIN_MESSAGES } from '../../dashboards/bulletin/bulletin-messages.ts';
-import { dotMapSvg } from '../../dashboards/bulletin/bulletin-dot-map.ts';
+import { bulletinMapSvg, mapKey, MAX_MARKS } from '../../dashboards/bulletin/bulletin-map.ts';
 import { sampleBulletin } from '../helpers/bulletin-data.ts';
 
 const html = (lang: 'vi' | 'en' = 'vi', over = {}, mapSvg?: string) => renderBulletinHtml(sampleBulletin(over), { lang, mapSvg });
@@ -45,7 +45,7 @@ describe('the bulletin document', () => {
     expect(doc).toMatch(
       /id="alerts-closed">[\s\S]*data-alert="al-closed"[\s\S]*Cụm xã: Võ Cường \+1[\s\S]*Không phải ổ dịch<br><small>cụm gia đình, đã xử lý/,
     );
-    expect(doc).toMatch(/<circle [^>]*data-commune="09187" data-level="red"/);
+    expect(doc).toMatch(/<path data-code="09187" data-level="red"/);
     expect(doc).toMatch(/<tr class="" data-hospital="BV-BN">.*7\/7.*700.*680.*103%/);
     expect(doc).toMatch(/<tr class="weak" data-hospital="BV-TS">.*4\/7/);
   });
@@ -89,7 +89,7 @@ describe('the bulletin document', () => {
     expect(renderBulletinHtml(sampleBulletin(), { lang: 'vi' }).replace('Bắc Ninh (24)', `${evil} (24)`)).toContain('<script');
   });
 
-  it('takes the caller’s map when it is a safe SVG, and draws the dot map otherwise', () => {
+  it('takes the caller’s map when it is a safe SVG, and draws its own polygon map otherwise', () => {
     const polygons = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" id="polygons"><path d="M0 0L10 10"/></svg>';
     expect(html('vi', {}, polygons)).toContain('id="polygons"');
     for (const bad of [
@@ -102,31 +102,67 @@ describe('the bulletin document', () => {
       expect(isSafeSvg(bad), bad).toBe(false);
       const doc = html('vi', {}, bad);
       expect(doc).not.toContain(bad);
-      expect(doc).toContain('data-commune="09187"');
+      expect(doc).toContain('<path data-code="09187"');
     }
   });
 });
 
-describe('the dot map', () => {
-  it('puts the northernmost commune at the top and the easternmost at the right', () => {
-    const svg = dotMapSvg(sampleBulletin().communes, { title: 'map', width: 600, height: 400 });
-    const at = (code: string) => {
-      const m = new RegExp(`<circle cx="([\\d.]+)" cy="([\\d.]+)"[^>]*data-commune="${code}"`).exec(svg)!;
-      return { x: Number(m[1]), y: Number(m[2]) };
-    };
-    expect(at('07627').y).toBeLessThan(at('09187').y);
-    expect(at('07627').x).toBeGreaterThan(at('09187').x);
-    for (const c of ['07627', '09187', '09190']) {
-      expect(at(c).x).toBeGreaterThanOrEqual(0);
-      expect(at(c).x).toBeLessThanOrEqual(600);
-      expect(at(c).y).toBeGreaterThanOrEqual(0);
-      expect(at(c).y).toBeLessThanOrEqual(400);
+describe('the polygon map', () => {
+  const communes = sampleBulletin().communes;
+  const svg = bulletinMapSvg(communes, {
+    title: 'map',
+    approximateNote: 'approximate',
+    registry: communes.map((c) => ({ code: c.code, provinceCode: '24', lon: c.lon, lat: c.lat })),
+  });
+  const centre = (code: string) => {
+    const d = new RegExp(`<path data-code="${code}"[^>]* d="([^"]+)"`).exec(svg)![1]!;
+    const xy = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    return { x: xy.reduce((s, p) => s + p[0], 0) / xy.length, y: xy.reduce((s, p) => s + p[1], 0) / xy.length };
+  };
+
+  it('one polygon per commune filled by level; north at the top, east at the right; inside the box', () => {
+    for (const c of communes) expect(svg).toMatch(new RegExp(`<path data-code="${c.code}" data-level="${c.level}"`));
+    expect(centre('07627').y).toBeLessThan(centre('09187').y);
+    expect(centre('07627').x).toBeGreaterThan(centre('09187').x);
+    for (const m of svg.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)) {
+      expect(Number(m[1])).toBeGreaterThanOrEqual(0);
+      expect(Number(m[1])).toBeLessThanOrEqual(640);
+      expect(Number(m[2])).toBeGreaterThanOrEqual(0);
+      expect(Number(m[2])).toBeLessThanOrEqual(400);
     }
-    expect(svg).toContain('>Kinh Bắc</text>');
-    expect(svg).not.toContain('>Đại Sơn</text>'); // only communes with an alert are labelled
+    expect(svg).toContain('>approximate</text>');
   });
 
-  it('is an empty frame without communes', () => {
-    expect(dotMapSvg([], { title: 't' })).toMatch(/^<svg [^>]*><title>t<\/title><rect [^>]*\/><\/svg>$/);
+  it('no names on the map: the alerted communes are numbered, and the document lists number → name', () => {
+    expect(svg).not.toContain('class="label"');
+    const key = mapKey(communes);
+    expect(key.entries.length).toBeGreaterThan(0);
+    expect(key.entries.every((k) => k.level === 'red' || k.level === 'yellow')).toBe(true);
+    for (const k of key.entries) expect(svg).toMatch(new RegExp(`<g class="mark" data-code="${k.code}">[^]*?>${k.n}</text></g>`));
+    // Communes without an alert are not numbered.
+    for (const c of communes.filter((x) => x.level === 'none')) expect(svg).not.toContain(`class="mark" data-code="${c.code}"`);
+    const doc = html();
+    for (const k of key.entries) expect(doc).toMatch(new RegExp(`<li data-code="${k.code}" data-level="${k.level}"><b>${k.n}</b>`));
+  });
+
+  it(`numbers at most ${MAX_MARKS} communes (red first) and says how many more have an alert`, () => {
+    const many = Array.from({ length: MAX_MARKS + 5 }, (_, i) => ({
+      code: String(10000 + i),
+      name: `Xã ${String(i).padStart(2, '0')}`,
+      lat: 21 + (i % 6) * 0.01,
+      lon: 106 + Math.floor(i / 6) * 0.01,
+      level: i === MAX_MARKS + 4 ? ('red' as const) : ('yellow' as const),
+    }));
+    const key = mapKey(many);
+    expect(key.entries).toHaveLength(MAX_MARKS);
+    expect(key.more).toBe(5);
+    expect(key.entries[0]).toMatchObject({ n: 1, level: 'red', code: String(10000 + MAX_MARKS + 4) });
+    expect(html('en', { communes: many })).toContain('and 5 more communes with an alert');
+  });
+
+  it('with no alert: no number, and the key says so', () => {
+    const calm = communes.map((c) => ({ ...c, level: 'none' as const }));
+    expect(mapKey(calm).entries).toEqual([]);
+    expect(html('en', { communes: calm })).toContain('id="map-key-none"');
   });
 });

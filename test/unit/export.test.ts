@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  answerFormat,
   contentDisposition,
   csvField,
   csvHeader,
@@ -140,5 +141,44 @@ describe('trend rows', () => {
     expect(seen).toBe(100_001);
     // Negative control of the claim: when the first line is written, only a few rows are made.
     expect(madeWhenFirst).toBeLessThan(100);
+  });
+});
+
+describe('answerFormat: format= first, else Accept, else JSON', () => {
+  it.each([
+    [undefined, undefined, 'json'],
+    [undefined, 'application/json', 'json'],
+    [undefined, 'text/csv', 'csv'],
+    [undefined, 'Text/CSV; q=0.9, */*', 'csv'],
+    [undefined, 'application/x-ndjson', 'ndjson'],
+    ['json', 'text/csv', 'json'],
+    ['ndjson', 'text/csv', 'ndjson'],
+    ['csv', undefined, 'csv'],
+  ] as const)('format=%s, Accept %s → %s', (format, accept, want) => {
+    expect(answerFormat(format, accept)).toBe(want);
+  });
+
+  it('exportStream takes rows from an async source (a store stream) the same as from memory', async () => {
+    const rows = [
+      { a: 1, b: '=x' },
+      { a: 2, b: null },
+    ];
+    const read = async (s: NodeJS.ReadableStream) => {
+      let out = '';
+      for await (const c of s) out += String(c);
+      return out;
+    };
+    const fromMemory = await read(exportStream('csv', ['a', 'b'], rows));
+    const fromAsync = await read(
+      exportStream(
+        'csv',
+        ['a', 'b'],
+        (async function* () {
+          for (const r of rows) yield await Promise.resolve(r);
+        })(),
+      ),
+    );
+    expect(fromAsync).toBe(fromMemory);
+    expect(fromMemory).toBe("a,b\r\n1,'=x\r\n2,\r\n");
   });
 });

@@ -138,7 +138,7 @@ describe('ews bulletin', () => {
       expect(doc).not.toContain('<script');
       expect(doc).not.toContain('BV-HY');
       // The alert's commune is red on the map.
-      expect(doc).toMatch(/<circle [^>]*data-commune="09187" data-level="red"/);
+      expect(doc).toMatch(/<path data-code="09187" data-level="red"/);
     },
     120_000,
   );

@@ -3,6 +3,7 @@
 // the commune clicked; beside it the list of communes with alerts, so the page is usable as
 // text and on a phone (the panel goes below the map on a narrow screen). Leaflet draws the
 // GeoJSON alone, without a tile layer: nothing is fetched from another server.
+import { countsConcern } from '../live-counts.ts';
 import * as L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Page, PageContext } from '../contract.ts';
@@ -265,9 +266,15 @@ function mount(root: HTMLElement, ctx: PageContext): () => void {
     .catch(() => undefined);
   void load();
   const stopLive = ctx.onLive('alert', () => void load());
+  // New counts of the syndrome shown (any, when all are) in the caller's communes: the map's
+  // counts are read again (the server coalesces these events; the page has no timer).
+  const stopCounts = ctx.onLive('counts', (data) => {
+    if (countsConcern(data, { communes: null, syndrome: syndrome === '' ? null : syndrome, from: null, to: null })) void load();
+  });
   return () => {
     disposed = true;
     stopLive();
+    stopCounts();
     map.remove();
   };
 }

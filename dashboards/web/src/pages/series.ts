@@ -2,6 +2,7 @@
 // ISO week) with its expected value, threshold band and alarms, or several areas (an alert's
 // cluster) as one line each with their total. `?alert=ID` charts what the alert is about and
 // shows its detector, p-value and level. Every change of selection replaces the chart whole.
+import { communesOfAreas, countsConcern } from '../live-counts.ts';
 import type { Page, PageContext } from '../contract.ts';
 import { el } from '../dom.ts';
 import { mountChart } from '../charts/chart.ts';
@@ -287,9 +288,13 @@ export const page: Page = {
     };
     void start();
 
-    // New counts: read the same selection again (at most once a second).
+    // New counts of the series shown (its series, communes and days; the server coalesces them):
+    // read the same selection again, at most once a second. No polling.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = ctx.onLive('counts', () => {
+    const off = ctx.onLive('counts', (data) => {
+      const s = selection;
+      if (!s || !countsConcern(data, { communes: communesOfAreas(s.areas, ctx.units), syndrome: s.syndrome, from: s.from, to: s.to }))
+        return;
       clearTimeout(timer);
       timer = setTimeout(() => void load(), 1000);
     });
