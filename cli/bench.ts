@@ -170,7 +170,7 @@ function renderIngest(f: Record<string, number>, o: { batch: number; concurrency
       .map((x) => x.toFixed(2))
       .join(
         ' / ',
-      )} (other work on this shared machine lowers the figure: runs here have given 8,000–23,600 events/s, 22,500–23,600 when nothing else ran)`,
+      )} (other work on this shared machine lowers the figure: runs here have given 5,300–29,700 events/s, 22,500–29,700 when nothing else ran)`,
     '',
     `${f['events']} encounter/lab events from the demo simulator, NDJSON batches of ${o.batch}, ${o.concurrency} requests in flight from a separate client process; each answer comes after the batch is fsynced to the embedded log. Target: ≥ 20,000 events/s on 2 cores.`,
     '',
