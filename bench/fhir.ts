@@ -1,5 +1,5 @@
 // FHIR R4 ingest benchmark (issue 12), beside the JSON figure of `npm run bench`:
-//   node --import tsx bench/fhir.ts [--events N] [--per-bundle N] [--concurrency N] [--type batch|transaction] [--no-write]
+//   npm run bench:fhir -- [--events N] [--per-bundle N] [--concurrency N] [--type batch|transaction] [--no-write]
 // A one-process pipeline listening on a free port; a separate client process posts Bundles of
 // the demo simulator's events (bench/fhir-client.ts) to POST /fhir with the hospital's key.
 // Each answer comes after the Bundle's events are durable in the embedded log (fsynced):
@@ -15,7 +15,7 @@ import { startPipeline } from '../cli/pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEventStore } from '../storage/events.ts';
-import { machineLine, writeSection } from './report.ts';
+import { loadLine, machineLine, recordIngestFormat, writeSectionBefore } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,10 +67,24 @@ try {
     peakRssMb: Math.round(peakRss / 1048576),
   };
   process.stdout.write(JSON.stringify(f) + '\n');
-  if (!values['no-write'])
-    writeSection(
+  if (!values['no-write']) {
+    const machine = machineLine();
+    const load = loadLine();
+    recordIngestFormat('fhir', {
+      label: `FHIR R4 ${values.type} Bundles of ${perBundle} events`,
+      command: 'npm run bench:fhir',
+      unitsPerSecond: f.bundlesPerSecond,
+      unit: `Bundles/s (${concurrency} in flight)`,
+      eventsPerSecond: f.eventsPerSecond,
+      countedPerSecond: f.countedPerSecond,
+      peakRssMb: f.peakRssMb,
+      when: machine.slice(machine.lastIndexOf('; ') + 2),
+      load,
+    });
+    writeSectionBefore(
       'fhir',
-      `## FHIR R4 ingest (\`node --import tsx bench/fhir.ts\`)\n\nMachine: ${machineLine()}\n\n` +
+      'detect',
+      `## FHIR R4 ingest (\`npm run bench:fhir\`)\n\nMachine: ${machine}; load average at the end ${load}\n\n` +
         `${r.events} demo simulator events as FHIR R4 ${values.type} Bundles of ${perBundle} events (each event: its Patient, the Encounter ` +
         `and a Condition per ICD-10 code, or the Observation; ${r.entries} entries, ${(r.bytes / 2 ** 20).toFixed(1)} MiB), ${concurrency} ` +
         `requests in flight from a separate client process to POST /fhir with the hospital's key; each answer comes after the Bundle's ` +
@@ -82,6 +96,7 @@ try {
         `| events stored / sent | ${counted} / ${r.events} |\n` +
         `| peak RSS of the pipeline process | ${f.peakRssMb} MB |\n`,
     );
+  }
   code = r.stored === r.events && counted === r.events ? 0 : 1;
 } finally {
   clearInterval(sampler);

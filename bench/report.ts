@@ -2,7 +2,7 @@
 // bench/ never imports cli/ (cli/bench.ts imports bench/, and the reverse made a cycle).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Machine line for BENCHMARKS.md: CPU model, cores, memory, kernel, Node version, date (UTC). */
 export function machineLine(): string {
@@ -29,4 +29,76 @@ export function writeSection(name: string, body: string): void {
   const j = text.indexOf(end);
   text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length + 1) : text + '\n' + block;
   writeFileSync(file, text);
+}
+
+/** The load average (1 / 5 / 15 min) for a benchmark's machine line: this machine is shared. */
+export function loadLine(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+}
+
+/**
+ * Like writeSection, but a section not yet in the file goes right before the first of the
+ * sections `before` that is there, rather than at the end: related benchmarks stay together.
+ */
+export function writeSectionBefore(name: string, before: string | readonly string[], body: string): void {
+  const file = new URL('../BENCHMARKS.md', import.meta.url);
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const anchor = [before]
+    .flat()
+    .map((a) => `<!-- bench:${a} -->\n`)
+    .find((a) => text.includes(a));
+  if (!text.includes(`<!-- bench:${name} -->`) && anchor !== undefined) {
+    const at = text.indexOf(anchor);
+    writeFileSync(file, `${text.slice(0, at)}<!-- bench:${name} -->\n<!-- /bench:${name} -->\n\n${text.slice(at)}`);
+  }
+  writeSection(name, body);
+}
+
+/** One ingest format's latest figures, for the summary beside the JSON figure. */
+export interface IngestFormatFigures {
+  /** What was sent, e.g. "HL7 v2 ADT/ORU over MLLP". */
+  label: string;
+  command: string;
+  /** Requests or messages per second and their unit (batches/s, Bundles/s, messages/s). */
+  unitsPerSecond: number;
+  unit: string;
+  eventsPerSecond: number;
+  countedPerSecond: number;
+  peakRssMb: number;
+  /** Date (UTC) and the load average at the end. */
+  when: string;
+  load: string;
+}
+
+const FORMATS = ['json', 'fhir', 'hl7'] as const;
+const FIGURES = /<!-- figures (\{.*\}) -->/;
+
+/**
+ * Records one format's figures in the `ingest-formats` section (right before `ingest`) and
+ * rewrites its table of the three formats' latest figures: each benchmark updates its own row,
+ * the others keep theirs (the figures are kept in the section, in a comment).
+ */
+export function recordIngestFormat(format: (typeof FORMATS)[number], figures: IngestFormatFigures): void {
+  const file = new URL('../BENCHMARKS.md', import.meta.url);
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const start = text.indexOf('<!-- bench:ingest-formats -->');
+  const kept = start >= 0 ? FIGURES.exec(text.slice(start)) : null;
+  const all = { ...(kept ? (JSON.parse(kept[1]!) as Record<string, IngestFormatFigures>) : {}), [format]: figures };
+  const n = (x: number) => x.toLocaleString('en');
+  const rows = FORMATS.filter((f) => all[f]).map((f) => {
+    const x = all[f]!;
+    return `| ${x.label} | \`${x.command}\` | ${n(x.unitsPerSecond)} ${x.unit} | **${n(x.eventsPerSecond)}** | ${n(x.countedPerSecond)} | ${x.peakRssMb} MB | ${x.when}, load ${x.load} |`;
+  });
+  writeSectionBefore(
+    'ingest-formats',
+    'ingest',
+    `## Ingest by format (latest run of each, \`npm run bench\`)\n\n` +
+      `Each answer only once its events are fsynced to the embedded log; one pipeline process, the load from a separate client ` +
+      `process; the JSON figure's section follows, then FHIR's and HL7 v2's. \`npm run bench\` runs all three.\n\n` +
+      `| format | command | requests | events/s durable | events/s until counted | peak RSS | run (UTC), load average |\n` +
+      `|---|---|---|---|---|---|---|\n` +
+      `${rows.join('\n')}\n\n<!-- figures ${JSON.stringify(all)} -->\n`,
+  );
 }

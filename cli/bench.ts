@@ -7,7 +7,7 @@ import { readConfig } from './config.ts';
 import { startPipeline } from './pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
-import { machineLine, writeSection } from '../bench/report.ts';
+import { loadLine, machineLine, recordIngestFormat, writeSection } from '../bench/report.ts';
 import { UsageError } from './usage.ts';
 import { createEventStore } from '../storage/events.ts';
 
@@ -17,9 +17,12 @@ Usage / Cách dùng: ews bench [ingest|classify|detect] [options]
 
   ingest   events/s accepted through POST /v1/events in NDJSON batches of 500, each answered
            only once durable; then the time until all are counted; peak RSS of the server.
+           Then the same for FHIR R4 Bundles (bench/fhir.ts) and HL7 v2 over MLLP (bench/hl7.ts),
+           each in its own pipeline, and a table of the three formats in BENCHMARKS.md.
   classify events/s of the syndrome classifier on one core
   detect   national-scale detection (farringtonFlexible weekly, EARS + ESSENCE daily) and R/ours ratio
-Options (ingest): --events N (default 200000), --batch N (500), --concurrency N (4)
+Options (ingest): --events N (default 200000), --batch N (500), --concurrency N (4) for JSON
+  --formats LIST  which formats to run, of json,fhir,hl7 (default all three)
   --no-write   print the figures only, leave BENCHMARKS.md alone
 The Kafka benchmark runs apart: npm run bench:kafka (bench/kafka.ts).`;
 
@@ -32,6 +35,7 @@ export async function runBench(argv: string[]): Promise<number> {
       events: { type: 'string', default: '200000' },
       batch: { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '4' },
+      formats: { type: 'string', default: 'json,fhir,hl7' },
       'no-write': { type: 'boolean' },
     },
   });
@@ -60,6 +64,22 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   }
   if (which !== 'ingest') throw new UsageError(`unknown benchmark '${which}' (ingest, classify, detect)`);
+  const formats = values.formats.split(',').map((f) => f.trim());
+  const unknown = formats.filter((f) => !['json', 'fhir', 'hl7'].includes(f));
+  if (unknown.length > 0) throw new UsageError(`unknown format '${unknown.join(',')}' in --formats (json, fhir, hl7)`);
+  let code = formats.includes('json') ? await benchJson(values) : 0;
+  // FHIR and HL7 v2 beside it, each in a fresh pipeline (a child process: its own memory figure).
+  for (const f of ['fhir', 'hl7'] as const)
+    if (formats.includes(f)) code = Math.max(code, await runBenchScript(f, values['no-write'] === true));
+  return code;
+}
+
+async function benchJson(values: {
+  events: string;
+  batch: string;
+  concurrency: string;
+  'no-write'?: boolean | undefined;
+}): Promise<number> {
   const total = Number(values.events);
   const batch = Number(values.batch);
   const concurrency = Number(values.concurrency);
@@ -92,7 +112,21 @@ export async function runBench(argv: string[]): Promise<number> {
       peakRssMb: Math.round(peakRss / 1048576),
     };
     process.stdout.write(JSON.stringify(figures) + '\n');
-    if (!values['no-write']) writeSection('ingest', renderIngest(figures, { batch, concurrency }));
+    if (!values['no-write']) {
+      const machine = machineLine();
+      writeSection('ingest', renderIngest(figures, { batch, concurrency }));
+      recordIngestFormat('json', {
+        label: `ews JSON, NDJSON batches of ${batch} events`,
+        command: 'npm run bench -- --formats json',
+        unitsPerSecond: Math.round((figures.events / batch / figures.ingestSeconds) * 10) / 10,
+        unit: `batches/s (${concurrency} in flight)`,
+        eventsPerSecond: figures.eventsPerSecond,
+        countedPerSecond: figures.countedPerSecond,
+        peakRssMb: figures.peakRssMb,
+        when: machine.slice(machine.lastIndexOf('; ') + 2),
+        load: loadLine(),
+      });
+    }
     return result.accepted === total && stored === total ? 0 : 1;
   } finally {
     clearInterval(sampler);
@@ -102,6 +136,18 @@ export async function runBench(argv: string[]): Promise<number> {
 }
 
 const BENCH_HOSPITAL = 'BV-BENCH';
+
+/** bench/fhir.ts or bench/hl7.ts as a child process with their defaults; resolves with its exit code. */
+function runBenchScript(name: 'fhir' | 'hl7', noWrite: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const script = new URL(`../bench/${name}.ts`, import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', script, ...(noWrite ? ['--no-write'] : [])], {
+      stdio: 'inherit',
+    });
+    child.on('error', reject);
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+}
 
 function runClient(args: string[], key: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -118,13 +164,13 @@ function runClient(args: string[], key: string): Promise<string> {
 
 function renderIngest(f: Record<string, number>, o: { batch: number; concurrency: number }): string {
   return [
-    `## Ingest (\`npm run bench\`)`,
+    `## Ingest, ews JSON (\`npm run bench\`)`,
     '',
     `Machine: ${machineLine()}; load average at the end ${loadavg()
       .map((x) => x.toFixed(2))
       .join(
         ' / ',
-      )} (other work on this shared machine lowers the figure: runs here have given 8,000–23,600 events/s, 22,500–23,600 when nothing else ran)`,
+      )} (other work on this shared machine lowers the figure: runs here have given 5,300–29,700 events/s, 22,500–29,700 when nothing else ran)`,
     '',
     `${f['events']} encounter/lab events from the demo simulator, NDJSON batches of ${o.batch}, ${o.concurrency} requests in flight from a separate client process; each answer comes after the batch is fsynced to the embedded log. Target: ≥ 20,000 events/s on 2 cores.`,
     '',

@@ -12,6 +12,7 @@ import {
 } from '../platform/config.ts';
 import { ingestConfigSchema } from '../ingest/config.ts';
 import { kafkaInboundConfigSchema } from '../ingest/kafka-inbound/inbound-config.ts';
+import { hl7ConfigSchema, mllpTlsProblems } from '../ingest/hl7/hl7-config.ts';
 import { tlsConfigSchema, tlsProblems } from '../platform/tls-config.ts';
 import { hospitalKeyConfigSchema } from '../ingest/hospital-keys.ts';
 import { processorsConfigSchema } from '../processors/config.ts';
@@ -41,6 +42,7 @@ export const envSchema = z.object({
   ...logConfigSchema.shape,
   ...ingestConfigSchema.shape,
   ...kafkaInboundConfigSchema.shape,
+  ...hl7ConfigSchema.shape,
   ...hospitalKeyConfigSchema.shape,
   ...processorsConfigSchema.shape,
   ...alertsConfigSchema.shape,
@@ -112,6 +114,7 @@ function compiledSchema(options: CompileOptions) {
       for (const p of tlsProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
       if (c.EWS_MLLP_TLS && !c.EWS_TLS_CERT)
         ctx.addIssue({ code: 'custom', path: ['EWS_MLLP_TLS'], message: 'MLLP over TLS needs EWS_TLS_CERT and EWS_TLS_KEY' });
+      for (const p of mllpTlsProblems(c)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
       if (c.EWS_PSEUDONYM_KEY && c.EWS_PSEUDONYM_KEYS)
         ctx.addIssue({
           code: 'custom',

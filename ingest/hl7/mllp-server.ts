@@ -9,6 +9,7 @@ import { verifiedCertificate } from '../request-peer.ts';
 import type { Hl7Ingest } from './hl7-ingest.ts';
 import { securityOf } from './hl7-map.ts';
 import { createDeframer, frame } from './mllp-framing.ts';
+import { rateLimitedReason, type Hl7RateLimiter } from './hl7-rate-limit.ts';
 
 export interface MllpServerOptions {
   hl7: Hl7Ingest;
@@ -19,6 +20,13 @@ export interface MllpServerOptions {
   host: string;
   /** TLS with the service's certificate; with a client CA, hospital certificates authenticate (mutual TLS). */
   tls?: TlsSettings | undefined;
+  /**
+   * With a client CA: `requested` (a verified certificate names the hospital, else the key in
+   * MSH-8), or `required` (a handshake without a certificate verified against the CA is refused).
+   */
+  clientCert?: 'requested' | 'required' | undefined;
+  /** The per-hospital message limit: a message over it is answered AR with the reason, not ingested. */
+  limiter?: Hl7RateLimiter | undefined;
   /** A connection silent this long is closed (ms). */
   idleMs: number;
   /** Largest message accepted (bytes); a longer frame is answered AR and discarded. */
@@ -34,7 +42,8 @@ const MAX_IN_FLIGHT = 16;
  * its refusal); while MAX_IN_FLIGHT wait, the socket is paused (backpressure reaches the
  * sender through TCP). Who sends: the hospital of a verified client certificate, else the
  * hospital key in MSH-8 — plain MLLP carries the key in clear and belongs on a private network
- * or a VPN only.
+ * or a VPN only. A hospital over its limit gets an AR naming the limit and when to resend (the
+ * connection stays open: integration engines resend an AR'd message after their retry delay).
  */
 export function createMllpServer(o: MllpServerOptions) {
   const discarded = new Counter({
@@ -120,6 +129,8 @@ export function createMllpServer(o: MllpServerOptions) {
           }
           const auth = await hospitalOf(text);
           if (!auth.ok) return reply(o.hl7.refuse('mllp', text, auth.error.message).ack);
+          const allowed = o.limiter?.take(auth.identity.hospitalId) ?? { ok: true };
+          if (!allowed.ok) return reply(o.hl7.refuse('mllp', text, rateLimitedReason(allowed.limit, allowed.retryAfterSeconds)).ack);
           reply((await o.hl7.handle(text, 'mllp', auth.identity.hospitalId)).ack);
         });
       }
@@ -132,12 +143,22 @@ export function createMllpServer(o: MllpServerOptions) {
           allowHalfOpen: true,
           cert: o.tls.cert,
           key: o.tls.key,
-          ...(o.tls.clientCa ? { ca: o.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+          ...(o.tls.clientCa ? { ca: o.tls.clientCa, requestCert: true, rejectUnauthorized: o.clientCert === 'required' } : {}),
         },
         onConnection,
       )
     : net.createServer({ allowHalfOpen: true }, onConnection);
   server.on('error', (err) => o.log.error({ err }, 'MLLP listener error'));
+  // A handshake refused (plaintext to the TLS port, no or an untrusted client certificate when required).
+  const refusedHandshakes = new Counter({
+    name: 'ews_ingest_mllp_tls_refused_total',
+    help: 'MLLP over TLS connections refused during the handshake (not TLS, no or an untrusted client certificate)',
+    registers: [o.metrics],
+  });
+  server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+    refusedHandshakes.inc();
+    o.log.info({ err: err.message, remote: socket.remoteAddress }, 'MLLP TLS handshake refused');
+  });
 
   return {
     /** Starts listening; resolves with the port (useful with port 0). */

@@ -21,7 +21,11 @@ const PER_RUN = 50;
 let p: TestPipeline;
 let key: string;
 beforeAll(async () => {
-  p = await startTestPipeline({ hospitals: ['BV-A'], env: { EWS_MLLP_PORT: '0', EWS_MLLP_MAX_MESSAGE_BYTES: '65536' } });
+  // The per-hospital HL7 limit off: 10,000 messages of one hospital should reach ingest, not an AR of the limit.
+  p = await startTestPipeline({
+    hospitals: ['BV-A'],
+    env: { EWS_MLLP_PORT: '0', EWS_MLLP_MAX_MESSAGE_BYTES: '65536', EWS_INGEST_RATE_LIMIT_PER_MINUTE: '0' },
+  });
   key = p.keys['BV-A']!;
 }, 60_000);
 afterAll(async () => {
