@@ -587,10 +587,13 @@ async function main(): Promise<number> {
         },
       ];
       for (const q of queries) {
-        finalized.push(await time(`${q.name} — finalized`, 'daily_counts', async () => (await q.run(fin)).size, stats));
+        // The answers of the last timed runs are the ones compared (no extra run of the slow live path).
+        let finAnswer = new Map<string, number>();
+        let liveAnswer = new Map<string, number>();
+        finalized.push(await time(`${q.name} — finalized`, 'daily_counts', async () => (finAnswer = await q.run(fin)).size, stats));
         if (values.live !== false) {
-          finalized.push(await time(`${q.name} — live path`, q.live, async () => (await q.run(live)).size, stats, LIVE_RUNS));
-          compare(q.name, await q.run(fin), await q.run(live));
+          finalized.push(await time(`${q.name} — live path`, q.live, async () => (liveAnswer = await q.run(live)).size, stats, LIVE_RUNS));
+          compare(q.name, finAnswer, liveAnswer);
         }
       }
     }
