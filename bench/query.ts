@@ -36,6 +36,8 @@ const HELP = `npm run bench:query [-- options] — trends queries on the embedde
   --candidates     also build and time the bench-only tables bench_daily_counts, bench_strata_weekly
   --finalize-from DAY  finalize only the days from DAY (YYYY-MM-DD) on; earlier days stay open
                    (the finalizer's backfill bound; the 100M history takes ~40 s a month here)
+  --through YEAR   the trends reads end on 31 December of YEAR (default 2025)
+  --a-years N      years query (a) spans (default 2)
   --no-finalized   skip the finalizer and the trends reads
   --no-write       print the figures only, leave BENCHMARKS.md alone
   -h, --help       this text
@@ -56,6 +58,8 @@ const { values } = parseArgs({
     write: { type: 'boolean', default: true },
     'live-runs': { type: 'string', default: '5' },
     'finalize-from': { type: 'string' },
+    through: { type: 'string', default: '2025' },
+    'a-years': { type: 'string', default: '2' },
     candidates: { type: 'boolean', default: false },
     finalized: { type: 'boolean', default: true },
     before: { type: 'boolean', default: true },
@@ -541,8 +545,10 @@ async function main(): Promise<number> {
       await waitForMerges(client, 120);
       const fin = createTrendStore(rec);
       const live = createTrendStore(rec, { finalized: false });
-      const twoYears = [{ from: parseDay('2024-01-01'), to: parseDay('2025-12-31') }];
-      const oneYear = [{ from: parseDay('2025-01-01'), to: parseDay('2025-12-31') }];
+      // The trends reads end on the last year (--through YEAR, default 2025); (a) spans --a-years years.
+      const through = Number(values.through);
+      const twoYears = [{ from: parseDay(`${through - Number(values['a-years']) + 1}-01-01`), to: parseDay(`${through}-12-31`) }];
+      const oneYear = [{ from: parseDay(`${through}-01-01`), to: parseDay(`${through}-12-31`) }];
       const otherCommunes = units.filter((u) => u.provinceCode !== province).map((u) => u.code);
       const series = [...SYNDROMES, '_visits'];
       const api = ['dengue', '_visits'];
