@@ -4,7 +4,7 @@
 // migrations, so the materialized view builds `syndrome_counts` exactly as in production.
 // Then each query runs after a warm-up ≥ 20 times: p50 / p95. Target p95 ≤ 200 ms on 2 cores.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,21 +22,31 @@ import { machineLine, writeSection } from './report.ts';
 
 const HELP = `npm run bench:query [-- options] — trends queries on the embedded ClickHouse over a large history
 
-  --events N      events generated (default 100000000), over 5 years (2021-01-01 … 2025-12-31)
-                  and the 203 communes of provinces 24 and 33
-  --data-dir DIR  the chDB data directory (default: a new one under the temporary directory,
-                  removed at the end unless --keep)
-  --keep          keep the data directory; if it already holds a loaded history, reuse it
-                  (no load) and only run the queries
-  --runs N        timed runs per query after one warm-up (default 20)
-  --no-candidates skip the candidate-fix tables (bench_daily_counts, bench_strata_weekly)
-  --no-finalized  skip finalizing the history into daily_counts and the trends reads over it
-  --no-write      print the figures only, leave BENCHMARKS.md alone
-  -h, --help      this text
+  --events N       events generated (default 100000000), over 5 years (2021-01-01 … 2025-12-31)
+                   and the 203 communes of provinces 24 and 33
+  --data-dir DIR   the chDB data directory (default: a new one under the temporary directory,
+                   removed at the end unless --keep)
+  --keep           keep the data directory; if it already holds a loaded history, reuse it
+                   (no load; the load time recorded in DIR/bench-load.json is reported) and only
+                   finalize what is new and run the queries
+  --runs N         timed runs per query after one warm-up (default 20)
+  --live-runs N    timed runs of the slow live-path reads (default 5)
+  --no-before      skip the count-table reads (syndrome_counts states, events) of before daily_counts
+  --no-live        skip the live-path reads of storage/trends.ts and the finalized = live check
+  --candidates     also build and time the bench-only tables bench_daily_counts, bench_strata_weekly
+  --finalize-from DAY  finalize only the days from DAY (YYYY-MM-DD) on; earlier days stay open
+                   (the finalizer's backfill bound; the 100M history takes ~40 s a month here)
+  --through YEAR   the trends reads end on 31 December of YEAR (default 2025)
+  --a-years N      years query (a) spans (default 2)
+  --no-finalized   skip the finalizer and the trends reads
+  --no-write       print the figures only, leave BENCHMARKS.md alone
+  -h, --help       this text
 
-Queries: (a) province × ISO week × syndrome, 2 years (syndrome_counts); (b) one commune × day,
-1 year (syndrome_counts); (c) syndrome × age band × sex, one province, 1 year (events: the count
-table has no strata). Target: p95 ≤ 200 ms on 2 cores.`;
+Queries, through storage/trends.ts as GET /v1/trends makes them, every day closed and finalized
+into daily_counts: (a) province × ISO week × syndrome over 2 years (readDaily, both provinces);
+(b) one commune × day over 1 year (readDaily); (c) age band × sex for one province over 1 year
+(readStrata); each also on the live path, and their answers compared cell by cell.
+Target: p95 ≤ 200 ms on 2 cores.`;
 
 const { values } = parseArgs({
   options: {
@@ -46,8 +56,14 @@ const { values } = parseArgs({
     keep: { type: 'boolean' },
     runs: { type: 'string', default: '20' },
     write: { type: 'boolean', default: true },
-    candidates: { type: 'boolean', default: true },
+    'live-runs': { type: 'string', default: '5' },
+    'finalize-from': { type: 'string' },
+    through: { type: 'string', default: '2025' },
+    'a-years': { type: 'string', default: '2' },
+    candidates: { type: 'boolean', default: false },
     finalized: { type: 'boolean', default: true },
+    before: { type: 'boolean', default: true },
+    live: { type: 'boolean', default: true },
   },
   allowNegative: true,
 });
@@ -58,8 +74,9 @@ if (values.help) {
 
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
-if (!Number.isInteger(EVENTS) || EVENTS < 1000 || !Number.isInteger(RUNS) || RUNS < 1) {
-  process.stderr.write('bench:query: --events must be an integer ≥ 1000 and --runs ≥ 1\n');
+const LIVE_RUNS = Number(values['live-runs']);
+if (!Number.isInteger(EVENTS) || EVENTS < 1000 || !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(LIVE_RUNS) || LIVE_RUNS < 1) {
+  process.stderr.write('bench:query: --events must be an integer ≥ 1000, --runs and --live-runs ≥ 1\n');
   process.exit(2);
 }
 const KEEP = values.keep === true;
@@ -289,6 +306,10 @@ interface Timing {
   min: number;
   max: number;
   resultRows: number;
+  runs: number;
+  /** UTC time (HH:MM) the runs started, and the 1-minute load average when they ended. */
+  at: string;
+  load1: number;
   readRows: number;
   marks: number;
   parts: number;
@@ -304,10 +325,12 @@ async function time(
   table: string,
   run: () => Promise<number>,
   stats: () => Promise<{ readRows: number; marks: number; parts: number }>,
+  runs = RUNS,
 ): Promise<Timing> {
   const resultRows = await run(); // warm-up
   const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  const at = new Date().toISOString().slice(11, 16);
+  for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await run();
     ms.push(performance.now() - t);
@@ -322,6 +345,9 @@ async function time(
     min: ms[0]!,
     max: ms[ms.length - 1]!,
     resultRows,
+    runs,
+    at,
+    load1: loadavg()[0]!,
     ...s,
   };
   say(
@@ -386,24 +412,39 @@ async function buildCandidates(client: ClickHouseClient): Promise<{ daily: numbe
   return { daily, strata };
 }
 
+/** The load of a kept data directory, recorded when it was loaded (a rerun reports it). */
+interface LoadRecord {
+  seconds: number;
+  months: number;
+  events: number;
+  at: string;
+  load1: number;
+}
+
 async function main(): Promise<number> {
   const reuse = KEEP && existsSync(join(DIR, 'metadata'));
   say(`data directory ${DIR}${reuse ? ' (reused)' : ''}`);
   const client = await createStore({ database: 'ews', dataDir: DIR });
+  const loadFile = join(DIR, 'bench-load.json');
   try {
     await migrate(
       client,
       readMigrations(fileURLToPath(new URL('../schemas/migrations/', import.meta.url))),
       createLogger({ level: 'silent' }),
     );
-    let loaded: { seconds: number; months: number } | undefined;
+    let loaded: LoadRecord | undefined;
+    let reused = false;
     const [existing] = await rows<{ n: string }>(client, 'SELECT count() AS n FROM events');
     const have = Number(existing?.n ?? 0);
     if (have === 0) {
       say(`loading ${EVENTS.toLocaleString('en')} events, one INSERT … SELECT per month`);
-      loaded = await load(client);
-      say(`loaded in ${loaded.seconds.toFixed(1)} s (${Math.round(EVENTS / loaded.seconds).toLocaleString('en')} events/s)`);
+      const l = await load(client);
+      loaded = { ...l, events: EVENTS, at: new Date().toISOString().slice(0, 16), load1: loadavg()[0]! };
+      writeFileSync(loadFile, JSON.stringify(loaded));
+      say(`loaded in ${l.seconds.toFixed(1)} s (${Math.round(EVENTS / l.seconds).toLocaleString('en')} events/s)`);
     } else {
+      reused = true;
+      if (existsSync(loadFile)) loaded = JSON.parse(readFileSync(loadFile, 'utf8')) as LoadRecord;
       say(`reusing ${have.toLocaleString('en')} events already loaded`);
     }
     const mergeWait = await waitForMerges(client, 120);
@@ -421,57 +462,51 @@ async function main(): Promise<number> {
     const codes = units.map((u) => u.code);
     const provs = units.map((u) => u.provinceCode);
     const provinceCommunes = units.filter((u) => u.provinceCode === province).map((u) => u.code);
+    const stats = () => lastStats(client);
 
+    // Before daily_counts: the count-table reads (syndrome_counts states, events for strata).
     const timings: Timing[] = [];
-    // (a) the dashboard's weekly province trends: every syndrome × both provinces, 2024–2025.
-    timings.push(
-      await time(
-        '(a) province × ISO week × syndrome, 2 years (readSeries)',
-        'syndrome_counts',
-        async () => {
-          const m = await counts.readSeries(allPairs(['24', '33']), week('2024-01-01'), week('2025-12-31'), {
-            granularity: 'week',
-            area: 'province',
-            provinceOf,
-          });
-          return m.size;
-        },
-        () => lastStats(client),
-      ),
-    );
-    // (b) one commune (the most populous), every syndrome, per day over 2025: both reads the app has.
-    timings.push(
-      await time(
-        '(b) one commune × day, 1 year (readCounts, commune filter)',
-        'syndrome_counts',
-        async () =>
-          (await counts.readCounts({ syndromes: SYNDROMES, communes: [communeB], from: '2025-01-01', to: '2025-12-31' }, [communeB]))
-            .length,
-        () => lastStats(client),
-      ),
-    );
-    timings.push(
-      await time(
-        '(b′) one commune × day, 1 year (readSeries)',
-        'syndrome_counts',
-        async () => (await counts.readSeries(allPairs([communeB]), parseDay('2025-01-01'), parseDay('2025-12-31'))).size,
-        () => lastStats(client),
-      ),
-    );
-    // (c) stratified: syndrome × age band × sex for province 24 over 2025, from `events`.
-    timings.push(
-      await time(
-        '(c) syndrome × age band × sex, one province, 1 year',
-        'events',
-        async () => (await rows(rec, STRATIFIED, { from: '2025-01-01', to: '2025-12-31', communes: provinceCommunes })).length,
-        () => lastStats(client),
-      ),
-    );
-    // Candidate fixes, measured on bench-only tables (not migrations): plain counts finalized
-    // from syndrome_counts for closed days, and weekly strata counts from events.
+    if (values.before !== false) {
+      timings.push(
+        await time(
+          '(a) province × ISO week × syndrome, 2 years (readSeries)',
+          'syndrome_counts',
+          async () => {
+            const m = await counts.readSeries(allPairs(['24', '33']), week('2024-01-01'), week('2025-12-31'), {
+              granularity: 'week',
+              area: 'province',
+              provinceOf,
+            });
+            return m.size;
+          },
+          stats,
+          LIVE_RUNS,
+        ),
+      );
+      timings.push(
+        await time(
+          '(b) one commune × day, 1 year (readCounts, commune filter)',
+          'syndrome_counts',
+          async () =>
+            (await counts.readCounts({ syndromes: SYNDROMES, communes: [communeB], from: '2025-01-01', to: '2025-12-31' }, [communeB]))
+              .length,
+          stats,
+          LIVE_RUNS,
+        ),
+      );
+      timings.push(
+        await time(
+          '(c) syndrome × age band × sex, one province, 1 year (uniqExact on events)',
+          'events',
+          async () => (await rows(rec, STRATIFIED, { from: '2025-01-01', to: '2025-12-31', communes: provinceCommunes })).length,
+          stats,
+          LIVE_RUNS,
+        ),
+      );
+    }
     const candidates: Timing[] = [];
     let buildSeconds: { daily: number; strata: number } | undefined;
-    if (values.candidates !== false) {
+    if (values.candidates === true) {
       buildSeconds = await buildCandidates(client);
       candidates.push(
         await time(
@@ -479,7 +514,7 @@ async function main(): Promise<number> {
           'bench_daily_counts',
           async () =>
             (await rows(rec, WEEKLY_FROM_DAILY, { syndromes: [...SYNDROMES], codes, provs, from: '2024-01-01', to: '2025-12-31' })).length,
-          () => lastStats(client),
+          stats,
         ),
       );
       candidates.push(
@@ -488,109 +523,100 @@ async function main(): Promise<number> {
           'bench_strata_weekly',
           async () =>
             (await rows(rec, STRATA_FROM_WEEKLY, { communes: provinceCommunes, from: week('2025-01-01'), to: week('2025-12-31') })).length,
-          () => lastStats(client),
-        ),
-      );
-      candidates.push(
-        await time(
-          '(c) on `events` with count() instead of uniqExact (duplicates not removed)',
-          'events',
-          async () =>
-            (
-              await rows(rec, STRATIFIED.replace('uniqExact(hospital_id, event_id)', 'count()'), {
-                from: '2025-01-01',
-                to: '2025-12-31',
-                communes: provinceCommunes,
-              })
-            ).length,
-          () => lastStats(client),
+          stats,
         ),
       );
     }
-    // The finalized table (schemas/migrations/006): every day of the history closed, finalized
-    // by the app's finalizer, then the trends reads (storage/trends.ts) with and without it.
+    // The API's read path: every day of the history closed and finalized into daily_counts by
+    // the app's finalizer, then the reads of storage/trends.ts that GET /v1/trends makes.
     const finalized: Timing[] = [];
+    const checks: { name: string; cells: number; differ: number }[] = [];
     let finalizeSeconds: { first: number; again: number; days: number } | undefined;
     if (values.finalized !== false) {
       const dc = createDailyCountStore(client);
       let t = performance.now();
-      const first = await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7 });
+      const from = values['finalize-from'] === undefined ? undefined : parseDay(values['finalize-from']);
+      const first = await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7, from });
       const firstS = (performance.now() - t) / 1000;
       t = performance.now();
-      await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7 });
+      await runFinalizer({ store: dc, today: () => LAST_DAY + 8, horizonDays: 7, from });
       finalizeSeconds = { first: firstS, again: (performance.now() - t) / 1000, days: first.days };
       say(`finalized ${first.days} days in ${firstS.toFixed(1)} s (a run with nothing new: ${finalizeSeconds.again.toFixed(2)} s)`);
       await waitForMerges(client, 120);
       const fin = createTrendStore(rec);
       const live = createTrendStore(rec, { finalized: false });
-      const twoYears = [{ from: parseDay('2024-01-01'), to: parseDay('2025-12-31') }];
-      const oneYear = [{ from: parseDay('2025-01-01'), to: parseDay('2025-12-31') }];
+      // The trends reads end on the last year (--through YEAR, default 2025); (a) spans --a-years years.
+      const through = Number(values.through);
+      const twoYears = [{ from: parseDay(`${through - Number(values['a-years']) + 1}-01-01`), to: parseDay(`${through}-12-31`) }];
+      const oneYear = [{ from: parseDay(`${through}-01-01`), to: parseDay(`${through}-12-31`) }];
       const otherCommunes = units.filter((u) => u.provinceCode !== province).map((u) => u.code);
       const series = [...SYNDROMES, '_visits'];
-      for (const [label, store, table] of [
-        ['live path', live, 'syndrome_counts'],
-        ['finalized', fin, 'daily_counts'],
-      ] as const) {
-        finalized.push(
-          await time(
-            `(a′) trends readDaily, 10 syndromes + _visits × each province, 2 years (${label})`,
-            table,
-            async () => {
-              const a = await store.readDaily(series, provinceCommunes, twoYears);
-              const b = await store.readDaily(series, otherCommunes, twoYears);
-              return a.size + b.size;
-            },
-            () => lastStats(client),
-          ),
-        );
+      const api = ['dengue', '_visits'];
+      const byDay = (m: Map<string, Map<number, number>>) =>
+        new Map([...m].flatMap(([s, days]) => [...days].map(([d, n]) => [`${s}|${d}`, n] as const)));
+      const byStratum = (m: Map<string, Map<string, Map<number, number>>>) =>
+        new Map([...m].flatMap(([s, ks]) => [...ks].flatMap(([k, days]) => [...days].map(([d, n]) => [`${s}|${k}|${d}`, n] as const))));
+      const compare = (name: string, a: Map<string, number>, b: Map<string, number>) => {
+        let differ = 0;
+        for (const k of new Set([...a.keys(), ...b.keys()])) if ((a.get(k) ?? 0) !== (b.get(k) ?? 0)) differ++;
+        checks.push({ name, cells: a.size, differ });
+        say(`check ${name}: ${a.size} cells finalized, ${b.size} live, ${differ} differ`);
+      };
+      const readA = async (store: typeof fin, s: string[]) => {
+        const a = await store.readDaily(s, provinceCommunes, twoYears);
+        const b = await store.readDaily(s, otherCommunes, twoYears);
+        const out = new Map<string, number>();
+        for (const [k, n] of byDay(a)) out.set(`24|${k}`, n);
+        for (const [k, n] of byDay(b)) out.set(`33|${k}`, n);
+        return out;
+      };
+      const readB = async (store: typeof fin) => byDay(await store.readDaily(series, [communeB], oneYear));
+      const readC = async (store: typeof fin, s: string[]) =>
+        byStratum(await store.readStrata(s, provinceCommunes, oneYear, ['age_band', 'sex']));
+      const queries: { name: string; run: (store: typeof fin) => Promise<Map<string, number>>; live: string }[] = [
+        {
+          name: '(a) readDaily, 10 syndromes + _visits × each province (two calls), 2 years',
+          run: (s) => readA(s, series),
+          live: 'syndrome_counts',
+        },
+        {
+          name: '(a1) readDaily, dengue + _visits, one province, 2 years (one GET /v1/trends)',
+          run: async (s) => byDay(await s.readDaily(api, provinceCommunes, twoYears)),
+          live: 'syndrome_counts',
+        },
+        { name: '(b) readDaily, 10 syndromes + _visits, one commune × day, 1 year', run: readB, live: 'syndrome_counts' },
+        {
+          name: '(c) readStrata age band × sex, 10 syndromes + _visits, one province, 1 year',
+          run: (s) => readC(s, series),
+          live: 'events FINAL',
+        },
+        {
+          name: '(c1) readStrata age band × sex, dengue + _visits, one province, 1 year (one GET /v1/trends?strata=age_band,sex)',
+          run: (s) => readC(s, api),
+          live: 'events FINAL',
+        },
+      ];
+      for (const q of queries) {
+        // The answers of the last timed runs are the ones compared (no extra run of the slow live path).
+        let finAnswer = new Map<string, number>();
+        let liveAnswer = new Map<string, number>();
+        finalized.push(await time(`${q.name} — finalized`, 'daily_counts', async () => (finAnswer = await q.run(fin)).size, stats));
+        if (values.live !== false) {
+          finalized.push(await time(`${q.name} — live path`, q.live, async () => (liveAnswer = await q.run(live)).size, stats, LIVE_RUNS));
+          compare(q.name, finAnswer, liveAnswer);
+        }
       }
-      for (const [label, store, table] of [
-        ['live path', live, 'events FINAL'],
-        ['finalized', fin, 'daily_counts'],
-      ] as const) {
-        finalized.push(
-          await time(
-            `(c′) trends readStrata age band × sex, 10 syndromes + _visits, one province, 1 year (${label})`,
-            table,
-            async () => {
-              const m = await store.readStrata(series, provinceCommunes, oneYear, ['age_band', 'sex']);
-              return [...m.values()].reduce((n, x) => n + x.size, 0);
-            },
-            () => lastStats(client),
-          ),
-        );
-      }
-      finalized.push(
-        await time(
-          '(b″) trends readDaily, one commune × day, 1 year (finalized)',
-          'daily_counts',
-          async () => (await fin.readDaily(series, [communeB], oneYear)).size,
-          () => lastStats(client),
-        ),
-      );
-      // FINAL against a plain read of the merged table (what a partition-replacing finalizer would read).
-      await client.command({ query: 'OPTIMIZE TABLE daily_counts FINAL' });
-      const plainRead = (final: boolean) => `SELECT series, toUInt32(day) AS d, sum(n) FROM daily_counts ${final ? 'FINAL' : ''}
-        WHERE grain = 'total' AND series IN {series:Array(String)} AND commune_code IN {communes:Array(String)}
-          AND day BETWEEN '2024-01-01' AND '2025-12-31' GROUP BY series, day`;
-      for (const final of [true, false])
-        finalized.push(
-          await time(
-            `(a′) one province, 2 years, on \`daily_counts\` merged, ${final ? 'FINAL' : 'without FINAL'}`,
-            'daily_counts',
-            async () => (await rows(rec, plainRead(final), { series, communes: provinceCommunes })).length,
-            () => lastStats(client),
-          ),
-        );
     }
     const finalSizes = await tableSizes(client);
     const figures = {
       finalized,
+      checks,
       finalizeSeconds,
       finalSizes,
       events,
       requested: EVENTS,
       loaded,
+      reused,
       mergeWait,
       sizes,
       timings,
@@ -647,10 +673,12 @@ function du(dir: string): number {
 
 function render(f: {
   finalized: Timing[];
+  checks: { name: string; cells: number; differ: number }[];
   finalizeSeconds: { first: number; again: number; days: number } | undefined;
   finalSizes: TableSize[];
   events: number;
-  loaded: { seconds: number; months: number } | undefined;
+  loaded: LoadRecord | undefined;
+  reused: boolean;
   mergeWait: number;
   sizes: TableSize[];
   timings: Timing[];
@@ -661,63 +689,56 @@ function render(f: {
 }): string {
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
   const perM = (b: number) => (b / 2 ** 20 / (f.events / 1e6)).toFixed(1);
+  const row = (t: Timing) =>
+    `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.runs} | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} | ${t.at}, ${t.load1.toFixed(2)} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`;
+  const head = [
+    '| query | reads | p50 | p95 | runs | rows to read (EXPLAIN ESTIMATE), parts | result cells | UTC, load (1 min) | p95 ≤ 200 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const l = f.loaded;
   return [
     '## Trends queries (`npm run bench:query`)',
     '',
     `Machine: ${machineLine()}; load average at the end ${f.load.map((x) => x.toFixed(2)).join(' / ')} (shared machine: other work changes every figure)`,
     '',
-    `${f.events.toLocaleString('en')} synthetic events (2021-01-01 … 2025-12-31, the 203 communes of provinces 24 and 33 by population, weekly and seasonal shape, 10 % lab results) generated inside chDB by one INSERT … SELECT per month into a data directory migrated with schemas/migrations (the materialized view fills \`syndrome_counts\` as in production). Each query: one warm-up, then ${RUNS} runs; wall time through @clickhouse/client on the embedded engine. Target p95 ≤ 200 ms on 2 cores.`,
+    `${f.events.toLocaleString('en')} synthetic events (2021-01-01 … 2025-12-31, the 203 communes of provinces 24 and 33 by population, weekly and seasonal shape, 10 % lab results) generated inside chDB by one INSERT … SELECT per month into a data directory migrated with schemas/migrations (the materialized view fills \`syndrome_counts\` as in production). Each query: one warm-up, then the runs given; wall time through @clickhouse/client on the embedded engine. Target p95 ≤ 200 ms on 2 cores.`,
     '',
-    f.loaded
-      ? `Load: **${f.loaded.seconds.toFixed(1)} s**, ${Math.round(f.events / f.loaded.seconds).toLocaleString('en')} events/s (${f.loaded.months} INSERTs); merges waited for afterwards: ${f.mergeWait.toFixed(1)} s.`
-      : 'Load: none in this run (a kept data directory was reused).',
+    l
+      ? `Load: **${l.seconds.toFixed(1)} s** for ${l.events.toLocaleString('en')} events, ${Math.round(l.events / l.seconds).toLocaleString('en')} events/s (${l.months} INSERTs; ended ${l.at.replace('T', ' ')} UTC, load ${l.load1.toFixed(2)})${f.reused ? '; this run reused that data directory' : ''}; merges waited for before the queries: ${f.mergeWait.toFixed(1)} s.`
+      : 'Load: none in this run (a kept data directory was reused; its load was not recorded).',
     '',
     '| table | rows | parts | on disk | per million events | uncompressed |',
     '|---|---|---|---|---|---|',
-    ...f.sizes.map(
+    ...f.finalSizes.map(
       (s) =>
         `| \`${s.table}\` | ${s.rows.toLocaleString('en')} | ${s.parts} | ${mib(s.bytes)} MiB | ${perM(s.bytes)} MiB | ${mib(s.uncompressed)} MiB |`,
     ),
     `| data directory (du) | | | ${mib(f.du)} MiB | ${perM(f.du)} MiB | |`,
     '',
-    '| query | reads | p50 | p95 | rows to read (EXPLAIN ESTIMATE), parts | result rows | target |',
-    '|---|---|---|---|---|---|---|',
-    ...f.timings.map(
-      (t) =>
-        `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`,
-    ),
-    '',
-    ...(f.candidates.length > 0
-      ? [
-          `Candidate fixes, on bench-only tables built from the loaded data (finalizing all 5 years: \`bench_daily_counts\` ${f.buildSeconds?.daily.toFixed(1)} s, \`bench_strata_weekly\` ${f.buildSeconds?.strata.toFixed(1)} s):`,
-          '',
-          '| query | reads | p50 | p95 | rows to read, parts | result rows |',
-          '|---|---|---|---|---|---|',
-          ...f.candidates.map(
-            (t) =>
-              `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} |`,
-          ),
-          '',
-        ]
-      : []),
     ...(f.finalized.length > 0
       ? [
-          `The finalized table \`daily_counts\` (migration 006), filled by the app's finalizer for every day of the history: ${f.finalizeSeconds?.days} days in ${f.finalizeSeconds?.first.toFixed(1)} s; a run with nothing new ${f.finalizeSeconds?.again.toFixed(2)} s. Sizes after it:`,
+          `The API's read path (storage/trends.ts, as GET /v1/trends calls it): every day of the history closed and finalized into \`daily_counts\` by the app's finalizer (${f.finalizeSeconds?.days} days in ${f.finalizeSeconds?.first.toFixed(1)} s; a run with nothing new ${f.finalizeSeconds?.again.toFixed(2)} s), each read finalized and, for comparison, on the live path (\`finalized: false\`).`,
           '',
-          '| table | rows | parts | on disk | uncompressed |',
-          '|---|---|---|---|---|',
-          ...f.finalSizes.map(
-            (s) => `| \`${s.table}\` | ${s.rows.toLocaleString('en')} | ${s.parts} | ${mib(s.bytes)} MiB | ${mib(s.uncompressed)} MiB |`,
-          ),
+          ...head,
+          ...f.finalized.map(row),
           '',
-          'Trends reads (storage/trends.ts) as GET /v1/trends makes them, live path against finalized:',
+          ...(f.checks.length > 0
+            ? [
+                'Finalized against live, cell by cell (series × [stratum ×] day): ' +
+                  f.checks.map((c) => `${c.name.split(' ')[0]} ${c.cells.toLocaleString('en')} cells, ${c.differ} differ`).join('; ') +
+                  '.',
+                '',
+              ]
+            : []),
+        ]
+      : []),
+    ...(f.timings.length > 0 ? ['Before `daily_counts` (the count-table reads):', '', ...head, ...f.timings.map(row), ''] : []),
+    ...(f.candidates.length > 0
+      ? [
+          `Bench-only candidate tables (\`bench_daily_counts\` ${f.buildSeconds?.daily.toFixed(1)} s, \`bench_strata_weekly\` ${f.buildSeconds?.strata.toFixed(1)} s to build):`,
           '',
-          '| query | reads | p50 | p95 | rows to read, parts | result rows | target |',
-          '|---|---|---|---|---|---|---|',
-          ...f.finalized.map(
-            (t) =>
-              `| ${t.name} | \`${t.table}\` | ${t.p50.toFixed(1)} ms | **${t.p95.toFixed(1)} ms** | ${t.readRows.toLocaleString('en')}, ${t.parts} | ${t.resultRows} | ${t.p95 <= 200 ? 'met' : '**not met**'} |`,
-          ),
+          ...head,
+          ...f.candidates.map(row),
           '',
         ]
       : []),

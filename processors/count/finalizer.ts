@@ -21,11 +21,13 @@ export interface FinalizePlanInput {
   finalized: ReadonlySet<number>;
   /** The last closed day (day number). */
   closedThrough: number;
+  /** Days before it are left alone (open, read live): a backfill can finalize the recent years first. */
+  from?: number | undefined;
 }
 
 /** The days to (re)write, ascending: closed days not finalized yet, and finalized days a new part touches. */
 export function planFinalization(input: FinalizePlanInput): number[] {
-  const { parts, seen, finalized, closedThrough } = input;
+  const { parts, seen, finalized, closedThrough, from = -Infinity } = input;
   const out = new Set<number>();
   if (parts.length > 0) {
     const first = Math.min(...parts.map((p) => p.minDay));
@@ -36,7 +38,7 @@ export function planFinalization(input: FinalizePlanInput): number[] {
     for (let d = p.minDay; d <= Math.min(p.maxDay, closedThrough); d++) if (finalized.has(d)) out.add(d);
   }
   if (seen === null) for (const d of finalized) if (d <= closedThrough) out.add(d);
-  return [...out].sort((a, b) => a - b);
+  return [...out].filter((d) => d >= from).sort((a, b) => a - b);
 }
 
 /** Groups ascending days into batches of one calendar month (one `events` partition each). */
@@ -60,6 +62,8 @@ export interface FinalizerDeps {
   today: () => number;
   /** Days kept open after their end (late events expected); closed: day ≤ today − horizonDays. */
   horizonDays: number;
+  /** The first day to finalize (day number); default: the first day of any events part. */
+  from?: number | undefined;
   /** A version larger than any earlier run's (default: the clock in milliseconds). */
   version?: () => number;
   /** Test hook: called between writing a batch's rows and marking its days finalized. */
@@ -78,7 +82,7 @@ export async function runFinalizer(deps: FinalizerDeps): Promise<FinalizeResult>
   const parts = await store.eventParts();
   const [seen, finalized] = await Promise.all([store.readState(), store.finalizedDays()]);
   const version = deps.version?.() ?? Date.now();
-  const days = planFinalization({ parts, seen, finalized, closedThrough: deps.today() - deps.horizonDays });
+  const days = planFinalization({ parts, seen, finalized, closedThrough: deps.today() - deps.horizonDays, from: deps.from });
   const batches = monthBatches(days);
   for (const batch of batches) {
     await store.writeDays(batch, version);

@@ -33,6 +33,11 @@ describe('planFinalization: which days a finalizer run writes', () => {
       ['2026-10-02'],
     ],
     [
+      'a first day (backfill bound): days before it stay open, re-checks included',
+      { parts: [P1, P2], seen: new Set(['p1']), finalized: days('2026-10-02'), closedThrough: d('2026-10-03'), from: d('2026-10-02') },
+      ['2026-10-02', '2026-10-03'],
+    ],
+    [
       'no memory of parts: every finalized closed day again',
       { parts: [P1], seen: null, finalized: days('2026-10-01', '2026-10-02'), closedThrough: d('2026-10-02') },
       ['2026-10-01', '2026-10-02'],
