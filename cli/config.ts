@@ -21,7 +21,7 @@ import { accessConfigSchema } from '../access/config.ts';
 import { checkOidcConfig, oidcConfigSchema } from '../access/oidc-config.ts';
 import { dashboardsConfigSchema } from '../dashboards/config.ts';
 import { type Unit } from '../schemas/units/registry.ts';
-import { loadUnits } from './units.ts';
+import { importedUnitsPath, loadCodeMap, loadUnits } from './units.ts';
 import { readRulesFile } from './rules-file.ts';
 import type { AlertRule } from '../alerts/rule-file.ts';
 import { definitionSet, LATEST } from '../schemas/code-tables/definitions.ts';
@@ -53,6 +53,8 @@ export const envSchema = z.object({
   ...dashboardsConfigSchema.shape,
   /** Administrative units CSV (header as schemas/units/demo-units.csv); unset → the bundled registry of Bắc Ninh and Hưng Yên. Read and checked at start. */
   EWS_UNITS_CSV: z.string().optional(),
+  /** Retired (pre-2025) → current commune codes, `old_code,new_code[,share][,note]` (schemas/units/README.md); unset → EWS_DATA_DIR/units/code-map.csv if `ews units import --mapping` wrote one, else none. Read and checked at start. */
+  EWS_UNITS_MAP_CSV: z.string().optional(),
   /** Alert rules beside the detectors, YAML or JSON (alerts/rule-file.ts); unset → the shipped alerts/rules.default.yaml. Read and checked at start. */
   EWS_RULES_FILE: z.string().min(1).optional(),
   /** Also print human-readable alert lines on stdout. Default true. */
@@ -87,6 +89,8 @@ export const ROLES: readonly Role[] = ['all', 'ingest', 'processor'];
 export type Config = z.output<typeof envSchema> & {
   /** The administrative units of EWS_UNITS_CSV (or the bundled registry), parsed at start. */
   units: readonly Unit[];
+  /** Retired commune code → current one (EWS_UNITS_MAP_CSV or the imported mapping), checked against `units` at start. */
+  unitCodeMap: ReadonlyMap<string, string>;
   /** The alert rules of EWS_RULES_FILE (or the shipped defaults), parsed and validated at start. */
   alertRules: readonly AlertRule[];
 };
@@ -151,11 +155,24 @@ function compiledSchema(options: CompileOptions) {
     .transform((c, ctx): Config => {
       let units: readonly Unit[];
       try {
-        units = Object.freeze(loadUnits(c.EWS_UNITS_CSV));
+        units = Object.freeze(loadUnits(c.EWS_UNITS_CSV, c.EWS_DATA_DIR));
       } catch (err) {
         const e = err as Error & { code?: string };
         const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-        ctx.addIssue({ code: 'custom', path: ['EWS_UNITS_CSV'], message: `cannot load '${c.EWS_UNITS_CSV}': ${why}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EWS_UNITS_CSV'],
+          message: `cannot load '${c.EWS_UNITS_CSV ?? importedUnitsPath(c.EWS_DATA_DIR)}': ${why}`,
+        });
+        return z.NEVER;
+      }
+      let unitCodeMap: ReadonlyMap<string, string>;
+      try {
+        unitCodeMap = loadCodeMap(units, c.EWS_UNITS_MAP_CSV, c.EWS_DATA_DIR);
+      } catch (err) {
+        const e = err as Error & { code?: string };
+        const why = e.code === 'ENOENT' ? `cannot load '${c.EWS_UNITS_MAP_CSV}': no such file` : e.message;
+        ctx.addIssue({ code: 'custom', path: ['EWS_UNITS_MAP_CSV'], message: why });
         return z.NEVER;
       }
       const rules = readRulesFile(c.EWS_RULES_FILE);
@@ -163,6 +180,6 @@ function compiledSchema(options: CompileOptions) {
         ctx.addIssue({ code: 'custom', path: ['EWS_RULES_FILE'], message: rules.message });
         return z.NEVER;
       }
-      return { ...c, units, alertRules: rules.rules };
+      return { ...c, units, unitCodeMap, alertRules: rules.rules };
     });
 }

@@ -20,6 +20,8 @@ Usage / Cách dùng:
       hospitals and their API keys / bệnh viện và khóa API
   ews users add|list|token|disable|passwd [USERNAME] [--role R] [--province CODE|--communes C1,C2] [--data-dir DIR | --url URL]
       people, roles, jurisdictions, API tokens / người dùng, vai trò, địa bàn, mã API
+  ews units import FILE.csv | --mapping FILE.csv [--data-dir DIR] [--dry-run]
+      the commune registry, retired (pre-2025) → current codes / danh mục xã, chuyển mã xã cũ sang mới
   ews bulletin --province CODE [--week YYYY-Www] [--lang vi|en] [--out DIR] [--data-dir DIR | --url URL]
       the weekly bulletin of a province, PDF and HTML / bản tin giám sát hằng tuần của tỉnh
   ews detect FILE…
@@ -56,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./hospitals.ts')).runHospitals(rest);
       case 'users':
         return await (await import('./users.ts')).runUsers(rest);
+      case 'units':
+        return (await import('./units-import.ts')).runUnits(rest);
       case 'bulletin':
         return await (await import('./bulletin.ts')).runBulletin(rest);
       case 'detect':

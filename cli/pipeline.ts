@@ -187,7 +187,7 @@ export async function startPipeline(
     closers.push(() => store.close());
     await migrate(store, readMigrations(MIGRATIONS_DIR), log.child({ module: 'migrations' }));
 
-    const units = createUnitRegistry(config.units);
+    const units = createUnitRegistry(config.units, config.unitCodeMap);
     // People (issue 9): users, sessions and the audit log on the operational store.
     const access = createAccess({
       operational,

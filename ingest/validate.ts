@@ -11,11 +11,23 @@ export interface FieldError {
 /** Why an event was refused, for the rejection metric's `reason` label (a closed set). */
 export type RefusalReason = 'validation' | 'unknown_commune' | 'implausible_time';
 
-export type Validation = { ok: true; event: HospitalEventV1 } | { ok: false; reason: RefusalReason; errors: FieldError[] };
+export type Validation =
+  | {
+      ok: true;
+      event: HospitalEventV1;
+      /** The code the event came with when it was a retired (pre-2025) one, now replaced by the current commune's. */
+      mappedFrom?: string;
+    }
+  | { ok: false; reason: RefusalReason; errors: FieldError[] };
 
 /** Minimal view of the administrative-unit registry that validation needs. */
 export interface CommuneLookup {
   has(code: string): boolean;
+  /**
+   * The current commune a code stands for (itself, or the new code of a retired one:
+   * schemas/units/code-map.ts); without it only current codes are accepted.
+   */
+  resolve?(code: string): string | undefined;
 }
 
 /** When the event was received (epoch ms) and how far from that its time may lie. */
@@ -52,6 +64,11 @@ export function validateEvent(value: unknown, units: CommuneLookup, time: EventT
     };
   }
   if (!units.has(event.commune_code)) {
+    // A retired code (pre-2025, Decision 124/2004) is counted under its new commune, not refused.
+    const current = units.resolve?.(event.commune_code);
+    if (current !== undefined && current !== event.commune_code && units.has(current)) {
+      return { ok: true, event: { ...event, commune_code: current }, mappedFrom: event.commune_code };
+    }
     return {
       ok: false,
       reason: 'unknown_commune',

@@ -52,7 +52,7 @@ export class UnitsCsvError extends Error {
   }
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   /** Physical line (1-based) on which the record starts. */
   readonly line: number;
   readonly fields: string[];
@@ -63,7 +63,7 @@ interface CsvRecord {
  * is a literal quote, quoted fields may contain commas and line breaks. Accepts LF and CRLF.
  * Completely empty lines are skipped.
  */
-function tokenizeCsv(text: string): CsvRecord[] {
+export function tokenizeCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -249,6 +249,12 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 
 export interface UnitRegistry {
   all(): readonly Unit[];
+  /**
+   * The current commune an event's code stands for: the code itself when it is in the
+   * registry, else the new code a retired (pre-2025) code maps to (./code-map.ts), else
+   * undefined.
+   */
+  resolve(code: string): string | undefined;
   get(code: string): Unit | undefined;
   has(code: string): boolean;
   /** Units of one province (2-digit code), in registry order. Empty if none. */
@@ -262,13 +268,23 @@ export interface UnitRegistry {
   distanceKm(a: string | Unit, b: string | Unit): number;
 }
 
-/** Build an in-memory registry. Throws on duplicate codes. */
-export function createUnitRegistry(units: readonly Unit[]): UnitRegistry {
+/**
+ * Build an in-memory registry, with the retired-code mapping `codeMap` (old → new, compiled by
+ * ./code-map.ts) if given. Throws on duplicate codes, and on a mapping whose target is not a
+ * unit or whose source is one (a current code always stands for itself).
+ */
+export function createUnitRegistry(units: readonly Unit[], codeMap: ReadonlyMap<string, string> = new Map()): UnitRegistry {
   const list: readonly Unit[] = Object.freeze([...units]);
   const byCode = new Map<string, Unit>();
   for (const u of list) {
     if (byCode.has(u.code)) throw new Error(`duplicate unit code ${u.code}`);
     byCode.set(u.code, u);
+  }
+  const retired = new Map<string, string>();
+  for (const [oldCode, newCode] of codeMap) {
+    if (byCode.has(oldCode)) throw new Error(`code map: ${oldCode} is a current unit, it cannot map to ${newCode}`);
+    if (!byCode.has(newCode)) throw new Error(`code map: ${oldCode} maps to ${newCode}, which is not a unit`);
+    retired.set(oldCode, newCode);
   }
 
   const resolve = (x: string | Unit, role: string): Unit => {
@@ -281,6 +297,7 @@ export function createUnitRegistry(units: readonly Unit[]): UnitRegistry {
 
   return {
     all: () => list,
+    resolve: (code) => (byCode.has(code) ? code : retired.get(code)),
     get: (code) => byCode.get(code),
     has: (code) => byCode.has(code),
     byProvince: (provinceCode) => list.filter((u) => u.provinceCode === provinceCode),
