@@ -151,7 +151,7 @@ function boundaryProblem(raw: string): Boundary | string {
   if (geometry === null || typeof geometry !== 'object' || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
     return 'expected a GeoJSON geometry of type "Polygon" or "MultiPolygon"';
   }
-  const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates);
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   if (!Array.isArray(polygons) || polygons.length === 0) return 'coordinates: expected at least one polygon';
   for (const rings of polygons) {
     if (!Array.isArray(rings) || rings.length === 0) return 'coordinates: each polygon needs at least one ring';
