@@ -75,6 +75,11 @@ export function createIngestService(deps: IngestDeps) {
     labelNames: ['schema'],
     registers: [deps.metrics],
   });
+  const retiredCodes = new Counter({
+    name: 'ews_ingest_retired_commune_codes_total',
+    help: 'Accepted events that came with a retired (pre-2025) commune code, counted under its current commune (schemas/units/code-map.ts)',
+    registers: [deps.metrics],
+  });
   const rejected = new Counter({
     name: 'ews_ingest_events_rejected_total',
     help: 'Events or bodies refused and dead-lettered, by schema and reason',
@@ -99,7 +104,7 @@ export function createIngestService(deps: IngestDeps) {
       const receivedAt = deps.clock.now();
       const receivedIso = new Date(receivedAt).toISOString();
       const byTopic = new Map<string, LogRecord[]>();
-      const fresh: { hospital_id: string; event_id: string; schema: string }[] = [];
+      const fresh: { hospital_id: string; event_id: string; schema: string; retired: boolean }[] = [];
       const inBatch = new Set<string>();
       const rejections: Rejection[] = [];
       const letters: DeadLetter[] = [];
@@ -191,7 +196,7 @@ export function createIngestService(deps: IngestDeps) {
         let list = byTopic.get(topic);
         if (!list) byTopic.set(topic, (list = []));
         list.push({ key: ev.commune_code, value: JSON.stringify(record) });
-        fresh.push({ hospital_id: ev.hospital_id, event_id: ev.event_id, schema: ev.schema });
+        fresh.push({ hospital_id: ev.hospital_id, event_id: ev.event_id, schema: ev.schema, retired: v.mappedFrom !== undefined });
       });
 
       await Promise.all([
@@ -202,6 +207,7 @@ export function createIngestService(deps: IngestDeps) {
       for (const f of fresh) {
         deps.dedup.add(f.hospital_id, f.event_id);
         accepted.inc({ schema: f.schema });
+        if (f.retired) retiredCodes.inc();
       }
       if (rejections.length > 0) deps.log.debug({ source, rejected: rejections.length }, 'events rejected');
       return { accepted: fresh.length, duplicates: dupCount, rejected: rejections };
