@@ -71,6 +71,20 @@ describe('rules in the pipeline', () => {
     expect(await ruleSignals('rule:group-a-case')).toEqual([{ syndrome: 'cholera', commune_code: '07615', day: '2026-11-20' }]);
   });
 
+  it('a positive V. cholerae PCR (LOINC 97314-9, series lab_cholera) alerts at once; a negative one (control) does not', async () => {
+    const pcr = (id: string, result: string) =>
+      lab({ event_id: id, occurred_at: '2026-11-20T11:00:00+07:00', commune_code: '07642', test_code: '97314-9', result });
+    await postAndSettle(p, [pcr('vc-neg', 'negative')]);
+    expect((await inbox()).filter((a) => a.area.code === '07642')).toEqual([]);
+    await postAndSettle(p, [pcr('vc-pos', 'positive')]);
+    const alerts = (await inbox()).filter((a) => a.area.code === '07642');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ level: 'red', family: 'cholera' });
+    expect(alerts[0]!.evidence).toEqual([
+      expect.objectContaining({ algorithm: 'rule:group-a-case', series: 'lab_cholera', day: '2026-11-20' }),
+    ]);
+  });
+
   it('measles: two positive IgM tests in 30 days raise nothing, a third (late, on an earlier day) alerts', async () => {
     const before = (await inbox()).length;
     await postAndSettle(p, [measlesTest('m-1', '2026-11-18', '07616'), measlesTest('m-2', '2026-11-20', '07616')]);
