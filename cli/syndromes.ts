@@ -37,7 +37,10 @@ export function syndromesListing(version: string): SyndromesListing {
   return {
     versions: definitionSets().map((s) => ({ version: s.version, published: s.published, summary: s.summary })),
     version: set.version,
-    series: syndromeDefinitions([...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)], set),
+    // A lab series no test of this version feeds (one added by a later version) is not part of it.
+    series: syndromeDefinitions([...DETECTED_SERIES, ...DENOMINATOR_SERIES.map((d) => d.id)], set).filter(
+      (d) => d.kind !== 'lab' || d.loinc.length > 0,
+    ),
     cues: set.complaint.cues,
     feverThresholdC: set.complaint.feverThresholdC,
   };

@@ -42,7 +42,7 @@ export function capabilityStatement(o: { version: string; date: string; communeF
             type: 'Observation',
             interaction: [{ code: 'create' }, { code: 'update' }],
             documentation:
-              'code (LOINC) → test; interpretation (POS/NEG/IND, DET/ND…) or valueCodeableConcept (SNOMED CT or text) → ' +
+              'code (LOINC, or a local code of system urn:ews:local such as EWS-CXR-TB) → test; interpretation (POS/NEG/IND, DET/ND…) or valueCodeableConcept (SNOMED CT or text) → ' +
               'positive/negative/indeterminate; effective[x] or issued → time; subject → Patient.',
           },
           {
