@@ -3,6 +3,7 @@ import { encounter, postAndSettle, startTestPipeline } from '../helpers/pipeline
 import { hashPassword } from '../../access/passwords.ts';
 import type { Jurisdiction, Role } from '../../schemas/access.ts';
 import type { CountsEvent } from '../../dashboards/live-counts.ts';
+import { connectLive, signIn as signInAt, type LiveClient } from '../helpers/live-client.ts';
 
 // GET /v1/live `counts` events on a real pipeline over real HTTP (issue 11): when the count
 // processor stores counts, each connected caller hears of those of its own communes, coalesced
@@ -15,64 +16,9 @@ let url: string;
 const now = Date.parse('2026-11-20T12:00:00+07:00');
 const PASSWORD = 'live updates test password';
 
-interface Client {
-  events: { type: string; data?: unknown }[];
-  comments: string[];
-  ended: () => boolean;
-  close(): void;
-}
-
-async function signIn(username: string): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${url}/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { cookie, csrf: ((await res.json()) as { csrf_token: string }).csrf_token };
-}
-
-/** Connects to GET /v1/live with the session cookie and collects what it sends. */
-async function connect(cookie: string): Promise<Client> {
-  const abort = new AbortController();
-  const res = await fetch(`${url}/v1/live`, { headers: { accept: 'text/event-stream', cookie }, signal: abort.signal });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const client: Client & { done: boolean } = {
-    events: [],
-    comments: [],
-    done: false,
-    ended: () => client.done,
-    close: () => abort.abort(),
-  };
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
-          for (const line of buffer.slice(0, i).split('\n')) {
-            if (line.startsWith('data: ')) client.events.push(JSON.parse(line.slice(6)) as Client['events'][number]);
-            if (line.startsWith(':')) client.comments.push(line);
-          }
-          buffer = buffer.slice(i + 2);
-        }
-      }
-    } catch {
-      // Aborted by the test.
-    }
-    client.done = true;
-  })();
-  await expect.poll(() => client.events[0]).toEqual({ type: 'hello' });
-  return client;
-}
+type Client = LiveClient<{ type: string; data?: unknown }>;
+const signIn = (username: string) => signInAt(url, username, PASSWORD);
+const connect = (cookie: string): Promise<Client> => connectLive(url, cookie);
 
 const countEvents = (c: Client) => c.events.filter((e) => e.type === 'counts').map((e) => e.data as CountsEvent);
 
