@@ -66,6 +66,31 @@ export function headerIndex(
 }
 
 /** Parses a mapping CSV: the rows that are well-formed, and every problem found (one per bad field). */
+/**
+ * The data rows of a parsed CSV, each with a reader of its trimmed cells by column name; a row
+ * of the wrong width is an error of its own and is skipped.
+ */
+export function* dataRows(
+  records: readonly { line: number; fields: readonly string[] }[],
+  width: number,
+  index: ReadonlyMap<string, number>,
+  errors: RowError[],
+): Generator<{ line: number; get: (column: string) => string }> {
+  for (const { line, fields } of records.slice(1)) {
+    if (fields.length !== width) {
+      errors.push({ line, message: `expected ${width} fields, got ${fields.length}` });
+      continue;
+    }
+    yield {
+      line,
+      get: (c) => {
+        const i = index.get(c);
+        return i === undefined ? '' : (fields[i] ?? '').trim();
+      },
+    };
+  }
+}
+
 export function parseCodeMapCsv(text: string): { rows: CodeMapRow[]; errors: RowError[] } {
   let records;
   try {
@@ -81,15 +106,7 @@ export function parseCodeMapCsv(text: string): { rows: CodeMapRow[]; errors: Row
   if (errors.length > 0) return { rows: [], errors };
   const rows: CodeMapRow[] = [];
   const seen = new Map<string, number>();
-  for (const { line, fields } of records.slice(1)) {
-    if (fields.length !== header.fields.length) {
-      errors.push({ line, message: `expected ${header.fields.length} fields, got ${fields.length}` });
-      continue;
-    }
-    const get = (c: string) => {
-      const i = index.get(c);
-      return i === undefined ? '' : (fields[i] ?? '').trim();
-    };
+  for (const { line, get } of dataRows(records, header.fields.length, index, errors)) {
     const before = errors.length;
     const oldCode = get('old_code');
     const newCode = get('new_code');

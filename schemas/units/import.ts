@@ -8,7 +8,7 @@
  * which is then removed), name_ascii (derived from name when absent or empty), boundary (a
  * GeoJSON Polygon or MultiPolygon geometry as JSON text, optional).
  */
-import { headerIndex, type RowError } from './code-map.ts';
+import { dataRows, headerIndex, type RowError } from './code-map.ts';
 import { UNITS_CSV_HEADER, tokenizeCsv, type Unit, type UnitType } from './registry.ts';
 
 export const IMPORT_REQUIRED = ['code', 'name', 'province_code', 'province_name', 'lat', 'lon', 'population'] as const;
@@ -65,15 +65,7 @@ export function parseUnitsImportCsv(text: string): ImportedUnits {
   const units: Unit[] = [];
   const boundaries = new Map<string, Boundary>();
   const firstSeen = new Map<string, number>();
-  for (const { line, fields } of records.slice(1)) {
-    if (fields.length !== header.fields.length) {
-      errors.push({ line, message: `expected ${header.fields.length} fields, got ${fields.length}` });
-      continue;
-    }
-    const get = (c: string) => {
-      const i = index.get(c);
-      return i === undefined ? '' : (fields[i] ?? '').trim();
-    };
+  for (const { line, get } of dataRows(records, header.fields.length, index, errors)) {
     const before = errors.length;
     const bad = (column: string, message: string) => errors.push({ line, column, message });
 
