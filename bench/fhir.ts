@@ -5,7 +5,6 @@
 // Each answer comes after the Bundle's events are durable in the embedded log (fsynced):
 // Bundles/s and events/s durable, then until all are counted in ClickHouse (chDB). Written to
 // BENCHMARKS.md (section `fhir`) unless --no-write.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,20 @@ import { startPipeline } from '../cli/pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEventStore } from '../storage/events.ts';
-import { loadLine, machineLine, recordIngestFormat, writeSectionBefore } from './report.ts';
+import { loadLine, machineLine, recordIngestFormat, runBenchClient, writeSectionBefore } from './report.ts';
+
+const HELP = `npm run bench:fhir [-- options] — FHIR R4 Bundles to POST /fhir on the real pipeline, durable events/s
+
+  --events N       events sent (default 60000)
+  --per-bundle N   events per Bundle (default 100)
+  --concurrency N  Bundles in flight (default 4)
+  --type T         Bundle type: batch, transaction or collection (default batch)
+  --no-write       print the figures only, leave BENCHMARKS.md alone
+  -h, --help       this text`;
 
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     events: { type: 'string', default: '60000' },
     'per-bundle': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
@@ -26,6 +35,10 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean' },
   },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const total = Number(values.events);
 const perBundle = Number(values['per-bundle']);
 const concurrency = Number(values.concurrency);
@@ -43,7 +56,13 @@ try {
   );
   const { key } = await pipeline.hospitals.add({ id: HOSPITAL, name: 'Benchmark hospital' });
   await pipeline.hospitalKeys.refresh();
-  const r = JSON.parse(await client([pipeline.url, String(total), String(perBundle), String(concurrency), HOSPITAL, values.type], key)) as {
+  const r = JSON.parse(
+    await runBenchClient(
+      new URL('./fhir-client.ts', import.meta.url),
+      [pipeline.url, String(total), String(perBundle), String(concurrency), HOSPITAL, values.type],
+      key,
+    ),
+  ) as {
     events: number;
     stored: number;
     seconds: number;
@@ -104,16 +123,3 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(code ?? 1);
-
-function client(args: string[], key: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fhir-client.ts', import.meta.url).pathname, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, EWS_HOSPITAL_KEY: key },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (c) => (c === 0 ? resolve(out.trim()) : reject(new Error(`bench client exited with ${c}`))));
-  });
-}

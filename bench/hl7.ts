@@ -7,7 +7,6 @@
 // AA is a durable message: messages/s and events/s durable, then until all are counted in
 // ClickHouse (chDB), and the pipeline's peak RSS. Written to BENCHMARKS.md (section `hl7`, and
 // the HL7 row of `ingest-formats`) unless --no-write.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +16,29 @@ import { startPipeline } from '../cli/pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEventStore } from '../storage/events.ts';
-import { loadLine, machineLine, recordIngestFormat, writeSectionBefore } from './report.ts';
+import { loadLine, machineLine, recordIngestFormat, runBenchClient, writeSectionBefore } from './report.ts';
+
+const HELP = `npm run bench:hl7 [-- options] — HL7 v2 ADT^A04/ORU^R01 over MLLP into the real pipeline, durable messages/s
+
+  --messages N     messages sent (default 40000)
+  --connections N  MLLP connections (default 8)
+  --window N       messages in flight per connection (default 1: each waits for its ACK)
+  --no-write       print the figures only, leave BENCHMARKS.md alone
+  -h, --help       this text`;
 
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     messages: { type: 'string', default: '40000' },
     connections: { type: 'string', default: '8' },
     window: { type: 'string', default: '1' },
     'no-write': { type: 'boolean' },
   },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const total = Number(values.messages);
 const connections = Number(values.connections);
 const window = Number(values.window);
@@ -54,7 +66,13 @@ try {
   );
   const { key } = await pipeline.hospitals.add({ id: HOSPITAL, name: 'Benchmark hospital' });
   await pipeline.hospitalKeys.refresh();
-  const r = JSON.parse(await client(['127.0.0.1', String(port), String(total), String(connections), String(window), HOSPITAL], key)) as {
+  const r = JSON.parse(
+    await runBenchClient(
+      new URL('./hl7-client.ts', import.meta.url),
+      ['127.0.0.1', String(port), String(total), String(connections), String(window), HOSPITAL],
+      key,
+    ),
+  ) as {
     messages: number;
     labs: number;
     accepted: number;
@@ -120,16 +138,3 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(code ?? 1);
-
-function client(args: string[], key: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./hl7-client.ts', import.meta.url).pathname, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, EWS_HOSPITAL_KEY: key },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (c) => (c === 0 ? resolve(out.trim()) : reject(new Error(`bench client exited with ${c}`))));
-  });
-}

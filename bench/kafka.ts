@@ -24,8 +24,18 @@ import { loadDemoUnits } from '../cli/units.ts';
 import { TOPICS } from '../schemas/topics.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
+const HELP = `npm run bench:kafka [-- options] — Kafka topics → counts in one processor process, on a real broker
+(KAFKA_BROKERS, else the local one of npm run kafka:start), in topics of its own
+
+  --events N        events produced (default 300000)
+  --runs N          bare-consumer / processor runs, alternating (default 3; medians reported)
+  --fetch-bytes N   the processor's partition fetch size (default 1048576)
+  --idle-seconds N  length of the idle-CPU measurement (default 20)
+  --no-write        print the figures only, leave BENCHMARKS.md alone
+  -h, --help        this text`;
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     events: { type: 'string', default: '300000' },
     runs: { type: 'string', default: '3' },
     'fetch-bytes': { type: 'string', default: String(1 << 20) },
@@ -33,6 +43,10 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean' },
   },
 });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const total = Number(values.events);
 /**
  * V8 heap settings of the processor process, as README.md recommends for a processor on the

@@ -1,6 +1,6 @@
 // Helpers shared by the benchmarks that write BENCHMARKS.md. They live in bench/ so that
 // bench/ never imports cli/ (cli/bench.ts imports bench/, and the reverse made a cycle).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
@@ -101,4 +101,21 @@ export function recordIngestFormat(format: (typeof FORMATS)[number], figures: In
       `|---|---|---|---|---|---|---|\n` +
       `${rows.join('\n')}\n\n<!-- figures ${JSON.stringify(all)} -->\n`,
   );
+}
+
+/**
+ * Runs a benchmark's load generator (a TypeScript file, through tsx) as a separate process with
+ * the hospital's key in EWS_HOSPITAL_KEY; resolves with what it printed on stdout (its figures).
+ */
+export function runBenchClient(script: URL, args: readonly string[], key: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script.pathname, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, EWS_HOSPITAL_KEY: key },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`bench client exited with ${code}`))));
+  });
 }

@@ -7,7 +7,7 @@ import { readConfig } from './config.ts';
 import { startPipeline } from './pipeline.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
-import { loadLine, machineLine, recordIngestFormat, writeSection } from '../bench/report.ts';
+import { loadLine, machineLine, recordIngestFormat, runBenchClient, writeSection } from '../bench/report.ts';
 import { UsageError } from './usage.ts';
 import { createEventStore } from '../storage/events.ts';
 
@@ -149,18 +149,8 @@ function runBenchScript(name: 'fhir' | 'hl7', noWrite: boolean): Promise<number>
   });
 }
 
-function runClient(args: string[], key: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('../bench/ingest-client.ts', import.meta.url).pathname, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, EWS_HOSPITAL_KEY: key },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`bench client exited with ${code}`))));
-  });
-}
+const runClient = (args: string[], key: string): Promise<string> =>
+  runBenchClient(new URL('../bench/ingest-client.ts', import.meta.url), args, key);
 
 function renderIngest(f: Record<string, number>, o: { batch: number; concurrency: number }): string {
   return [
