@@ -93,10 +93,11 @@ describe('alerts from EARS alarms', () => {
     });
     const runs = await rs.json<{ series_evaluated: number; errors: number }>();
     expect(runs).toHaveLength(1);
-    // Every commune × series by EARS, plus one space-time scan per series, plus the shipped
-    // rules (alerts/rules.default.yaml) on every commune: 12 commune series (6 group A, afp,
-    // lab_measles, meningitis_encephalitis for each of its 4 rules).
-    expect(Number(runs[0]!.series_evaluated)).toBe(203 * 15 + 15 + 203 * 12);
+    // Every commune × series by EARS (19 with definitions v2: its lab_cholera, lab_hfmd and the
+    // two chest X-ray series), plus one space-time scan per series, plus the shipped rules
+    // (alerts/rules.default.yaml) on every commune: 13 commune series (6 group A and lab_cholera,
+    // afp, lab_measles, meningitis_encephalitis for each of its 4 rules).
+    expect(Number(runs[0]!.series_evaluated)).toBe(203 * 19 + 19 + 203 * 13);
     const evaluated = await p.store.query({
       query: "SELECT count() AS n FROM signals FINAL WHERE day = '2026-11-21'",
       format: 'JSONEachRow',
