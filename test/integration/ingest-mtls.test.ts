@@ -1,77 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../cli/config.ts';
 import { encounter, startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
+import { testPki } from '../helpers/test-pki.ts';
 
 /**
  * Mutual TLS on ingest (EWS_TLS_CERT, EWS_TLS_KEY, EWS_TLS_CLIENT_CA), with a CA, a server and
  * client certificates made here with the openssl CLI, a real HTTPS listener and real TLS clients.
  */
 const dir = mkdtempSync(join(tmpdir(), 'ews-mtls-'));
-const file = (name: string) => join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-
-function makeCa(name: string): void {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-}
-/** A certificate signed by `ca`; `ext` its extensions (SANs). */
-function makeCert(name: string, ca: string, cn: string, ext?: string): void {
-  openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  );
-  if (ext) writeFileSync(file(`${name}.ext`), ext);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    ...(ext ? ['-extfile', `${name}.ext`] : []),
-  );
-}
+const { file, makeCa, makeCert } = testPki(dir);
 
 interface Answer {
   status: number;

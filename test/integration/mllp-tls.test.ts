@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { readConfig } from '../../cli/config.ts';
 import { createDeframer, frame } from '../../ingest/hl7/mllp-framing.ts';
 import { adminHeaders, startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 import { adt, msa } from '../helpers/hl7.ts';
+import { testPki } from '../helpers/test-pki.ts';
 
 /**
  * MLLP over TLS (EWS_MLLP_TLS) with a CA, a server and hospital certificates made here with
@@ -18,49 +18,7 @@ import { adt, msa } from '../helpers/hl7.ts';
  * to the TLS port is never read as a message.
  */
 const dir = mkdtempSync(join(tmpdir(), 'ews-mllp-tls-'));
-const file = (name: string) => join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-function makeCa(name: string): void {
-  openssl(
-    'req',
-    '-x509',
-    ...EC,
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-}
-function makeCert(name: string, ca: string, cn: string, ext?: string): void {
-  openssl('req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-  if (ext) writeFileSync(file(`${name}.ext`), ext);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    ...(ext ? ['-extfile', `${name}.ext`] : []),
-  );
-}
+const { file, makeCa, makeCert } = testPki(dir);
 
 /** What a connection came to: the ACKs received, and how it ended (the TLS error, if any). */
 interface Outcome {
